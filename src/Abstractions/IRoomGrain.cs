@@ -1,0 +1,22 @@
+namespace Scribe;
+
+/// <summary>One LiveKit room (key: room name): its speakers, its lifecycle and its transcript.</summary>
+[Alias("scribe.room-grain")]
+public interface IRoomGrain : IGrainWithStringKey
+{
+    [Alias("start")] Task StartAsync();
+    [Alias("participant-joined")] Task ParticipantJoinedAsync(ParticipantInfo participant);
+    [Alias("track-published")] Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track);
+    [Alias("track-unpublished")] Task TrackUnpublishedAsync(ParticipantInfo participant, string trackSid);
+    [Alias("participant-left")] Task ParticipantLeftAsync(ParticipantInfo participant);
+    [Alias("finish")] Task FinishAsync();
+
+    /// <summary>Media-clock origin of the room: segment times count from here.</summary>
+    [Alias("clock-origin")] Task<DateTimeOffset> GetClockOriginAsync();
+
+    /// <summary>Inserts or replaces a segment by id; returns the room revision after the change.</summary>
+    [Alias("upsert")] Task<long> UpsertSegmentAsync(TranscriptSegment segment);
+
+    [Alias("changes")] Task<TranscriptChanges> GetChangesAsync(long sinceRevision);
+    [Alias("summary")] Task<RoomSummary?> GetSummaryAsync();
+}
