@@ -1,4 +1,18 @@
+using Scribe.Silo.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+try
+{
+    builder.AddScribeSilo();
+}
+catch (InvalidConfigurationException e)
+{
+    // One clear line naming the setting, not a stack trace.
+    Console.Error.WriteLine($"scribe: configuration error: {e.Message}");
+    return 2;
+}
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok());
+app.MapScribeSilo();
 await app.RunAsync();
+return 0;

@@ -1,0 +1,17 @@
+namespace Scribe.Audio;
+
+/// <summary>About 100 ms of 16 kHz mono speech with its place on the stream's audio clock.</summary>
+/// <param name="StartSample">Index of the first sample on the stream's 16 kHz clock.</param>
+public sealed record AudioChunk(long StartSample, short[] Samples, bool IsSpeech)
+{
+    public long EndSample => StartSample + Samples.Length;
+
+    public static double LevelDbfs(ReadOnlySpan<short> samples)
+    {
+        if (samples.IsEmpty) return double.NegativeInfinity;
+        double sum = 0;
+        foreach (var s in samples) sum += (double)s * s;
+        var rms = Math.Sqrt(sum / samples.Length);
+        return rms <= 0 ? double.NegativeInfinity : 20 * Math.Log10(rms / short.MaxValue);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Scribe.Endpoints;
+
+/// <summary>Chooses the speech endpoint a session goes to and counts the sessions each endpoint holds.</summary>
+public interface IEndpointPicker
+{
+    /// <summary>Reserves a session slot; <paramref name="avoid"/> is an endpoint that just failed for this speaker.</summary>
+    /// <returns>The lease, or null when no endpoint has capacity now.</returns>
+    EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid);
+}
+
+/// <summary>A reserved session slot on an endpoint; disposing it frees the slot.</summary>
+public sealed class EndpointLease(InferenceEndpoint endpoint, Action<InferenceEndpoint> release) : IDisposable
+{
+    private int _released;
+
+    public InferenceEndpoint Endpoint { get; } = endpoint;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            release(Endpoint);
+        }
+    }
+}

@@ -1,0 +1,634 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Scribe.Audio;
+using Scribe.Endpoints;
+using Scribe.Telemetry;
+
+namespace Scribe.Realtime;
+
+/// <summary>
+/// Transcribes one speaker's 16 kHz stream through a realtime session, one generation per utterance.
+/// <list type="bullet">
+/// <item>Audio arrives in ~100 ms chunks; a generation opens at speech (after a pre-roll) and ends after a
+/// pause or at the maximum length with <c>commit final</c>.</item>
+/// <item>Audio that arrives between <c>commit final</c> and <c>transcription.done</c> is held for the next
+/// generation: the server would drop it.</item>
+/// <item>Deltas make the generation's interim segment; <c>done.text</c> makes it final. Times come from the
+/// audio clock.</item>
+/// <item>A dropped socket is re-opened (another endpoint if possible) and the unfinished generation's audio is
+/// replayed, with its interim text reset, so the same segment completes without loss or duplicates.</item>
+/// </list>
+/// One loop owns all state; the ingest side only writes into a bounded channel.
+/// </summary>
+public sealed partial class SpeakerTranscriber : IAsyncDisposable
+{
+    public const int SamplesPerMs = EgressAudioConverter.OutputRate / 1000;
+    private const int ChunkSamples = 100 * SamplesPerMs;
+
+    private readonly SpeakerContext _speaker;
+    private readonly TranscriberOptions _options;
+    private readonly IEndpointPicker _endpoints;
+    private readonly ISegmentSink _sink;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<object> _input;
+    private readonly Channel<SessionEvent> _events = Channel.CreateUnbounded<SessionEvent>(new() { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _run;
+
+    // Ingest side.
+    private short[] _filling = new short[ChunkSamples];
+    private int _filled;
+    private long _clock;
+    private long? _mutedAt;
+    private bool _backpressureReported;
+
+    // Loop side.
+    private readonly Queue<AudioChunk> _preRoll = new();
+    private readonly Queue<AudioChunk> _held = new();
+    private Generation? _generation;
+    private int _nextGeneration;
+    private RealtimeSession? _session;
+    private EndpointLease? _lease;
+    private volatile SpeakerState _state = SpeakerState.Idle;
+    private volatile string? _error;
+
+    public SpeakerTranscriber(
+        SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null)
+    {
+        _speaker = speaker;
+        _options = options;
+        _endpoints = endpoints;
+        _sink = sink;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        var capacity = Math.Max(10, options.MaxBufferedMs / 100);
+        _input = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        _run = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    public SpeakerState State => _state;
+
+    public string? Error => _error;
+
+    public string? EndpointName => _lease?.Endpoint.Name;
+
+    /// <summary>Samples received so far on the stream's 16 kHz clock (mute gaps included).</summary>
+    public long ClockSamples => _clock;
+
+    /// <summary>Adds 16 kHz mono samples; waits when the buffer is full (the endpoint is slower than real time).</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken)
+    {
+        while (!samples.IsEmpty)
+        {
+            var take = Math.Min(ChunkSamples - _filled, samples.Length);
+            samples.Span[..take].CopyTo(_filling.AsSpan(_filled));
+            _filled += take;
+            samples = samples[take..];
+            if (_filled == ChunkSamples)
+            {
+                await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The track was muted or unmuted: a mute ends the running generation; the clock runs on through the gap.</summary>
+    public async ValueTask SetMutedAsync(bool muted, CancellationToken cancellationToken)
+    {
+        await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
+        var now = _time.GetTimestamp();
+        if (muted && _mutedAt is null)
+        {
+            _mutedAt = now;
+        }
+        else if (!muted && _mutedAt is { } since)
+        {
+            _clock += (long)(_time.GetElapsedTime(since, now).TotalMilliseconds * SamplesPerMs);
+            _mutedAt = null;
+        }
+
+        await EnqueueAsync(new MuteChanged(muted), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the stream: the last generation is finished and its final text published before this returns.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_input.Reader.Completion.IsCompleted || _run.IsCompleted)
+        {
+            await _run.ConfigureAwait(false);
+            return;
+        }
+
+        await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
+        _input.Writer.TryComplete();
+        await _run.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushChunkAsync(CancellationToken cancellationToken)
+    {
+        if (_filled == 0)
+        {
+            return;
+        }
+
+        var samples = _filled == ChunkSamples ? _filling : _filling[.._filled];
+        var chunk = new AudioChunk(_clock, samples, AudioChunk.LevelDbfs(samples) >= _options.SpeechThresholdDbfs);
+        _clock += samples.Length;
+        _filling = new short[ChunkSamples];
+        _filled = 0;
+        ScribeMetrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
+        await EnqueueAsync(chunk, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask EnqueueAsync(object item, CancellationToken cancellationToken)
+    {
+        if (_input.Writer.TryWrite(item))
+        {
+            return;
+        }
+
+        if (!_backpressureReported)
+        {
+            _backpressureReported = true;
+            LogBackpressure(_speaker.Room, _speaker.Identity, _options.MaxBufferedMs);
+        }
+
+        ScribeMetrics.Backpressure.Add(1);
+        await _input.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inputOpen = true;
+            while (true)
+            {
+                while (_events.Reader.TryRead(out var sessionEvent))
+                {
+                    await OnSessionEventAsync(sessionEvent, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (inputOpen && _input.Reader.TryRead(out var item))
+                {
+                    await OnInputAsync(item, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (inputOpen && _input.Reader.Completion.IsCompleted)
+                {
+                    inputOpen = false;
+                    if (_generation is { FinalSent: false })
+                    {
+                        await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (!inputOpen)
+                {
+                    if (_generation is null && _held.Count == 0)
+                    {
+                        break;
+                    }
+
+                    if (!await WaitForFinalAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                var inputReady = _input.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                var eventReady = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
+            }
+
+            _state = SpeakerState.Stopped;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _state = SpeakerState.Stopped;
+        }
+        catch (Exception e)
+        {
+            _state = SpeakerState.Error;
+            _error = e.Message;
+            LogFailed(e, _speaker.Room, _speaker.Identity);
+        }
+        finally
+        {
+            await CloseSessionAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>At the end of the stream: waits for the pending done; false when it never came.</summary>
+    private async Task<bool> WaitForFinalAsync(CancellationToken cancellationToken)
+    {
+        if (_generation is null)
+        {
+            // Held audio after the last done still has to be transcribed.
+            await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
+            if (_generation is { FinalSent: false })
+            {
+                await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.FinalTimeoutMs);
+        try
+        {
+            await _events.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var generation = _generation;
+            LogFinalTimeout(_speaker.Room, _speaker.Identity, _options.FinalTimeoutMs);
+            // Keep what was heard: the interim text becomes the segment's last word rather than vanishing.
+            if (generation.Text.Length > 0)
+            {
+                Publish(generation, isFinal: true);
+            }
+
+            _generation = null;
+            return false;
+        }
+    }
+
+    private async Task OnInputAsync(object item, CancellationToken cancellationToken)
+    {
+        switch (item)
+        {
+            case AudioChunk chunk when _generation is { FinalSent: true }:
+                _held.Enqueue(chunk);
+                break;
+            case AudioChunk chunk:
+                await OnChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+                break;
+            case MuteChanged { Muted: true }:
+                _state = SpeakerState.Muted;
+                _preRoll.Clear();
+                if (_generation is { FinalSent: false })
+                {
+                    await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case MuteChanged { Muted: false }:
+                _state = _session is null ? SpeakerState.Idle : SpeakerState.Streaming;
+                break;
+        }
+    }
+
+    private async Task OnChunkAsync(AudioChunk chunk, CancellationToken cancellationToken)
+    {
+        if (_generation is null)
+        {
+            if (!chunk.IsSpeech)
+            {
+                KeepPreRoll(chunk);
+                return;
+            }
+
+            await OpenGenerationAsync(chunk, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var generation = _generation;
+        generation.Add(chunk);
+        await SendAsync(s => s.AppendAsync(chunk.Samples, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
+        if (generation.TrailingSilenceMs >= _options.PauseMs || generation.DurationMs >= _options.MaxGenerationMs)
+        {
+            await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void KeepPreRoll(AudioChunk chunk)
+    {
+        _preRoll.Enqueue(chunk);
+        var kept = _preRoll.Sum(c => c.Samples.Length);
+        while (_preRoll.Count > 0 && kept > _options.PreRollMs * SamplesPerMs)
+        {
+            kept -= _preRoll.Dequeue().Samples.Length;
+        }
+    }
+
+    private async Task OpenGenerationAsync(AudioChunk speech, CancellationToken cancellationToken)
+    {
+        var generation = new Generation(_nextGeneration++);
+        foreach (var chunk in _preRoll)
+        {
+            generation.Add(chunk);
+        }
+
+        _preRoll.Clear();
+        generation.Add(speech);
+        _generation = generation;
+
+        if (_session is null)
+        {
+            // A fresh session replays the whole generation, pre-roll included.
+            await RecoverAsync(failed: null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await SendAsync(async s =>
+        {
+            await s.CommitAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var chunk in generation.Audio)
+            {
+                await s.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendFinalAsync(CancellationToken cancellationToken)
+    {
+        var generation = _generation!;
+        generation.FinalSent = true;
+        generation.FinalSentAt = _time.GetTimestamp();
+        await SendAsync(s => s.CommitFinalAsync(cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OnSessionEventAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(sessionEvent.Session, _session))
+        {
+            return; // from a session we already replaced
+        }
+
+        switch (sessionEvent.Event)
+        {
+            case null:
+                LogDisconnected(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, sessionEvent.Failure?.Message ?? "closed by the server");
+                await RecoverAsync(sessionEvent.Session.Endpoint, cancellationToken).ConfigureAwait(false);
+                break;
+            case TranscriptionDelta delta when _generation is { } generation:
+                generation.Text.Append(delta.Delta);
+                Publish(generation, isFinal: false);
+                break;
+            case TranscriptionDone done when _generation is { FinalSent: true } generation:
+                generation.Text.Clear().Append(done.Text);
+                Publish(generation, isFinal: true);
+                ScribeMetrics.Generations.Add(1);
+                ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
+                ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
+                _generation = null;
+                await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case TranscriptionDone:
+                LogUnexpected(_speaker.Room, _speaker.Identity, "transcription.done without a finished generation");
+                break;
+            case RealtimeError error:
+                ScribeMetrics.RealtimeErrors.Add(1, new KeyValuePair<string, object?>("code", error.Code ?? "unknown"));
+                LogEndpointError(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Code, error.Message);
+                if (error.Code is "model_not_found" or "model_not_validated" or "invalid_event")
+                {
+                    // A configuration fault: the endpoint will refuse every generation the same way.
+                    _state = SpeakerState.Error;
+                    _error = $"{error.Code}: {error.Message}";
+                }
+
+                break;
+            case UnknownEvent unknown:
+                LogUnexpected(_speaker.Room, _speaker.Identity, unknown.Type);
+                break;
+        }
+    }
+
+    private async Task DrainHeldAsync(CancellationToken cancellationToken)
+    {
+        while (_held.Count > 0 && _generation is not { FinalSent: true })
+        {
+            await OnChunkAsync(_held.Dequeue(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Publish(Generation generation, bool isFinal)
+    {
+        var first = generation.FirstSpeechSample ?? generation.FirstSample;
+        _sink.Publish(new TranscriptSegment(
+            _speaker.SegmentId(generation.Number),
+            _speaker.Room,
+            _speaker.Identity,
+            _speaker.Name,
+            _speaker.TrackSid,
+            _speaker.OriginMs + first / SamplesPerMs,
+            _speaker.OriginMs + generation.EndSample / SamplesPerMs,
+            generation.Text.ToString().Trim(),
+            isFinal,
+            _options.Language,
+            _lease?.Endpoint.Name));
+    }
+
+    /// <summary>Runs a send on the current session; a broken socket leads to reconnect and replay.</summary>
+    private async Task SendAsync(Func<RealtimeSession, Task> send, CancellationToken cancellationToken)
+    {
+        var session = _session;
+        if (session is null)
+        {
+            await RecoverAsync(failed: null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await send(session).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        {
+            LogDisconnected(_speaker.Room, _speaker.Identity, session.Endpoint.Name, e.Message);
+            await RecoverAsync(session.Endpoint, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Opens a session (another endpoint than <paramref name="failed"/> when one has room) and replays the
+    /// unfinished generation: commit, all its audio, and the final commit if it was already sent.
+    /// </summary>
+    private async Task RecoverAsync(InferenceEndpoint? failed, CancellationToken cancellationToken)
+    {
+        await CloseSessionAsync().ConfigureAwait(false);
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var lease = _endpoints.TryAcquire($"{_speaker.Room}/{_speaker.Identity}", failed);
+            if (lease is null)
+            {
+                _state = SpeakerState.WaitingForCapacity;
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                var session = await RealtimeSession.OpenAsync(
+                    lease.Endpoint, _options.Language, TimeSpan.FromMilliseconds(_options.HandshakeTimeoutMs), cancellationToken).ConfigureAwait(false);
+                _session = session;
+                _lease = lease;
+                _ = PumpEventsAsync(session, cancellationToken);
+                if (failed is not null)
+                {
+                    ScribeMetrics.Reconnects.Add(1);
+                }
+
+                if (_generation is { } generation)
+                {
+                    generation.Text.Clear();
+                    await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    foreach (var chunk in generation.Audio)
+                    {
+                        await session.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (generation.FinalSent)
+                    {
+                        await session.CommitFinalAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                _state = _state == SpeakerState.Muted ? SpeakerState.Muted : SpeakerState.Streaming;
+                _error = null;
+                LogSessionOpened(_speaker.Room, _speaker.Identity, lease.Endpoint.Name, session.Id, attempt);
+                return;
+            }
+            catch (Exception e) when (e is RealtimeSessionException or System.Net.WebSockets.WebSocketException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                lease.Dispose();
+                await CloseSessionAsync().ConfigureAwait(false);
+                failed = lease.Endpoint;
+                _error = e.Message;
+                if (attempt >= 5)
+                {
+                    _state = SpeakerState.Error;
+                }
+
+                LogConnectFailed(_speaker.Room, _speaker.Identity, lease.Endpoint.Name, attempt, e.Message);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 8_000));
+            }
+        }
+    }
+
+    private async Task PumpEventsAsync(RealtimeSession session, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var next = await session.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                if (next is null)
+                {
+                    break;
+                }
+
+                _events.Writer.TryWrite(new SessionEvent(session, next, null));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        _events.Writer.TryWrite(new SessionEvent(session, null, failure));
+    }
+
+    private async Task CloseSessionAsync()
+    {
+        var session = _session;
+        _session = null;
+        _lease?.Dispose();
+        _lease = null;
+        if (session is not null)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _input.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _run.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
+    }
+
+    private sealed record MuteChanged(bool Muted);
+
+    private sealed record SessionEvent(RealtimeSession Session, RealtimeServerEvent? Event, Exception? Failure);
+
+    private sealed class Generation(int number)
+    {
+        private readonly List<AudioChunk> _audio = [];
+
+        public int Number { get; } = number;
+        public IReadOnlyList<AudioChunk> Audio => _audio;
+        public StringBuilder Text { get; } = new();
+        public bool FinalSent { get; set; }
+        public long FinalSentAt { get; set; }
+        public long? FirstSpeechSample { get; private set; }
+        public long FirstSample => _audio[0].StartSample;
+        public long EndSample => _audio[^1].EndSample;
+        public long SampleCount { get; private set; }
+        public int TrailingSilenceMs { get; private set; }
+        public long DurationMs => SampleCount / SamplesPerMs;
+
+        public void Add(AudioChunk chunk)
+        {
+            _audio.Add(chunk);
+            SampleCount += chunk.Samples.Length;
+            if (chunk.IsSpeech)
+            {
+                FirstSpeechSample ??= chunk.StartSample;
+                TrailingSilenceMs = 0;
+            }
+            else if (FirstSpeechSample is not null)
+            {
+                TrailingSilenceMs += chunk.Samples.Length / SamplesPerMs;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: audio buffer full ({MaxBufferedMs} ms); the speech endpoint is slower than real time, ingest now waits")]
+    private partial void LogBackpressure(string room, string identity, int maxBufferedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity}: transcription stopped")]
+    private partial void LogFailed(Exception exception, string room, string identity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: no transcription.done within {TimeoutMs} ms after the final commit; keeping the interim text")]
+    private partial void LogFinalTimeout(string room, string identity, int timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: realtime session on {Endpoint} lost: {Reason}")]
+    private partial void LogDisconnected(string room, string identity, string endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: endpoint {Endpoint} error {Code}: {Message}")]
+    private partial void LogEndpointError(string room, string identity, string endpoint, string? code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: unexpected event {What}")]
+    private partial void LogUnexpected(string room, string identity, string what);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: realtime session {SessionId} open on {Endpoint} (attempt {Attempt})")]
+    private partial void LogSessionOpened(string room, string identity, string endpoint, string sessionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: could not open a session on {Endpoint} (attempt {Attempt}): {Reason}")]
+    private partial void LogConnectFailed(string room, string identity, string endpoint, int attempt, string reason);
+}

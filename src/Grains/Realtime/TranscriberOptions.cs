@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Scribe.Realtime;
+
+/// <summary>How a speaker's audio is cut into generations (configuration section <c>Transcription</c>).</summary>
+public sealed class TranscriberOptions
+{
+    public const string Section = "Transcription";
+
+    /// <summary>Silence that ends a generation.</summary>
+    [Range(100, 10_000)] public int PauseMs { get; set; } = 600;
+
+    /// <summary>The longest generation; keeps it well inside the model's token limit (one token per 80 ms).</summary>
+    [Range(2_000, 600_000)] public int MaxGenerationMs { get; set; } = 30_000;
+
+    /// <summary>Audio kept before speech starts and sent first, so the first syllable reaches the model.</summary>
+    [Range(0, 2_000)] public int PreRollMs { get; set; } = 500;
+
+    /// <summary>Chunk level (RMS, dB full scale) above which a chunk counts as speech.</summary>
+    [Range(-90, 0)] public double SpeechThresholdDbfs { get; set; } = -45;
+
+    /// <summary>Speaker audio buffered while the endpoint is slow or being reconnected.</summary>
+    [Range(1_000, 600_000)] public int MaxBufferedMs { get; set; } = 60_000;
+
+    /// <summary>How long to wait for <c>transcription.done</c> at the end of a stream before giving up.</summary>
+    [Range(100, 120_000)] public int FinalTimeoutMs { get; set; } = 15_000;
+
+    [Range(100, 60_000)] public int HandshakeTimeoutMs { get; set; } = 5_000;
+
+    /// <summary>Language hint sent in <c>session.update</c>, when set.</summary>
+    public string? Language { get; set; }
+}

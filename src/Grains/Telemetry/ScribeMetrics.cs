@@ -1,0 +1,22 @@
+using System.Diagnostics.Metrics;
+
+namespace Scribe.Telemetry;
+
+/// <summary>The cluster's own instruments, exported through OpenTelemetry under the meter <see cref="MeterName"/>.</summary>
+public static class ScribeMetrics
+{
+    public const string MeterName = "Scribe";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<double> AudioSeconds = Meter.CreateCounter<double>("scribe.audio.received", "s", "Speech audio received at ingest (16 kHz seconds).");
+    public static readonly Counter<double> GenerationSeconds = Meter.CreateCounter<double>("scribe.generation.audio", "s", "Audio sent to speech endpoints inside generations.");
+    public static readonly Counter<long> Generations = Meter.CreateCounter<long>("scribe.generations", description: "Generations completed (transcription.done received).");
+    public static readonly Counter<long> RealtimeErrors = Meter.CreateCounter<long>("scribe.realtime.errors", description: "Error events from speech endpoints, by code.");
+    public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("scribe.realtime.reconnects", description: "Realtime sessions re-opened after a dropped socket.");
+    public static readonly Counter<long> Backpressure = Meter.CreateCounter<long>("scribe.audio.backpressure", description: "Times a speaker's audio buffer was full: the endpoint is slower than real time.");
+    public static readonly Counter<long> WebhooksRejected = Meter.CreateCounter<long>("scribe.webhooks.rejected", description: "LiveKit webhooks refused, by reason.");
+    public static readonly Counter<long> Webhooks = Meter.CreateCounter<long>("scribe.webhooks", description: "LiveKit webhooks accepted, by event.");
+    public static readonly UpDownCounter<long> ActiveStreams = Meter.CreateUpDownCounter<long>("scribe.ingest.streams", description: "Ingest streams open on this silo.");
+    public static readonly Histogram<double> GenerationLatency = Meter.CreateHistogram<double>("scribe.generation.final_latency", "ms", "Time from a final commit to transcription.done.");
+}

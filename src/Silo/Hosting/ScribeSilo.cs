@@ -1,0 +1,118 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orleans.Configuration;
+using Scribe.Endpoints;
+using Scribe.Ingest;
+using Scribe.Participants;
+using Scribe.Realtime;
+using Scribe.Rooms;
+using Scribe.Silo.Api;
+using Scribe.Silo.Ingest;
+using Scribe.Telemetry;
+using OpenTelemetry.Metrics;
+using RedisConfiguration = StackExchange.Redis.ConfigurationOptions;
+
+namespace Scribe.Silo.Hosting;
+
+/// <summary>The silo's wiring: configuration, Orleans, services, and HTTP routes. Program.cs reads as its outline.</summary>
+public static class ScribeSilo
+{
+    public const string ParticipantStorage = "state";
+
+    /// <summary>Binds and validates configuration, then registers Orleans and the cluster's services.</summary>
+    /// <exception cref="InvalidConfigurationException">A setting is missing or wrong.</exception>
+    public static WebApplicationBuilder AddScribeSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var cluster = ValidatedOptions.Bind<ClusterHostingOptions>(configuration, ClusterHostingOptions.Section,
+            o => o.RedisConnectionString ??= configuration.GetConnectionString("Redis"));
+        var admin = ValidatedOptions.Bind<AdminOptions>(configuration, AdminOptions.Section);
+        var ingest = ValidatedOptions.Bind<IngestOptions>(configuration, IngestOptions.Section);
+        var inference = ValidatedOptions.Bind<InferenceOptions>(configuration, InferenceOptions.Section);
+        var transcription = ValidatedOptions.Bind<TranscriberOptions>(configuration, TranscriberOptions.Section);
+
+        var services = builder.Services;
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(admin));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SpeakerStreams>();
+        services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? "")));
+        services.AddSingleton(sp => new IngestAddress(
+            ingest.PublicUrl.Length > 0 ? new Uri(ingest.PublicUrl) : OwnUrl(sp),
+            ingest.TokenTtlSeconds,
+            sp.GetRequiredService<IngestToken>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(_ => new EndpointBalancer(inference.ToEndpoints()));
+        services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
+        services.AddSingleton<AdminKeyFilter>();
+        services.AddProblemDetails();
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans")
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = cluster.ServiceId;
+                o.ClusterId = cluster.ClusterId;
+            });
+            if (cluster.Provider == ClusterProvider.Localhost)
+            {
+                var primary = cluster.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort) : null;
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primary, cluster.ServiceId, cluster.ClusterId);
+                silo.AddMemoryGrainStorage(ParticipantStorage);
+                silo.AddMemoryGrainStorage(RoomGrain.StorageName);
+            }
+            else
+            {
+                var redis = RedisConfiguration.Parse(cluster.RedisConnectionString!);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                silo.AddRedisGrainStorage(ParticipantStorage, o => o.ConfigurationOptions = redis);
+                silo.AddRedisGrainStorage(RoomGrain.StorageName, o => o.ConfigurationOptions = redis);
+                var advertised = cluster.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : null;
+                if (advertised is not null)
+                {
+                    silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+                }
+            }
+        });
+
+        return builder;
+    }
+
+    /// <summary>Maps every route the silo serves.</summary>
+    public static WebApplication MapScribeSilo(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.IsCancellationRequested
+            ? Results.Ok(new { status = "ready" })
+            : Results.Problem(detail: "starting", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapIngest();
+        app.MapAdminApi();
+        return app;
+    }
+
+    /// <summary>This silo's own HTTP address, for when no public URL is configured (one machine).</summary>
+    internal static Uri OwnUrl(IServiceProvider services)
+    {
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var first = addresses.FirstOrDefault() ?? throw new InvalidOperationException("The silo is not listening yet; set Ingest:PublicUrl.");
+        var url = new UriBuilder(first.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal));
+        if (url.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            url.Host = "127.0.0.1";
+        }
+
+        return url.Uri;
+    }
+}
