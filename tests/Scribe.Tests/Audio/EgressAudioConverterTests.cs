@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using Scribe.Audio;
+
+namespace Scribe.Tests.Audio;
+
+public sealed class EgressAudioConverterTests
+{
+    private static byte[] Stereo(Func<int, (double Left, double Right)> sample, int frames)
+    {
+        var pcm = new byte[frames * 4];
+        for (var i = 0; i < frames; i++)
+        {
+            var (left, right) = sample(i);
+            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 4), (short)Math.Round(left));
+            BinaryPrimitives.WriteInt16LittleEndian(pcm.AsSpan(i * 4 + 2), (short)Math.Round(right));
+        }
+
+        return pcm;
+    }
+
+    private static short[] ConvertAll(byte[] pcm, IEnumerable<int> frameSizes)
+    {
+        var converter = new EgressAudioConverter();
+        var output = new List<short>();
+        var offset = 0;
+        foreach (var size in frameSizes)
+        {
+            if (offset >= pcm.Length) break;
+            var frame = pcm.AsSpan(offset, Math.Min(size, pcm.Length - offset));
+            var buffer = new short[EgressAudioConverter.MaxOutputSamples(frame.Length)];
+            output.AddRange(buffer.AsSpan(0, converter.Convert(frame, buffer)).ToArray());
+            offset += frame.Length;
+        }
+
+        Assert.Equal(pcm.Length, offset);
+        return [.. output];
+    }
+
+    private static double Rms(ReadOnlySpan<short> samples)
+    {
+        double sum = 0;
+        foreach (var s in samples) sum += (double)s * s;
+        return Math.Sqrt(sum / samples.Length);
+    }
+
+    private static IEnumerable<int> RandomSizes(int seed)
+    {
+        var random = new Random(seed);
+        while (true) yield return random.Next(1, 4000);
+    }
+
+    [Fact]
+    public void Frames_of_any_size_give_exactly_the_output_of_one_whole_buffer()
+    {
+        var pcm = Stereo(i => (8000 * Math.Sin(i * 0.01), -3000 * Math.Cos(i * 0.003)), 48_000);
+        var whole = ConvertAll(pcm, [pcm.Length]);
+        var torn = ConvertAll(pcm, RandomSizes(7));
+        var bytewise = ConvertAll(pcm, Enumerable.Repeat(1, pcm.Length));
+
+        Assert.Equal(16_000, whole.Length);
+        Assert.Equal(whole, torn);
+        Assert.Equal(whole, bytewise);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4801)]
+    public void Every_third_input_frame_makes_one_output_sample(int frames)
+    {
+        var converter = new EgressAudioConverter();
+        var pcm = Stereo(_ => (100, 100), frames);
+        var output = new short[EgressAudioConverter.MaxOutputSamples(pcm.Length)];
+        var written = converter.Convert(pcm, output);
+
+        Assert.Equal((frames + 2) / 3, written);
+        Assert.Equal(frames, converter.InputFrames);
+    }
+
+    [Fact]
+    public void Speech_band_passes_and_what_would_alias_is_removed()
+    {
+        var speech = ConvertAll(Stereo(i => Both(10_000 * Math.Sin(2 * Math.PI * 1000 * i / 48_000)), 48_000), [192_000]);
+        var alias = ConvertAll(Stereo(i => Both(10_000 * Math.Sin(2 * Math.PI * 11_000 * i / 48_000)), 48_000), [192_000]);
+
+        var passGainDb = 20 * Math.Log10(Rms(speech.AsSpan(100)) / (10_000 / Math.Sqrt(2)));
+        var stopGainDb = 20 * Math.Log10(Rms(alias.AsSpan(100)) / (10_000 / Math.Sqrt(2)));
+        Assert.InRange(passGainDb, -0.5, 0.5);
+        Assert.True(stopGainDb < -40, $"11 kHz came through at {stopGainDb:F1} dB");
+    }
+
+    [Fact]
+    public void Channels_are_averaged()
+    {
+        var output = ConvertAll(Stereo(_ => (6000, 2000), 4800), [19_200]);
+        Assert.All(output.Skip(50), s => Assert.InRange((int)s, 3990, 4010));
+    }
+
+    private static (double, double) Both(double value) => (value, value);
+}

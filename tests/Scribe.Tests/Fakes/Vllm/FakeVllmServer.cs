@@ -1,0 +1,313 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Scribe.Tests.Fakes.Vllm;
+
+/// <summary>
+/// A strict stand-in for vLLM's <c>/v1/realtime</c> (protocols.md §1) on loopback. It answers like vLLM, and it
+/// also records every message our client should never send (appends outside a generation, appends after the
+/// final commit, a commit while a generation runs, empty or odd-sized audio, oversized chunks, unknown events)
+/// in <see cref="Violations"/>. Its transcript is decoded from the audio it received (<see cref="ToneSpeech"/>),
+/// so lost, duplicated or reordered audio shows up in the words.
+/// </summary>
+public sealed class FakeVllmServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
+    private int _active;
+    private int _appendsUntilBreak = -1;
+
+    private FakeVllmServer(WebApplication app, string model, int maxSessions)
+    {
+        _app = app;
+        Model = model;
+        MaxSessions = maxSessions;
+    }
+
+    public string Model { get; }
+
+    public int MaxSessions { get; }
+
+    public Uri RealtimeUrl { get; private set; } = null!;
+
+    public Uri HttpUrl { get; private set; } = null!;
+
+    /// <summary>How long the server takes from the final commit to <c>transcription.done</c>.</summary>
+    public TimeSpan DoneDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Refuses new sessions (HTTP 503), as an endpoint that is down would.</summary>
+    public bool Refusing { get; set; }
+
+    public ConcurrentQueue<string> Violations { get; } = new();
+
+    public ConcurrentQueue<FakeGeneration> Generations { get; } = new();
+
+    private int _sessionsOpened;
+
+    public int SessionsOpened => Volatile.Read(ref _sessionsOpened);
+
+    public int ActiveSessions => Volatile.Read(ref _active);
+
+    public static async Task<FakeVllmServer> StartAsync(string model = "mistralai/Voxtral-Mini-4B-Realtime-2602", int maxSessions = 64)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeVllmServer(app, model, maxSessions);
+        app.UseWebSockets();
+        app.MapGet("/health", () => server.Refusing ? Results.StatusCode(503) : Results.Ok());
+        app.MapGet("/metrics", () => Results.Text(
+            $"vllm:websocket_connections_active {server.ActiveSessions}\nvllm:num_requests_running {server.ActiveSessions}\nvllm:num_requests_waiting 0\n",
+            "text/plain; version=0.0.4"));
+        app.Map("/v1/realtime", server.AcceptAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.HttpUrl = new Uri(address);
+        server.RealtimeUrl = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/realtime");
+        return server;
+    }
+
+    public InferenceEndpoint Endpoint(string name, int? maxSessions = null) => new(name, RealtimeUrl, Model, maxSessions ?? MaxSessions);
+
+    /// <summary>Drops every open socket without a close handshake, like a crashed server.</summary>
+    public void KillAll()
+    {
+        foreach (var socket in _sockets.Keys)
+        {
+            socket.Abort();
+        }
+    }
+
+    /// <summary>Aborts the socket that receives the <paramref name="appends"/>-th append from now (mid-utterance failure).</summary>
+    public void BreakAfterAppends(int appends) => Volatile.Write(ref _appendsUntilBreak, appends);
+
+    private async Task AcceptAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        if (Refusing || Interlocked.Increment(ref _active) > MaxSessions)
+        {
+            if (!Refusing) Interlocked.Decrement(ref _active);
+            http.Response.StatusCode = 503;
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        _sockets[socket] = 0;
+        Interlocked.Increment(ref _sessionsOpened);
+        try
+        {
+            await new Connection(this, socket).RunAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _sockets.TryRemove(socket, out _);
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KillAll();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>One realtime connection, handled the way vLLM's serving loop does, plus strict checks.</summary>
+    private sealed class Connection(FakeVllmServer server, WebSocket socket)
+    {
+        private readonly string _id = $"sess-{Guid.NewGuid():N}";
+        private bool _validated;
+        private List<short>? _generation;
+        private int _emitted;
+        private int _appendsInGeneration;
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            await SendAsync(new { type = "session.created", id = _id, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds() }, cancellationToken);
+            var buffer = new ArrayBufferWriter<byte>();
+            while (true)
+            {
+                buffer.ResetWrittenCount();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.GetMemory(8192), cancellationToken);
+                    buffer.Advance(result.Count);
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cancellationToken);
+                    return;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    await ViolateAsync("binary frame (vLLM reads text only)", "invalid_json", cancellationToken);
+                    continue;
+                }
+
+                await HandleAsync(buffer.WrittenMemory, cancellationToken);
+            }
+        }
+
+        private async Task HandleAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            JsonElement root;
+            try
+            {
+                root = JsonDocument.Parse(message).RootElement;
+            }
+            catch (JsonException)
+            {
+                await ViolateAsync("invalid JSON", "invalid_json", cancellationToken);
+                return;
+            }
+
+            switch (root.TryGetProperty("type", out var type) ? type.GetString() : null)
+            {
+                case "session.update":
+                    if (!root.TryGetProperty("model", out var model) || model.GetString() is not { Length: > 0 } name)
+                        await ViolateAsync("session.update without model", "invalid_event", cancellationToken);
+                    else if (name != server.Model)
+                        await ViolateAsync($"model {name} not served", "model_not_found", cancellationToken);
+                    else
+                        _validated = true;
+                    break;
+
+                case "input_audio_buffer.append":
+                    await AppendAsync(root, cancellationToken);
+                    break;
+
+                case "input_audio_buffer.commit" when root.TryGetProperty("final", out var final) && final.ValueKind == JsonValueKind.True:
+                    if (_generation is null)
+                    {
+                        await ViolateAsync("final commit without a running generation", "invalid_event", cancellationToken);
+                        break;
+                    }
+
+                    await FinishGenerationAsync(cancellationToken);
+                    break;
+
+                case "input_audio_buffer.commit":
+                    if (!_validated)
+                        await ViolateAsync("commit before a validated session.update", "model_not_validated", cancellationToken);
+                    else if (_generation is not null)
+                        server.Violations.Enqueue("commit while a generation runs (vLLM ignores it)");
+                    else
+                    {
+                        _generation = [];
+                        _emitted = 0;
+                        _appendsInGeneration = 0;
+                    }
+
+                    break;
+
+                default:
+                    await ViolateAsync($"unknown event {root.GetRawText()[..Math.Min(80, root.GetRawText().Length)]}", "unknown_event", cancellationToken);
+                    break;
+            }
+        }
+
+        private async Task AppendAsync(JsonElement root, CancellationToken cancellationToken)
+        {
+            var audio = root.TryGetProperty("audio", out var a) ? a.GetString() : null;
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(audio ?? "");
+            }
+            catch (FormatException)
+            {
+                await ViolateAsync("append with invalid base64", "invalid_audio", cancellationToken);
+                return;
+            }
+
+            if (bytes.Length == 0 || bytes.Length % 2 != 0)
+            {
+                await ViolateAsync($"append of {bytes.Length} bytes (empty or not PCM16)", "invalid_audio", cancellationToken);
+                return;
+            }
+
+            if (bytes.Length > 16_000 * 2)
+            {
+                server.Violations.Enqueue($"append of {bytes.Length / 32} ms: audio must go in ~100 ms chunks");
+            }
+
+            if (_generation is null)
+            {
+                server.Violations.Enqueue(_validated ? "append outside a generation (before commit, or after final commit)" : "append before session.update + commit");
+                return;
+            }
+
+            if (Interlocked.Decrement(ref server._appendsUntilBreak) == 0)
+            {
+                socket.Abort();
+                return;
+            }
+
+            _appendsInGeneration++;
+            for (var i = 0; i < bytes.Length; i += 2)
+            {
+                _generation.Add(BitConverter.ToInt16(bytes, i));
+            }
+
+            // Words are emitted once finished, append-only, like a streaming model's deltas.
+            var words = ToneSpeech.Decode(_generation.ToArray(), includeUnfinished: false);
+            while (_emitted < words.Count)
+            {
+                await SendAsync(new { type = "transcription.delta", delta = (_emitted == 0 ? "" : " ") + words[_emitted] }, cancellationToken);
+                _emitted++;
+            }
+        }
+
+        private async Task FinishGenerationAsync(CancellationToken cancellationToken)
+        {
+            var samples = _generation!.ToArray();
+            _generation = null;
+            await Task.Delay(server.DoneDelay, cancellationToken);
+            var words = ToneSpeech.Decode(samples);
+            for (; _emitted < words.Count; _emitted++)
+            {
+                await SendAsync(new { type = "transcription.delta", delta = (_emitted == 0 ? "" : " ") + words[_emitted] }, cancellationToken);
+            }
+
+            var text = string.Join(' ', words);
+            server.Generations.Enqueue(new FakeGeneration(_id, samples.Length, _appendsInGeneration, text));
+            var tokens = samples.Length / 1280;
+            await SendAsync(new { type = "transcription.done", text, usage = new { prompt_tokens = tokens, completion_tokens = words.Count, total_tokens = tokens + words.Count } }, cancellationToken);
+        }
+
+        private async Task ViolateAsync(string what, string code, CancellationToken cancellationToken)
+        {
+            server.Violations.Enqueue(what);
+            await SendAsync(new { type = "error", error = what, code }, cancellationToken);
+        }
+
+        private Task SendAsync(object message, CancellationToken cancellationToken) =>
+            socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, cancellationToken);
+    }
+}
+
+/// <summary>A generation the fake finished: how much audio it got, in how many appends, and what it heard.</summary>
+public sealed record FakeGeneration(string SessionId, int Samples, int Appends, string Text);

@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Scribe.Audio;
+using Scribe.Endpoints;
+using Scribe.Realtime;
+using Scribe.Tests.Fakes;
+using Scribe.Tests.Fakes.Vllm;
+
+namespace Scribe.Tests.Realtime;
+
+public sealed class SpeakerTranscriberTests : IAsyncLifetime
+{
+    private FakeVllmServer _vllm = null!;
+    private readonly RecordingSink _sink = new();
+    private static readonly SpeakerContext Speaker = new("standup", "alice", "Alice", "TR_A", 1, 0);
+
+    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
+
+    public async Task DisposeAsync() => await _vllm.DisposeAsync();
+
+    private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null, TranscriberOptions? options = null) =>
+        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+
+    /// <summary>Streams egress-format audio through the converter in torn frames, as ingest does.</summary>
+    private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress, int seed = 1, Func<int, Task>? atFrame = null)
+    {
+        var converter = new EgressAudioConverter();
+        var random = new Random(seed);
+        var output = new short[EgressAudioConverter.MaxOutputSamples(8000)];
+        var frame = 0;
+        for (var offset = 0; offset < egress.Length; frame++)
+        {
+            var size = Math.Min(random.Next(1, 8000), egress.Length - offset);
+            var count = converter.Convert(egress.AsSpan(offset, size), output);
+            await transcriber.WriteAsync(output.AsMemory(0, count), CancellationToken.None);
+            offset += size;
+            if (atFrame is not null) await atFrame(frame);
+        }
+    }
+
+    [Fact]
+    public async Task Each_utterance_becomes_one_segment_whose_final_text_is_exactly_what_was_said()
+    {
+        var sentences = ToneSpeech.RandomSentences(5, seed: 11);
+        await using var transcriber = Transcriber();
+
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(sentences, _sink.FinalTexts);
+        Assert.Equal(5, _sink.Transcript.Count);
+        Assert.All(_sink.Transcript, s => Assert.True(s.IsFinal));
+        Assert.Equal(_sink.Transcript.Select(s => s.StartMs).Order(), _sink.Transcript.Select(s => s.StartMs));
+    }
+
+    [Fact]
+    public async Task Interim_versions_share_the_final_id_and_only_grow()
+    {
+        var sentences = ToneSpeech.RandomSentences(2, seed: 5);
+        await using var transcriber = Transcriber();
+
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        foreach (var versions in _sink.Published.GroupBy(s => s.Id))
+        {
+            var texts = versions.Select(v => v.Text).ToList();
+            Assert.True(versions.Last().IsFinal);
+            Assert.Single(versions, v => v.IsFinal);
+            for (var i = 1; i < texts.Count; i++)
+            {
+                Assert.StartsWith(texts[i - 1], texts[i], StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(2, _sink.Published.Select(s => s.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Segment_times_come_from_the_audio_clock()
+    {
+        // 500 ms of leading silence, then a 200 ms word: the segment starts within one 100 ms chunk of 500 ms.
+        await using var transcriber = Transcriber();
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["c20"], leadingSilenceMs: 500));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        var segment = Assert.Single(_sink.Transcript);
+        Assert.Equal("c20", segment.Text);
+        Assert.InRange(segment.StartMs, 500, 600);
+        Assert.InRange(segment.EndMs, 700, 700 + 100 + 700);
+    }
+
+    [Fact]
+    public async Task Audio_that_arrives_while_the_server_finishes_a_generation_is_held_for_the_next_one()
+    {
+        _vllm.DoneDelay = TimeSpan.FromMilliseconds(700);
+        var sentences = ToneSpeech.RandomSentences(4, seed: 3);
+        await using var transcriber = Transcriber();
+
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(sentences, _sink.FinalTexts);
+    }
+
+    [Fact]
+    public async Task A_socket_that_drops_mid_utterance_is_replaced_and_the_same_segment_completes_without_loss_or_duplicates()
+    {
+        await using var second = await FakeVllmServer.StartAsync();
+        var sentences = ToneSpeech.RandomSentences(3, seed: 21);
+        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1"), second.Endpoint("gpu-2")]);
+        await using var transcriber = Transcriber(balancer);
+        _vllm.BreakAfterAppends(12);
+        second.BreakAfterAppends(-1);
+
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Empty(second.Violations);
+        Assert.Equal(sentences, _sink.FinalTexts);
+        Assert.Equal(3, _sink.Transcript.Count);
+        Assert.True(_vllm.SessionsOpened + second.SessionsOpened >= 2);
+    }
+
+    [Fact]
+    public async Task A_mute_ends_the_running_generation_and_the_clock_runs_on_through_the_gap()
+    {
+        await using var transcriber = Transcriber();
+        var first = ToneSpeech.SynthesizeEgress(["a20 b20"], leadingSilenceMs: 200);
+        await FeedAsync(transcriber, first[..(first.Length / 2)]);
+        await transcriber.SetMutedAsync(true, CancellationToken.None);
+        var clockAtMute = transcriber.ClockSamples;
+        await Task.Delay(300);
+        await transcriber.SetMutedAsync(false, CancellationToken.None);
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["h15"], leadingSilenceMs: 200));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.True(transcriber.ClockSamples - clockAtMute >= 300 * 16, "the muted gap must advance the audio clock");
+        Assert.Equal(2, _sink.Transcript.Count);
+        Assert.Equal("h15", _sink.Transcript[^1].Text);
+    }
+
+    [Fact]
+    public async Task Without_any_capacity_the_speaker_waits_visibly_and_is_placed_when_a_slot_frees()
+    {
+        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1", maxSessions: 1)]);
+        var blocker = balancer.TryAcquire("someone-else", null)!;
+        await using var transcriber = Transcriber(balancer);
+        var sentences = ToneSpeech.RandomSentences(1, seed: 8);
+
+        var feeding = FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
+        await WaitUntilAsync(() => transcriber.State == Scribe.SpeakerState.WaitingForCapacity);
+        blocker.Dispose();
+        await feeding;
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(sentences, _sink.FinalTexts);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
