@@ -28,7 +28,8 @@ public static class ScribeSilo
         var cluster = ValidatedOptions.Bind<ClusterHostingOptions>(configuration, ClusterHostingOptions.Section,
             o => o.RedisConnectionString ??= configuration.GetConnectionString("Redis"));
         var admin = ValidatedOptions.Bind<AdminOptions>(configuration, AdminOptions.Section);
-        var ingest = ValidatedOptions.Bind<IngestOptions>(configuration, IngestOptions.Section);
+        var ingest = ValidatedOptions.Bind<IngestOptions>(configuration, IngestOptions.Section,
+            o => o.PublicUrl = ExpandHostPlaceholders(o.PublicUrl));
         var inference = ValidatedOptions.Bind<InferenceOptions>(configuration, InferenceOptions.Section);
         var transcription = ValidatedOptions.Bind<TranscriberOptions>(configuration, TranscriberOptions.Section);
 
@@ -100,6 +101,26 @@ public static class ScribeSilo
         app.MapIngest();
         app.MapAdminApi();
         return app;
+    }
+
+    /// <summary>
+    /// Lets one configuration serve many replicas: <c>{ip}</c> becomes this machine's first non-loopback IPv4
+    /// address and <c>{hostname}</c> its host name, so each silo hands egress its own address.
+    /// </summary>
+    internal static string ExpandHostPlaceholders(string url)
+    {
+        if (url.Contains("{ip}", StringComparison.Ordinal))
+        {
+            var ip = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Select(a => a.Address)
+                .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+                ?? IPAddress.Loopback;
+            url = url.Replace("{ip}", ip.ToString(), StringComparison.Ordinal);
+        }
+
+        return url.Replace("{hostname}", Environment.MachineName, StringComparison.Ordinal);
     }
 
     /// <summary>This silo's own HTTP address, for when no public URL is configured (one machine).</summary>
