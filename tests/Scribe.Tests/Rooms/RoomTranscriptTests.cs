@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Scribe.Rooms;
 
 namespace Scribe.Tests.Rooms;
@@ -169,5 +171,24 @@ public sealed class RoomTranscriptTests
         Assert.Equal(["new", "two"], restored.Segments.Select(s => s.Text));
         Assert.Equal(["new"], restored.ChangesSince(7).Segments.Select(s => s.Text));
         Assert.Equal(10, restored.Upsert(Segment("a:3", 200, "three"))!.Revision);
+    }
+
+    [Fact]
+    public void What_readers_get_crosses_grain_calls_through_the_Orleans_serialiser()
+    {
+        var transcript = new RoomTranscript();
+        transcript.Upsert(Segment("a:1", 0, "one"));
+        transcript.Upsert(Segment("b:1", 100, "two", speaker: "bob"));
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+
+        foreach (var changes in new[] { transcript.ChangesSince(0), transcript.ChangesSince(1), transcript.ChangesSince(2) })
+        {
+            var back = serializer.Deserialize<TranscriptChanges>(serializer.SerializeToArray(changes));
+            Assert.NotNull(back);
+            Assert.Equal(changes.Revision, back.Revision);
+            Assert.Equal(changes.Segments, back.Segments);
+        }
+
+        Assert.Equal(transcript.Page(1, 5), serializer.Deserialize<IReadOnlyList<TranscriptSegment>>(serializer.SerializeToArray(transcript.Page(1, 5))));
     }
 }
