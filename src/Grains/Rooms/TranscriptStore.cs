@@ -27,6 +27,7 @@ public sealed class TranscriptStore
     private readonly List<List<string>> _chunkIds = [];
     private readonly Dictionary<string, int> _chunkOf = new(StringComparer.Ordinal);
     private readonly HashSet<int> _dirty = [];
+    private long _flushedRevision;
     private bool _headDirty;
     private bool _loaded;
 
@@ -121,9 +122,11 @@ public sealed class TranscriptStore
             _chunkIds.Add(ids);
         }
 
-        _headDirty = _chunks.Count != Head.ChunkCount;
+        var transcript = RoomTranscript.Restore(segments, Head.Revision);
+        _flushedRevision = transcript.Revision;
+        _headDirty = _chunks.Count != Head.ChunkCount || transcript.Revision != Head.Revision;
         _loaded = true;
-        return RoomTranscript.Restore(segments, Head.Revision);
+        return transcript;
     }
 
     /// <summary>Marks the chunk of a segment the transcript accepted as needing a write.</summary>
@@ -150,10 +153,23 @@ public sealed class TranscriptStore
     }
 
     /// <summary>Writes the dirty chunks from the transcript's current segments, then the head if anything changed.</summary>
+    /// <remarks>
+    /// Changes since the last successful flush count as tracked even if <see cref="Track"/> was not called for
+    /// them, so a forgotten call cannot lose a segment; calling it still keeps <see cref="DirtyChunks"/> current.
+    /// </remarks>
     public async Task FlushAsync(RoomTranscript transcript, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         EnsureLoaded();
+        var revision = transcript.Revision;
+        if (revision > _flushedRevision)
+        {
+            foreach (var changed in transcript.ChangesSince(_flushedRevision).Segments)
+            {
+                Track(changed);
+            }
+        }
+
         var dirty = _dirty.Order().ToList();
         _dirty.Clear();
         var written = 0;
@@ -176,10 +192,13 @@ public sealed class TranscriptStore
                 written++;
             }
 
+            // The chunks now hold every change up to here; a failing head write only needs the head retried.
+            _flushedRevision = revision;
             var head = Head;
-            if (dirty.Count > 0 || _headDirty || head.Revision != transcript.Revision || head.ChunkCount != _chunks.Count)
+            if (dirty.Count > 0 || _headDirty || head.Revision != revision || head.ChunkCount != _chunks.Count)
             {
-                head.Revision = transcript.Revision;
+                // The revision captured before the writes: changes made while they were in flight are not in the chunks yet.
+                head.Revision = revision;
                 head.ChunkCount = _chunks.Count;
                 head.SegmentCount = transcript.Count;
                 await _storage.WriteStateAsync(_stateName, _grainId, _head, cancellationToken);

@@ -158,6 +158,27 @@ public sealed class TranscriptStoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Changes_never_tracked_are_still_flushed()
+    {
+        var storage = Storage("orleans");
+        var store = new TranscriptStore(storage, Room, chunkSize: 4);
+        var transcript = await store.LoadAsync(CancellationToken.None);
+        Speak(transcript, store, 6);
+        await store.FlushAsync(transcript, CancellationToken.None);
+        storage.Writes.Clear();
+
+        transcript.TryGet("spk1:TR_1:1", out var segment);
+        transcript.Upsert(segment! with { Text = "changed without Track" });
+        transcript.Upsert(new TranscriptSegment("new:1", "standup", "new", "New", "TR", 99_999, 100_000, "also untracked", true));
+        await store.FlushAsync(transcript, CancellationToken.None);
+
+        Assert.Equal(["transcript-0", "transcript-1", "transcript"], storage.Writes.Select(w => w.StateName));
+        var reloaded = await new TranscriptStore(storage, Room, chunkSize: 4).LoadAsync(CancellationToken.None);
+        Assert.Equal(transcript.Segments, reloaded.Segments);
+        Assert.Equal(transcript.Revision, reloaded.Revision);
+    }
+
+    [Fact]
     public async Task A_second_writer_with_stale_etags_is_refused()
     {
         var storage = Storage("orleans");
