@@ -197,7 +197,7 @@ public sealed class TranscriptStore
             var head = Head;
             if (dirty.Count > 0 || _headDirty || head.Revision != revision || head.ChunkCount != _chunks.Count)
             {
-                // The revision captured before the writes: changes made while they were in flight are not in the chunks yet.
+                // The revision captured before the writes: changes made while they were in flight may not be in the chunks yet.
                 head.Revision = revision;
                 head.ChunkCount = _chunks.Count;
                 head.SegmentCount = transcript.Count;
