@@ -1,13 +1,26 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
+
 namespace Scribe.Rooms;
 
 /// <summary>
 /// A room's transcript: segments of every speaker ordered by media start time, upserted by id.
 /// Each accepted change bumps the revision, so readers can ask for what changed since a revision.
+/// Not thread-safe: it lives inside one grain activation.
 /// </summary>
 public sealed class RoomTranscript
 {
     private readonly Dictionary<string, TranscriptSegment> _byId = new(StringComparer.Ordinal);
-    private readonly SortedSet<TranscriptSegment> _ordered = new(TranscriptOrder.Instance);
+    private readonly OrderedSegments _ordered = new();
+
+    // Every accepted change, in revision order. An entry is current while it is still the stored segment
+    // for its id; superseded entries are skipped on read and compacted away once they outnumber the rest,
+    // which keeps an upsert amortised O(1) here and ChangesSince proportional to what changed.
+    private readonly List<TranscriptSegment> _changes = [];
+    private int _superseded;
+
+    // Readers get an immutable snapshot; it is built once per revision, not once per read.
+    private ReadOnlyCollection<TranscriptSegment>? _snapshot;
 
     public long Revision { get; private set; }
 
@@ -28,43 +41,133 @@ public sealed class RoomTranscript
                 return null;
             }
 
-            if (existing with { Revision = 0 } == segment with { Revision = 0 })
+            if (existing == segment with { Revision = existing.Revision })
             {
                 return null;
             }
-
-            _ordered.Remove(existing);
         }
 
         var stored = segment with { Revision = ++Revision };
         _byId[stored.Id] = stored;
-        _ordered.Add(stored);
+        if (existing is null)
+        {
+            _ordered.Add(stored);
+        }
+        else
+        {
+            _ordered.Replace(existing, stored);
+            _superseded++;
+        }
+
+        _changes.Add(stored);
+        if (_superseded > _byId.Count + 64)
+        {
+            CompactChanges();
+        }
+
+        _snapshot = null;
         return stored;
     }
 
-    public bool TryGet(string id, out TranscriptSegment? segment) => _byId.TryGetValue(id, out segment);
+    public bool TryGet(string id, [NotNullWhen(true)] out TranscriptSegment? segment) => _byId.TryGetValue(id, out segment);
 
-    /// <summary>All segments in transcript order.</summary>
-    public IReadOnlyList<TranscriptSegment> Segments => [.. _ordered];
+    /// <summary>All segments in transcript order: a snapshot that later upserts do not change.</summary>
+    public IReadOnlyList<TranscriptSegment> Segments => _snapshot ??= Array.AsReadOnly(_ordered.ToArray());
+
+    /// <summary>Up to <paramref name="count"/> segments from position <paramref name="offset"/> in transcript order.</summary>
+    public IReadOnlyList<TranscriptSegment> Page(int offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Array.AsReadOnly(_ordered.Slice(offset, count));
+    }
 
     /// <summary>The segments whose last change came after <paramref name="revision"/>, in transcript order.</summary>
     public TranscriptChanges ChangesSince(long revision)
     {
-        var changed = revision <= 0 ? [.. _ordered] : _ordered.Where(s => s.Revision > revision).ToList();
-        return new TranscriptChanges(Revision, changed);
+        if (revision <= 0)
+        {
+            return new TranscriptChanges(Revision, Segments);
+        }
+
+        if (revision >= Revision)
+        {
+            return new TranscriptChanges(Revision, Array.Empty<TranscriptSegment>());
+        }
+
+        var first = FirstChangeAfter(revision);
+        var candidates = _changes.Count - first;
+        if (candidates > _byId.Count / 4)
+        {
+            // A reader far behind: one ordered pass is cheaper than sorting most of the transcript.
+            return new TranscriptChanges(Revision, _ordered.ChangedAfter(revision).AsReadOnly());
+        }
+
+        var changed = new List<TranscriptSegment>(candidates);
+        for (var i = first; i < _changes.Count; i++)
+        {
+            var change = _changes[i];
+            if (ReferenceEquals(_byId[change.Id], change))
+            {
+                changed.Add(change);
+            }
+        }
+
+        changed.Sort(TranscriptOrder.Instance);
+        return new TranscriptChanges(Revision, changed.AsReadOnly());
     }
 
     /// <summary>Rebuilds a transcript from stored segments, keeping their revisions.</summary>
+    /// <remarks>Should an id appear twice, the copy with the higher revision wins.</remarks>
     public static RoomTranscript Restore(IEnumerable<TranscriptSegment> segments, long revision)
     {
+        ArgumentNullException.ThrowIfNull(segments);
         var transcript = new RoomTranscript();
+        var maxRevision = revision;
         foreach (var segment in segments)
         {
-            transcript._byId[segment.Id] = segment;
-            transcript._ordered.Add(segment);
+            if (!transcript._byId.TryGetValue(segment.Id, out var seen) || seen.Revision < segment.Revision)
+            {
+                transcript._byId[segment.Id] = segment;
+            }
+
+            maxRevision = Math.Max(maxRevision, segment.Revision);
         }
 
-        transcript.Revision = Math.Max(revision, transcript._byId.Values.Select(s => s.Revision).DefaultIfEmpty(0).Max());
+        var ordered = transcript._byId.Values.ToArray();
+        Array.Sort(ordered, TranscriptOrder.Instance);
+        transcript._ordered.Load(ordered);
+
+        var byRevision = (TranscriptSegment[])ordered.Clone();
+        Array.Sort(byRevision, (x, y) => x.Revision.CompareTo(y.Revision));
+        transcript._changes.AddRange(byRevision);
+
+        transcript.Revision = maxRevision;
         return transcript;
+    }
+
+    private int FirstChangeAfter(long revision)
+    {
+        int lo = 0, hi = _changes.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_changes[mid].Revision <= revision)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private void CompactChanges()
+    {
+        _changes.RemoveAll(change => !ReferenceEquals(_byId[change.Id], change));
+        _superseded = 0;
     }
 }
