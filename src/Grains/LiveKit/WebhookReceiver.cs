@@ -27,10 +27,11 @@ public sealed class WebhookReceiver
     public WebhookEvent Receive(ReadOnlySpan<byte> body, string? authorizationHeader, DateTimeOffset? now = null)
     {
         var token = authorizationHeader?.Trim();
-        if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (token is not null && token.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+            && (token.Length == "Bearer".Length || char.IsWhiteSpace(token["Bearer".Length])))
         {
             // LiveKit sends the bare token; a proxy or a hand-made request may add the scheme.
-            token = token["Bearer ".Length..].Trim();
+            token = token["Bearer".Length..].Trim();
         }
 
         if (string.IsNullOrEmpty(token))
