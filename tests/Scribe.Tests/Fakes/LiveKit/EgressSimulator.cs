@@ -50,8 +50,8 @@ public sealed class EgressSimulator
         var steps = Plan();
         using var socket = new ClientWebSocket();
         _socket = socket;
-        socket.Options.SetRequestHeader("Content-Type", "audio/x-raw");
         socket.Options.KeepAliveInterval = _script.KeepAliveInterval;
+        using var invoker = new HttpMessageInvoker(new RawAudioHandshake());
         if (_kill.IsCancellationRequested)
         {
             return new EgressOutcome(EgressStatus.Aborted, "egress killed before it connected", 0, 0);
@@ -61,7 +61,7 @@ public sealed class EgressSimulator
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop, _kill.Token);
             connectTimeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await socket.ConnectAsync(_url, connectTimeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(_url, invoker, connectTimeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
         {
@@ -256,6 +256,20 @@ public sealed class EgressSimulator
     {
         var offset = (long)(mediaTime.TotalSeconds * BytesPerSecond) / BytesPerStereoSample * BytesPerStereoSample;
         return (int)Math.Clamp(offset, 0, length);
+    }
+
+    /// <summary>
+    /// Puts <c>Content-Type: audio/x-raw</c> on the upgrade request as LiveKit's egress does. ClientWebSocket
+    /// drops it as a request header (it is a content header), so it rides on an empty content instead.
+    /// </summary>
+    private sealed class RawAudioHandshake() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Content ??= new ByteArrayContent([]);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("audio/x-raw");
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private sealed record Step(int Start, int Length, string? Text, long MediaOffset, int Frame);
