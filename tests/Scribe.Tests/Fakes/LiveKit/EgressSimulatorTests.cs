@@ -51,12 +51,15 @@ public sealed class EgressSimulatorTests : IAsyncLifetime
     public async Task The_track_arrives_as_unaligned_binary_frames_that_reassemble_exactly_into_the_source_pcm()
     {
         var pcm = Pcm(TimeSpan.FromSeconds(1.5));
+        var statuses = new List<EgressStatus>();
+        _liveKit.EgressChanged += info => { lock (statuses) { statuses.Add(info.Status); } };
 
         var (started, ended, socket) = await RunAsync(pcm);
 
         Assert.StartsWith("EG_", started.EgressId, StringComparison.Ordinal);
         Assert.Equal(EgressStatus.Starting, started.Status);
         Assert.Equal(EgressStatus.Complete, ended.Status);
+        Assert.Equal([EgressStatus.Active, EgressStatus.Complete], statuses);
         Assert.Equal("", ended.Error);
         Assert.True(ended.EndedAt >= ended.StartedAt && ended.StartedAt > 0);
         Assert.Equal("audio/x-raw", socket.ContentType);
