@@ -90,11 +90,12 @@ public sealed class EgressSimulator
                 await WaitForMediaTimeAsync(clock, step.MediaOffset, sending.Token).ConfigureAwait(false);
                 if (step.Text is { } text)
                 {
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, sending.Token).ConfigureAwait(false);
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, _kill.Token).ConfigureAwait(false);
                 }
                 else
                 {
-                    await socket.SendAsync(_pcm.Slice(step.Start, step.Length), WebSocketMessageType.Binary, true, sending.Token).ConfigureAwait(false);
+                    // Not the stop token: a cancelled send aborts the socket, and a stop must close it cleanly.
+                    await socket.SendAsync(_pcm.Slice(step.Start, step.Length), WebSocketMessageType.Binary, true, _kill.Token).ConfigureAwait(false);
                     frames++;
                     bytes += step.Length;
                 }

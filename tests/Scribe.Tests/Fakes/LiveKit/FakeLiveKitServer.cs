@@ -418,22 +418,27 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
     {
         var egressId = request.GetString("egress_id");
         Egress? egress;
+        EgressStatus status;
         lock (_gate)
         {
-            _egresses.TryGetValue(egressId, out egress);
+            if (!_egresses.TryGetValue(egressId, out egress))
+            {
+                return Reply.Error("not_found", "egress does not exist");
+            }
+
+            status = egress.Status;
+            if (status is EgressStatus.Starting or EgressStatus.Active)
+            {
+                egress.Status = EgressStatus.Ending;
+            }
         }
 
-        if (egress is null)
+        if (status is not (EgressStatus.Starting or EgressStatus.Active))
         {
-            return Reply.Error("not_found", "egress does not exist");
+            return Reply.Error("failed_precondition", $"egress with status EGRESS_{LiveKitProtoJson.Upper(status.ToString())} cannot be stopped");
         }
 
-        if (egress.Status is not (EgressStatus.Starting or EgressStatus.Active))
-        {
-            return Reply.Error("failed_precondition", $"egress with status EGRESS_{LiveKitProtoJson.Upper(egress.Status.ToString())} cannot be stopped");
-        }
-
-        var info = Update(egress, e => e.Status = EgressStatus.Ending);
+        var info = Update(egress, _ => { });
         egress.Stop.Cancel();
         return Reply.Ok(LiveKitProtoJson.Egress(info, ProtoJsonStyle.TwirpResponse));
     }
