@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Scribe.LiveKit;
+
+/// <summary>LiveKit's Egress service: we use track egress to a WebSocket to receive each speaker's audio.</summary>
+public sealed class EgressClient
+{
+    private const string Service = "Egress";
+    private static readonly VideoGrant RecordGrant = new() { RoomRecord = true };
+
+    private readonly TwirpChannel _channel;
+    private readonly ILogger _logger;
+
+    public EgressClient(HttpClient http, LiveKitOptions options, ILogger<EgressClient>? logger = null)
+    {
+        _logger = logger ?? NullLogger<EgressClient>.Instance;
+        _channel = new TwirpChannel(http, options, _logger);
+    }
+
+    /// <summary>
+    /// Asks LiveKit to stream one track as raw PCM to <paramref name="websocketUrl"/>. The returned info
+    /// echoes the URL with its query values redacted: keep the egress id, not the URL.
+    /// </summary>
+    public async Task<EgressInfo> StartTrackEgressAsync(string roomName, string trackSid, Uri websocketUrl, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roomName);
+        ArgumentException.ThrowIfNullOrEmpty(trackSid);
+        ArgumentNullException.ThrowIfNull(websocketUrl);
+        if (!websocketUrl.IsAbsoluteUri || (websocketUrl.Scheme != "ws" && websocketUrl.Scheme != "wss"))
+        {
+            throw new ArgumentException("Track egress needs a ws:// or wss:// URL.", nameof(websocketUrl));
+        }
+
+        var request = new JsonObject
+        {
+            ["room_name"] = roomName,
+            ["track_id"] = trackSid,
+            ["websocket_url"] = websocketUrl.AbsoluteUri,
+        };
+        var info = EgressInfo.FromProtoJson(await _channel.CallAsync(Service, "StartTrackEgress", request, RecordGrant, ct).ConfigureAwait(false));
+        _logger.LogInformation("Started track egress {EgressId} for track {TrackSid} in room {Room} ({EgressStatus})",
+            info.EgressId, trackSid, roomName, info.Status);
+        return info;
+    }
+
+    public async Task<EgressInfo> StopEgressAsync(string egressId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(egressId);
+        var request = new JsonObject { ["egress_id"] = egressId };
+        var info = EgressInfo.FromProtoJson(await _channel.CallAsync(Service, "StopEgress", request, RecordGrant, ct).ConfigureAwait(false));
+        _logger.LogInformation("Stopped egress {EgressId} ({EgressStatus})", info.EgressId, info.Status);
+        return info;
+    }
+
+    public async Task<IReadOnlyList<EgressInfo>> ListEgressAsync(string? roomName, string? egressId, bool activeOnly, CancellationToken ct)
+    {
+        var request = new JsonObject();
+        if (!string.IsNullOrEmpty(roomName))
+        {
+            request["room_name"] = roomName;
+        }
+
+        if (!string.IsNullOrEmpty(egressId))
+        {
+            request["egress_id"] = egressId;
+        }
+
+        if (activeOnly)
+        {
+            request["active"] = true;
+        }
+
+        var response = await _channel.CallAsync(Service, "ListEgress", request, RecordGrant, ct).ConfigureAwait(false);
+        return response.GetList("items", EgressInfo.FromProtoJson);
+    }
+}

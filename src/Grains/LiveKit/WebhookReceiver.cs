@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Scribe.LiveKit;
+
+/// <summary>
+/// Verifies and parses LiveKit webhooks. LiveKit posts the event as protobuf JSON with
+/// <c>Authorization: &lt;jwt&gt;</c>, a token signed by one of our API keys whose <c>sha256</c> claim is the
+/// base64 SHA-256 of the exact body bytes. Anything that does not check out is refused.
+/// </summary>
+public sealed class WebhookReceiver
+{
+    private readonly AccessTokenVerifier _verifier;
+
+    public WebhookReceiver(string apiKey, string apiSecret)
+    {
+        _verifier = new AccessTokenVerifier(apiKey, apiSecret);
+    }
+
+    public WebhookReceiver(IReadOnlyDictionary<string, string> secretsByKey)
+    {
+        _verifier = new AccessTokenVerifier(secretsByKey);
+    }
+
+    /// <exception cref="WebhookRejectedException">Missing header, unknown key, bad signature, expired, checksum mismatch or malformed body.</exception>
+    public WebhookEvent Receive(ReadOnlySpan<byte> body, string? authorizationHeader, DateTimeOffset? now = null)
+    {
+        var token = authorizationHeader?.Trim();
+        if (token is not null && token.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
+            && (token.Length == "Bearer".Length || char.IsWhiteSpace(token["Bearer".Length])))
+        {
+            // LiveKit sends the bare token; a proxy or a hand-made request may add the scheme.
+            token = token["Bearer".Length..].Trim();
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new WebhookRejectedException(WebhookRejection.MissingHeader, "webhook rejected: the Authorization header is missing");
+        }
+
+        AccessTokenClaims claims;
+        try
+        {
+            claims = _verifier.Verify(token, now);
+        }
+        catch (AccessTokenRejectedException ex)
+        {
+            var reason = ex.Reason switch
+            {
+                AccessTokenRejection.UnknownKey => WebhookRejection.UnknownKey,
+                AccessTokenRejection.BadSignature => WebhookRejection.BadSignature,
+                AccessTokenRejection.Expired or AccessTokenRejection.NotYetValid => WebhookRejection.Expired,
+                _ => WebhookRejection.MalformedToken,
+            };
+            throw new WebhookRejectedException(reason, "webhook rejected: " + ex.Message, ex);
+        }
+
+        if (string.IsNullOrEmpty(claims.Sha256))
+        {
+            throw new WebhookRejectedException(WebhookRejection.MissingChecksum, "webhook rejected: the token carries no sha256 checksum of the body");
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        var expected = Encoding.ASCII.GetBytes(Convert.ToBase64String(hash));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(claims.Sha256)))
+        {
+            throw new WebhookRejectedException(WebhookRejection.ChecksumMismatch, "webhook rejected: the body does not match the sha256 checksum of its token");
+        }
+
+        return Parse(body);
+    }
+
+    /// <summary>Parses a body that has already been verified (or that a test builds).</summary>
+    public static WebhookEvent Parse(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not a JSON object");
+            }
+
+            var parsed = WebhookEvent.FromProtoJson(document.RootElement);
+            return string.IsNullOrEmpty(parsed.Event)
+                ? throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body has no event name")
+                : parsed;
+        }
+        catch (JsonException ex)
+        {
+            throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not valid JSON", ex);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Scribe.LiveKit;
+
+namespace Scribe.Tests.Fakes.LiveKit;
+
+/// <summary>How a simulated egress ended.</summary>
+public sealed record EgressOutcome(EgressStatus Status, string Error, int BinaryFramesSent, long AudioBytesSent);
