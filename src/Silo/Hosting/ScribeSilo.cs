@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Orleans.Configuration;
 using Scribe.Endpoints;
 using Scribe.Ingest;
+using Scribe.LiveKit;
+using Scribe.Silo.Webhooks;
 using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Rooms;
@@ -28,6 +30,7 @@ public static class ScribeSilo
         var cluster = ValidatedOptions.Bind<ClusterHostingOptions>(configuration, ClusterHostingOptions.Section,
             o => o.RedisConnectionString ??= configuration.GetConnectionString("Redis"));
         var admin = ValidatedOptions.Bind<AdminOptions>(configuration, AdminOptions.Section);
+        var liveKit = ValidatedOptions.Bind<LiveKitOptions>(configuration, LiveKitOptions.Section);
         var ingest = ValidatedOptions.Bind<IngestOptions>(configuration, IngestOptions.Section,
             o => o.PublicUrl = ExpandHostPlaceholders(o.PublicUrl));
         var inference = ValidatedOptions.Bind<InferenceOptions>(configuration, InferenceOptions.Section);
@@ -38,7 +41,14 @@ public static class ScribeSilo
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();
-        services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? "")));
+        services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret)));
+        services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
+        services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new EgressClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<EgressClient>>()));
+        services.AddSingleton(sp => new RoomServiceClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<RoomServiceClient>>()));
+        services.AddSingleton<ITrackEgress, LiveKitTrackEgress>();
         services.AddSingleton(sp => new IngestAddress(
             ingest.PublicUrl.Length > 0 ? new Uri(ingest.PublicUrl) : OwnUrl(sp),
             ingest.TokenTtlSeconds,
@@ -98,6 +108,7 @@ public static class ScribeSilo
             ? Results.Ok(new { status = "ready" })
             : Results.Problem(detail: "starting", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapLiveKitWebhook();
         app.MapIngest();
         app.MapAdminApi();
         return app;

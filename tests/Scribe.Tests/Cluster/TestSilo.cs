@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scribe.Silo.Hosting;
+
+namespace Scribe.Tests.Cluster;
+
+/// <summary>
+/// A real silo in this process: the production wiring (<see cref="ScribeSilo"/>), real Orleans on loopback
+/// TCP ports, Kestrel on a free port, so webhooks, ingest and the admin API go over real sockets.
+/// </summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+    public const string LiveKitKey = "devkey";
+    public const string LiveKitSecret = "a-long-enough-livekit-secret-for-tests";
+
+    private readonly WebApplication _app;
+
+    private TestSilo(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+        Admin = new HttpClient { BaseAddress = url };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+    }
+
+    public Uri Url { get; }
+
+    public Uri WebhookUrl => new(Url, "/livekit/webhook");
+
+    /// <summary>An HTTP client that carries the admin key.</summary>
+    public HttpClient Admin { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestSilo> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, int? primarySiloPort = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var defaults = new Dictionary<string, string?>
+        {
+            ["Admin:ApiKey"] = AdminKey,
+            ["LiveKit:Url"] = "http://127.0.0.1:9",
+            ["LiveKit:ApiKey"] = LiveKitKey,
+            ["LiveKit:ApiSecret"] = LiveKitSecret,
+            ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:PrimarySiloPort"] = primarySiloPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in settings) defaults[key] = value;
+        builder.Configuration.AddInMemoryCollection(defaults);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.AddScribeSilo();
+        services?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapScribeSilo();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestSilo(app, new Uri(address));
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}

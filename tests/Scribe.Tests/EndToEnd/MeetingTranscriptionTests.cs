@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Scribe.LiveKit;
+using Scribe.Tests.Cluster;
+using Scribe.Tests.Fakes;
+using Scribe.Tests.Fakes.LiveKit;
+using Scribe.Tests.Fakes.Vllm;
+
+namespace Scribe.Tests.EndToEnd;
+
+/// <summary>
+/// The whole path over real sockets: signed webhooks → room and participant grains → StartTrackEgress on a fake
+/// LiveKit that streams egress-format audio to our ingest → downmix and resampling → realtime sessions on a
+/// strict fake vLLM → the room transcript read back through the admin API.
+/// </summary>
+public sealed class MeetingTranscriptionTests : IAsyncLifetime
+{
+    private FakeVllmServer _vllm = null!;
+    private FakeLiveKitServer _liveKit = null!;
+    private TestSilo _silo = null!;
+    private readonly HttpClient _http = new();
+    private LiveKitWebhookSender _webhooks = null!;
+
+    public async Task InitializeAsync()
+    {
+        _vllm = await FakeVllmServer.StartAsync();
+        _liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 4.0);
+        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["LiveKit:Url"] = _liveKit.Url.ToString(),
+            ["Inference:Endpoints:0:Name"] = "gpu-1",
+            ["Inference:Endpoints:0:Url"] = _vllm.RealtimeUrl.ToString(),
+            ["Inference:Endpoints:0:Model"] = _vllm.Model,
+            ["Inference:Endpoints:0:MaxSessions"] = "16",
+        });
+        _webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        await _liveKit.DisposeAsync();
+        await _vllm.DisposeAsync();
+        _http.Dispose();
+    }
+
+    [Fact]
+    public async Task A_three_speaker_meeting_becomes_one_exact_transcript_ordered_by_speech_start()
+    {
+        var sentences = ToneSpeech.RandomSentences(6, seed: 42);
+        string[] order = ["alice", "bob", "carol", "bob", "alice", "carol"];
+        var meeting = new Meeting([.. order.Zip(sentences)]);
+
+        await RunMeetingAsync("standup", meeting);
+        var transcript = await WaitForFinalsAsync("standup", meeting.Turns.Count);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(meeting.Turns.Select(t => (t.Speaker, t.Sentence)), transcript.Select(s => (s.Speaker, s.Text)));
+        Assert.Equal(transcript.Select(s => s.StartMs).Order(), transcript.Select(s => s.StartMs));
+        Assert.All(transcript, s => Assert.Equal("gpu-1", s.Endpoint));
+        Assert.Equal(3, _liveKit.Egresses.Count);
+        Assert.All(_liveKit.Egresses, e => Assert.Equal("standup", e.RoomName));
+    }
+
+    public enum Fault { Drop, Duplicate, Swap }
+
+    /// <summary>The test above must notice lost, repeated or reordered audio: inject each and see the words change.</summary>
+    [Theory]
+    [InlineData(Fault.Drop)]
+    [InlineData(Fault.Duplicate)]
+    [InlineData(Fault.Swap)]
+    public async Task Audio_lost_repeated_or_reordered_on_the_way_changes_the_transcript(Fault fault)
+    {
+        const string sentence = "a20 e20 h20";
+        const int frameBytes = 3_840; // 20 ms, sample-aligned so the fault is exactly one frame of audio
+        var meeting = new Meeting([("alice", sentence)], leadMs: 600);
+        var inFirstWord = (600 + 60) * 48 * 4 / frameBytes;          // a frame well inside "a20"
+        var inSecondWord = (600 + 200 + ToneSpeech.WordGapMs + 60) * 48 * 4 / frameBytes; // inside "e20"
+        var script = new EgressAudioScript
+        {
+            MinFrameBytes = frameBytes,
+            MaxFrameBytes = frameBytes,
+            DropFrames = fault == Fault.Drop ? new HashSet<int> { inFirstWord } : new HashSet<int>(),
+            DuplicateFrames = fault == Fault.Duplicate ? new HashSet<int> { inFirstWord } : new HashSet<int>(),
+            SwapFrames = fault == Fault.Swap ? [new FrameSwap(inFirstWord, inSecondWord - inFirstWord)] : [],
+        };
+
+        await RunMeetingAsync("faulty", meeting, script);
+        var transcript = await WaitForFinalsAsync("faulty", 1);
+
+        var words = Assert.Single(transcript).Text.Split(' ');
+        Assert.Equal(3, words.Length);
+        Assert.Equal("h20", words[2]);
+        switch (fault)
+        {
+            case Fault.Drop: Assert.Equal(["a18", "e20"], words[..2]); break;       // 20 ms of "a" missing
+            case Fault.Duplicate: Assert.Equal(["a22", "e20"], words[..2]); break;  // 20 ms of "a" twice
+            case Fault.Swap:                                             // a slice of "e" inside "a" and back
+                Assert.StartsWith("?", words[0], StringComparison.Ordinal);
+                Assert.StartsWith("?", words[1], StringComparison.Ordinal);
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task A_forged_webhook_is_refused_and_changes_nothing()
+    {
+        var forger = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, "not-the-secret-at-all-not-the-secret");
+        var room = new LiveKitRoom { Name = "forged", Sid = "RM_forged" };
+
+        var forged = await forger.RoomStartedAsync(_silo.WebhookUrl, room, CancellationToken.None);
+        var unsigned = await _webhooks.PostAsync(_silo.WebhookUrl, """{"event":"room_started","room":{"name":"forged"}}"""u8.ToArray(), null, CancellationToken.None);
+
+        Assert.Equal(401, forged.HttpStatus);
+        Assert.Equal(401, unsigned.HttpStatus);
+        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Admin.GetAsync(new Uri("/api/rooms/forged", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Ingest_without_a_valid_token_is_refused()
+    {
+        foreach (var query in new[] { "", "?token=", "?token=abc.def", "?token=" + new string('A', 40) + "." + new string('B', 43) })
+        {
+            using var socket = new ClientWebSocket();
+            var url = new Uri(_silo.Url.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ingest/TR_x" + query);
+            var failure = await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, CancellationToken.None));
+            Assert.Contains("401", failure.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_admin_api_refuses_calls_without_the_key()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _silo.Url };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/api/rooms/any/transcript", UriKind.Relative))).StatusCode);
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/rooms/any/transcript", UriKind.Relative));
+        wrong.Headers.Authorization = new("Bearer", "wrong-key-wrong-key");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(wrong)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Admin.GetAsync(new Uri("/api/rooms/any/transcript", UriKind.Relative))).StatusCode);
+    }
+
+    private async Task RunMeetingAsync(string roomName, Meeting meeting, EgressAudioScript? script = null)
+    {
+        var room = new LiveKitRoom { Name = roomName, Sid = "RM_" + roomName };
+        Assert.Equal(200, (await _webhooks.RoomStartedAsync(_silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
+        var tracks = new List<string>();
+        foreach (var (speaker, pcm) in meeting.Tracks)
+        {
+            var participant = _liveKit.AddParticipant(roomName, speaker, char.ToUpperInvariant(speaker[0]) + speaker[1..]);
+            var track = _liveKit.AddAudioTrack(roomName, speaker, "TR_" + speaker, pcm, script);
+            room = _liveKit.GetRoom(roomName);
+            Assert.Equal(200, (await _webhooks.ParticipantJoinedAsync(_silo.WebhookUrl, room, participant, CancellationToken.None)).HttpStatus);
+            Assert.Equal(200, (await _webhooks.TrackPublishedAsync(_silo.WebhookUrl, room, participant, track, CancellationToken.None)).HttpStatus);
+            tracks.Add(track.Sid);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var track in tracks)
+        {
+            var egress = await _liveKit.WaitForTrackEgressAsync(track, timeout.Token);
+            var ended = await _liveKit.WaitForEgressEndAsync(egress.EgressId, timeout.Token);
+            Assert.Equal(EgressStatus.Complete, ended.Status);
+        }
+    }
+
+    private async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(string room, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await _silo.Admin.GetFromJsonAsync<TranscriptResponse>(
+                new Uri($"/api/rooms/{room}/transcript", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token);
+            var segments = response!.Segments;
+            if (segments.Count >= count && segments.All(s => s.IsFinal))
+            {
+                return segments;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
+}
