@@ -113,9 +113,15 @@ public sealed class LocalSpeechProtocolTests(LocalSpeechServerFixture fixture, I
             pairs.Add((sentence.Text, text));
             deltaCount += deltas.Count;
 
-            // Append-only words: the first delta starts the text, every later one adds words after a space.
+            // Append-only words: the first delta starts the text, every later one adds words after a space,
+            // so each interim text is a prefix of the next.
+            var interim = string.Empty;
             for (var i = 0; i < deltas.Count; i++)
             {
+                var next = interim + deltas[i];
+                Assert.StartsWith(interim, next, StringComparison.Ordinal);
+                Assert.Equal(WordErrorRate.Normalize(interim), WordErrorRate.Normalize(next).Take(WordErrorRate.Normalize(interim).Count));
+                interim = next;
                 Assert.False(string.IsNullOrWhiteSpace(deltas[i]));
                 Assert.Equal(i > 0, deltas[i].StartsWith(' '));
                 Assert.DoesNotContain("  ", deltas[i], StringComparison.Ordinal);
@@ -183,6 +189,25 @@ public sealed class LocalSpeechProtocolTests(LocalSpeechServerFixture fixture, I
     }
 
     [Fact]
+    public async Task A_final_commit_without_a_generation_marks_where_the_next_one_ends()
+    {
+        var corpus = await FliteCorpus.LoadAsync(Timeout);
+        var (spoken, after) = (corpus[7], corpus[14]);
+        await using var client = await ConnectAsync();
+        await client.UpdateSessionAsync(Model, Timeout);
+        await client.AppendAsync(spoken.Pcm16kMono, Timeout);
+        await client.CommitAsync(Timeout, final: true);
+        await client.AppendAsync(after.Pcm16kMono, Timeout);
+        await client.CommitAsync(Timeout);
+        var (_, done) = await client.CollectGenerationAsync(Timeout);
+        var text = done.GetProperty("text").GetString();
+        output.WriteLine($"done: {text}");
+        // The generation took the audio queued before the mark, ended there and dropped the rest.
+        Assert.True(WordErrorRate.Compute(spoken.Text, text) < 0.5, text);
+        Assert.DoesNotContain("boxes", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_commit_while_a_generation_runs_is_ignored()
     {
         var sentence = (await FliteCorpus.LoadAsync(Timeout))[2];
@@ -213,8 +238,36 @@ public sealed class LocalSpeechProtocolTests(LocalSpeechServerFixture fixture, I
         output.WriteLine(metrics);
         Assert.Contains("# TYPE vllm:websocket_connections_active gauge", metrics, StringComparison.Ordinal);
         Assert.Contains("# TYPE vllm:num_requests_running gauge", metrics, StringComparison.Ordinal);
-        var active = metrics.Split('\n').Single(line => line.StartsWith("vllm:websocket_connections_active ", StringComparison.Ordinal));
-        Assert.True(int.Parse(active.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 1, active);
+        Assert.True(Gauge(metrics, "vllm:websocket_connections_active") >= 1, metrics);
+
+        // A generation counts as a running request from its commit until its done.
+        await client.UpdateSessionAsync(Model, Timeout);
+        await client.CommitAsync(Timeout);
+        await WaitForGaugeAsync(http, "vllm:num_requests_running", running => running >= 1);
+        await client.CommitAsync(Timeout, final: true);
+        await client.CollectGenerationAsync(Timeout);
+        await WaitForGaugeAsync(http, "vllm:num_requests_running", running => running == 0);
+    }
+
+    private static int Gauge(string metrics, string name)
+    {
+        var line = metrics.Split('\n').Single(line => line.StartsWith(name + " ", StringComparison.Ordinal));
+        return int.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task WaitForGaugeAsync(HttpClient http, string name, Func<int, bool> expected)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Timeout);
+            if (expected(Gauge(metrics, name)))
+            {
+                return;
+            }
+
+            Assert.True(attempt < 100, $"{name} never reached the expected value: {metrics}");
+            await Task.Delay(50, Timeout);
+        }
     }
 
     private async Task<RealtimeTestClient> ConnectAsync()
