@@ -40,6 +40,9 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     private const int SamplesPerMillisecond = 16;
 
+    /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
+    private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(2);
+
     private readonly WebSocket _socket;
     private readonly LocalSpeechOptions _options;
     private readonly SphinxModel _model;
@@ -51,6 +54,8 @@ internal sealed class LocalSpeechConnection : IDisposable
         new BoundedChannelOptions(AudioQueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _generationRequests = new(0);
     private readonly Lock _state = new();
+    private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _goingAway;
 
     // Guarded by _state: a generation runs from its commit until just before its done is sent, and its
     // audio is closed from its final commit until then.
@@ -74,7 +79,10 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     public string Id { get; }
 
-    /// <summary>Serves the socket until the client closes it or <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// Serves the socket until the client closes it, or until <paramref name="cancellationToken"/> fires
+    /// (host stopping): then the client is told 1001 and given a moment to answer before the socket is aborted.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,24 +91,44 @@ internal sealed class LocalSpeechConnection : IDisposable
         var worker = Task.Run(() => DecodeAsync(stop.Token), CancellationToken.None);
         try
         {
-            await _events.SessionCreatedAsync(Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), stop.Token);
-            await ReadAsync(stop.Token);
-            if (_socket.State == WebSocketState.CloseReceived)
+            // Receives are never cancelled (that would abort the socket unannounced): a stopping host closes
+            // the socket instead, and the reader ends on the client's answer.
+            using (cancellationToken.Register(() => _goingAway = GoAwayAsync()))
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, stop.Token);
+                await _events.SessionCreatedAsync(Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), stop.Token);
+                await ReadAsync(stop.Token);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
-            // The client vanished or the host is stopping: the running generation is lost, as with vLLM.
+            // The client vanished or did not answer the close: the running generation is lost, as with vLLM.
             _logger.LogInformation("Local speech session {SessionId} ended abruptly: {Reason}", Id, e.Message);
         }
         finally
         {
+            _readerDone.TrySetResult();
             await stop.CancelAsync();
             await worker;
-            _logger.LogInformation("Local speech session {SessionId} closed", Id);
+            if (_goingAway is { } goingAway)
+            {
+                await goingAway;
+            }
         }
+
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(s_closeTimeout);
+            try
+            {
+                await _events.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // Gone already.
+            }
+        }
+
+        _logger.LogInformation("Local speech session {SessionId} closed", Id);
     }
 
     public void Dispose()
@@ -109,13 +137,34 @@ internal sealed class LocalSpeechConnection : IDisposable
         _generationRequests.Dispose();
     }
 
+    private async Task GoAwayAsync()
+    {
+        using var timeout = new CancellationTokenSource(s_closeTimeout);
+        try
+        {
+            await _events.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "local speech endpoint stopping", timeout.Token);
+            await _readerDone.Task.WaitAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // No answer in time: abort below.
+        }
+        finally
+        {
+            if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+            {
+                _socket.Abort();
+            }
+        }
+    }
+
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
         var message = new ArrayBufferWriter<byte>(16 * 1024);
         var oversized = false;
         while (true)
         {
-            var received = await _socket.ReceiveAsync(message.GetMemory(16 * 1024), cancellationToken);
+            var received = await _socket.ReceiveAsync(message.GetMemory(16 * 1024), CancellationToken.None);
             if (received.MessageType == WebSocketMessageType.Close)
             {
                 return;

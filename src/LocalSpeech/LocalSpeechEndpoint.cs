@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ internal sealed class LocalSpeechEndpoint(
     IOptions<LocalSpeechOptions> options,
     LocalSpeechSessions sessions,
     LocalSpeechMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
     private static readonly TimeSpan s_refusalCloseTimeout = TimeSpan.FromSeconds(5);
@@ -42,8 +44,10 @@ internal sealed class LocalSpeechEndpoint(
 
         try
         {
+            // Sessions never end by themselves: a stopping host ends them rather than waiting out its timeout.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             using var connection = new LocalSpeechConnection(socket, options.Value, sessions, metrics, loggerFactory.CreateLogger<LocalSpeechConnection>());
-            await connection.RunAsync(context.RequestAborted);
+            await connection.RunAsync(ended.Token);
         }
         finally
         {

@@ -47,6 +47,23 @@ internal sealed class RealtimeEventWriter(WebSocket socket) : IDisposable
             json.WriteString("code", code);
         }, cancellationToken);
 
+    /// <summary>Sends the close frame, in turn with events.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string? description, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(status, description, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 
     private async Task SendAsync(Action<Utf8JsonWriter> writeFields, CancellationToken cancellationToken)
@@ -62,10 +79,11 @@ internal sealed class RealtimeEventWriter(WebSocket socket) : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // A closing socket cannot take more events; the reader notices the close on its own.
+            // A closing socket cannot take more events; the reader notices the close on its own. The send
+            // itself is not cancelled: cancelling a WebSocket send aborts the socket without a close frame.
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
         }
         finally

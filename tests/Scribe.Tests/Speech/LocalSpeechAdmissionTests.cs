@@ -56,6 +56,20 @@ public sealed class LocalSpeechAdmissionTests : IDisposable
         Assert.Equal(WebSocketState.Open, socket.State);
     }
 
+    [Fact]
+    public async Task A_stopping_host_closes_open_sessions_as_going_away()
+    {
+        var server = await LocalSpeechTestServer.StartAsync(cancellationToken: Timeout);
+        await using var client = await server.ConnectAsync(Timeout);
+        await client.ExpectAsync("session.created", Timeout);
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await server.DisposeAsync();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
+        Assert.Null(await client.ReceiveAsync(Timeout));
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus);
+    }
+
     [Theory]
     [InlineData("MaxSessions", "0", "MaxSessions")]
     [InlineData("ModelName", "", "ModelName")]
