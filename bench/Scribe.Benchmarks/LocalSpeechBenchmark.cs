@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Scribe.LocalSpeech;
-using Scribe.Tests.Speech;
+using Scribe.Fakes.Speech;
 
 namespace Scribe.Benchmarks;
 

@@ -1,6 +1,12 @@
 using Scribe.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+if (SpeechServerMode.IsSelected(builder.Configuration))
+{
+    await SpeechServerMode.Build(builder).RunAsync();
+    return 0;
+}
+
 try
 {
     builder.AddScribeSilo();

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Scribe.Endpoints;
 using Scribe.Ingest;
 using Scribe.LiveKit;
+using Scribe.LocalSpeech;
 using Scribe.Silo.Webhooks;
 using Scribe.Participants;
 using Scribe.Realtime;
@@ -54,7 +55,15 @@ public static class ScribeSilo
             ingest.TokenTtlSeconds,
             sp.GetRequiredService<IngestToken>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(_ => new EndpointBalancer(inference.ToEndpoints()));
+        // With no endpoints configured, this silo serves its own local speech endpoint and uses it.
+        var embeddedSpeech = inference.Endpoints.Count == 0;
+        if (embeddedSpeech)
+        {
+            services.AddLocalSpeech(configuration.GetSection(LocalSpeechOptions.Section));
+            services.AddSingleton<EmbeddedLocalSpeech>();
+        }
+
+        services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
         services.AddSingleton<AdminKeyFilter>();
         services.AddProblemDetails();
@@ -108,6 +117,12 @@ public static class ScribeSilo
             ? Results.Ok(new { status = "ready" })
             : Results.Problem(detail: "starting", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapPrometheusScrapingEndpoint("/metrics");
+        if (app.Services.GetService<EmbeddedLocalSpeech>() is not null)
+        {
+            app.MapLocalSpeech(EmbeddedLocalSpeech.Path);
+            app.MapLocalSpeechHealth(EmbeddedLocalSpeech.HealthPrefix);
+        }
+
         app.MapLiveKitWebhook();
         app.MapIngest();
         app.MapAdminApi();

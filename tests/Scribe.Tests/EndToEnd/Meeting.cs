@@ -1,4 +1,4 @@
-using Scribe.Tests.Fakes;
+using Scribe.Fakes;
 
 namespace Scribe.Tests.EndToEnd;
 

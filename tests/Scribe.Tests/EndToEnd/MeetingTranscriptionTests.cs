@@ -4,9 +4,9 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Scribe.LiveKit;
 using Scribe.Tests.Cluster;
-using Scribe.Tests.Fakes;
-using Scribe.Tests.Fakes.LiveKit;
-using Scribe.Tests.Fakes.Vllm;
+using Scribe.Fakes;
+using Scribe.Fakes.LiveKit;
+using Scribe.Fakes.Vllm;
 
 namespace Scribe.Tests.EndToEnd;
 

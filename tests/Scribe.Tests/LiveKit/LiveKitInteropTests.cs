@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scribe.LiveKit;
-using Scribe.Tests.Fakes.LiveKit;
+using Scribe.Fakes.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

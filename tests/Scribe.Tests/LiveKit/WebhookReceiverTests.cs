@@ -1,6 +1,6 @@
 using System.Text;
 using Scribe.LiveKit;
-using Scribe.Tests.Fakes.LiveKit;
+using Scribe.Fakes.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Realtime;
-using Scribe.Tests.Fakes;
-using Scribe.Tests.Fakes.Vllm;
+using Scribe.Fakes;
+using Scribe.Fakes.Vllm;
 
 namespace Scribe.Tests.Realtime;
 

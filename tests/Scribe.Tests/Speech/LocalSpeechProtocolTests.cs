@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Scribe.LocalSpeech;
 using Xunit.Abstractions;
 
+using Scribe.Fakes.Speech;
+
 namespace Scribe.Tests.Speech;
 
 /// <summary>The local endpoint against vLLM's realtime protocol, over a real WebSocket on loopback.</summary>

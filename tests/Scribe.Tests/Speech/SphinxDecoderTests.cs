@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Scribe.LocalSpeech;
 using Xunit.Abstractions;
 
+using Scribe.Fakes.Speech;
+
 namespace Scribe.Tests.Speech;
 
 public sealed class SphinxDecoderTests(ITestOutputHelper output)

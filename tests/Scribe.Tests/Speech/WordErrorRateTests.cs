@@ -1,3 +1,5 @@
+using Scribe.Fakes.Speech;
+
 namespace Scribe.Tests.Speech;
 
 public sealed class WordErrorRateTests

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>The fake LiveKit's Twirp surface: LiveKit's auth, grants, errors and answers, through our clients and raw.</summary>
 public sealed class FakeLiveKitServerTests : IAsyncLifetime

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>
 /// Posts webhooks the way the LiveKit server does: a <c>WebhookEvent</c> in protobuf JSON (lowerCamelCase,

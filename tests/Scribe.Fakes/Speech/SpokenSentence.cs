@@ -1,4 +1,4 @@
-namespace Scribe.Tests.Speech;
+namespace Scribe.Fakes.Speech;
 
 /// <summary>
 /// One synthetic utterance: its reference text, the flite voice, the audio as a speech model takes it

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Scribe.Tests.Fakes;
+namespace Scribe.Fakes;
 
 /// <summary>
 /// A test "language" a fake speech model can recognise exactly: a word is a pure tone (one of eight letters)

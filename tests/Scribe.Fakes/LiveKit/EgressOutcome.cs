@@ -1,6 +1,6 @@
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>How a simulated egress ended.</summary>
 public sealed record EgressOutcome(EgressStatus Status, string Error, int BinaryFramesSent, long AudioBytesSent);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>LiveKit's messages as the server writes them, built from our records.</summary>
 public static class LiveKitProtoJson

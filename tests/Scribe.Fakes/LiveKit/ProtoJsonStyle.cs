@@ -1,4 +1,4 @@
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>
 /// The two protobuf-JSON dialects LiveKit speaks: webhooks are lowerCamelCase with default values left

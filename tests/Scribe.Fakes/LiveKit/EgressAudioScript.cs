@@ -1,4 +1,4 @@
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>
 /// How the fake egress streams one track: when it is muted, how it cuts frames, and which faults it

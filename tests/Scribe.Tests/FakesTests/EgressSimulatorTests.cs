@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>The fake's track egress: what reaches the ingest socket, and how the egress ends.</summary>
 public sealed class EgressSimulatorTests : IAsyncLifetime

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Scribe.Tests.Fakes.Vllm;
+namespace Scribe.Fakes.Vllm;
 
 /// <summary>
 /// A strict stand-in for vLLM's <c>/v1/realtime</c> (protocols.md §1) on loopback. It answers like vLLM, and it

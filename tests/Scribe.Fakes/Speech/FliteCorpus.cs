@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Scribe.Tests.Speech;
+namespace Scribe.Fakes.Speech;
 
 /// <summary>
 /// Real (synthetic) speech for tests: sentences spoken by Debian's flite voices, converted by sox to the

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>
 /// Writes one protobuf message as JSON the way protojson does: names from the proto (snake_case) or

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.LiveKit;
 
-namespace Scribe.Tests.Fakes.LiveKit;
+namespace Scribe.Fakes.LiveKit;
 
 /// <summary>
 /// A LiveKit server as far as we use it, on a real Kestrel port: Twirp Egress (StartTrackEgress,

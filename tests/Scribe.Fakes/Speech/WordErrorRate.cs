@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Scribe.Tests.Speech;
+namespace Scribe.Fakes.Speech;
 
 /// <summary>
 /// Word error rate: (substitutions + deletions + insertions) / reference words, after lowercasing and

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using Scribe.LocalSpeech;
+
+namespace Scribe.Silo.Hosting;
+
+/// <summary>Marks a silo that hosts the local speech endpoint at <see cref="Path"/> and sends its speakers there.</summary>
+public sealed class EmbeddedLocalSpeech
+{
+    public const string Path = "/v1/realtime";
+    public const string HealthPrefix = "/local-speech";
+    public const string EndpointName = "local";
+
+    public static InferenceEndpoint Endpoint(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<LocalSpeechOptions>>().Value;
+        var own = new UriBuilder(ScribeSilo.OwnUrl(services)) { Scheme = "ws", Path = Path };
+        return new InferenceEndpoint(EndpointName, own.Uri, options.ModelName, options.MaxSessions, options.ApiKey);
+    }
+}
