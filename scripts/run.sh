@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the cluster on its embedded defaults (one silo, in-process clustering and storage, the built-in
+# PocketSphinx speech endpoint) and shows it transcribing a synthesized three-speaker meeting, fed through
+# the same webhook → egress → ingest path LiveKit uses. Installs what it needs; safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup/speech.sh
+dotnet build Cluster.sln --configuration Release -nologo -v quiet
+dotnet tools/Scribe.Demo/bin/Release/net10.0/Scribe.Demo.dll \
+  --silo src/Silo/bin/Release/net10.0/Scribe.Silo.dll "$@"
