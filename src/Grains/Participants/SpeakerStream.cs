@@ -57,7 +57,17 @@ public sealed class SpeakerStream : IAsyncDisposable
         IsCompleted = true;
     }
 
-    public void Stop() => _stop.Cancel();
+    public void Stop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The ingest side finished and disposed the stream first: nothing left to stop.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
