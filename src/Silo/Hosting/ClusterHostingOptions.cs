@@ -30,6 +30,12 @@ public sealed class ClusterHostingOptions : IValidatableObject
     /// <summary>The address other silos reach this one at (Redis clustering); defaults to the machine's address.</summary>
     public string? AdvertisedIp { get; set; }
 
+    /// <summary>How long a membership probe may take; with <see cref="MissedProbesLimit"/> it bounds how soon a dead silo is noticed.</summary>
+    [Range(200, 60_000)] public int ProbeTimeoutMs { get; set; } = 2_000;
+
+    /// <summary>Missed probes before a silo is suspected; a dead silo is declared after about ProbeTimeout × this.</summary>
+    [Range(1, 10)] public int MissedProbesLimit { get; set; } = 2;
+
     /// <summary>Filled from <c>ConnectionStrings:Redis</c>.</summary>
     public string? RedisConnectionString { get; set; }
 

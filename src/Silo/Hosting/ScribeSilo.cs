@@ -80,6 +80,13 @@ public static class ScribeSilo
                 o.ServiceId = cluster.ServiceId;
                 o.ClusterId = cluster.ClusterId;
             });
+            // Orleans' defaults notice a dead silo in tens of seconds; speakers on it should move within a few.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(cluster.ProbeTimeoutMs);
+                o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            });
             if (cluster.Provider == ClusterProvider.Localhost)
             {
                 var primary = cluster.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort) : null;
@@ -96,7 +103,7 @@ public static class ScribeSilo
                 var advertised = cluster.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : null;
                 if (advertised is not null)
                 {
-                    silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                    silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
                 }
                 else
                 {
