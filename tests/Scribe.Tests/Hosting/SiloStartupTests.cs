@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace Scribe.Tests.Hosting;
+
+/// <summary>The silo process refuses a wrong or missing setting with one line that names it.</summary>
+public sealed class SiloStartupTests
+{
+    private static async Task<(int ExitCode, string Output, string Error)> RunSiloAsync(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Scribe.Silo.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the silo kept running despite its configuration");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static readonly Dictionary<string, string> Valid = new()
+    {
+        ["Admin__ApiKey"] = "a-long-enough-admin-key",
+        ["LiveKit__Url"] = "http://127.0.0.1:7880",
+        ["LiveKit__ApiKey"] = "devkey",
+        ["LiveKit__ApiSecret"] = "secret-secret-secret",
+    };
+
+    [Theory]
+    [InlineData("Admin__ApiKey", null, "Admin:ApiKey")]
+    [InlineData("Admin__ApiKey", "short", "Admin:ApiKey")]
+    [InlineData("LiveKit__Url", null, "LiveKit")]
+    [InlineData("Cluster__Provider", "Redis", "ConnectionStrings:Redis")]
+    [InlineData("Inference__Endpoints__0__Url", "http://gpu-1:8000/v1/realtime", "Inference:Endpoints:0")]
+    [InlineData("Ingest__PublicUrl", "not a url", "Ingest:PublicUrl")]
+    public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
+    {
+        var environment = new Dictionary<string, string>(Valid);
+        if (value is null) environment.Remove(key);
+        else environment[key] = value;
+        if (key.StartsWith("Inference", StringComparison.Ordinal))
+        {
+            environment["Inference__Endpoints__0__Name"] = "gpu-1";
+            environment["Inference__Endpoints__0__Model"] = "voxtral";
+        }
+
+        var (exitCode, output, error) = await RunSiloAsync(environment);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("scribe: configuration error: ", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+}
