@@ -26,7 +26,7 @@ public static class ToneSpeech
     }
 
     /// <summary>Mono samples at <paramref name="rate"/> for sentences with leading and trailing silence.</summary>
-    public static short[] Synthesize(IReadOnlyList<string> sentences, int rate, int leadingSilenceMs = 500)
+    public static short[] Synthesize(IReadOnlyList<string> sentences, int rate, int leadingSilenceMs = 500, int wordGapMs = WordGapMs)
     {
         var samples = new List<short>();
         void Silence(int ms) => samples.AddRange(new short[ms * rate / 1000]);
@@ -43,7 +43,7 @@ public static class ToneSpeech
                     samples.Add((short)Math.Round(Amplitude * Math.Sin(2 * Math.PI * frequency * i / rate)));
                 }
 
-                if (w < words.Length - 1) Silence(WordGapMs);
+                if (w < words.Length - 1) Silence(wordGapMs);
             }
 
             Silence(SentenceGapMs);
@@ -53,9 +53,9 @@ public static class ToneSpeech
     }
 
     /// <summary>The sentences in LiveKit's egress format: 48 kHz, two equal channels, s16le.</summary>
-    public static byte[] SynthesizeEgress(IReadOnlyList<string> sentences, int leadingSilenceMs = 500)
+    public static byte[] SynthesizeEgress(IReadOnlyList<string> sentences, int leadingSilenceMs = 500, int wordGapMs = WordGapMs)
     {
-        var mono = Synthesize(sentences, 48_000, leadingSilenceMs);
+        var mono = Synthesize(sentences, 48_000, leadingSilenceMs, wordGapMs);
         var pcm = new byte[mono.Length * 4];
         for (var i = 0; i < mono.Length; i++)
         {

@@ -303,7 +303,9 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         var generation = _generation;
         generation.Add(chunk);
         await SendAsync(s => s.AppendAsync(chunk.Samples, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
-        if (generation.TrailingSilenceMs >= _options.PauseMs || generation.DurationMs >= _options.MaxGenerationMs)
+        var windowFull = generation.DurationMs >= _options.MaxGenerationMs
+            && (!chunk.IsSpeech || generation.DurationMs >= _options.MaxGenerationMs + _options.WindowGraceMs);
+        if (generation.TrailingSilenceMs >= _options.PauseMs || windowFull)
         {
             await SendFinalAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -388,9 +390,10 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             case RealtimeError error:
                 ScribeMetrics.RealtimeErrors.Add(1, new KeyValuePair<string, object?>("code", error.Code ?? "unknown"));
                 LogEndpointError(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Code, error.Message);
-                if (error.Code is "model_not_found" or "model_not_validated" or "invalid_event")
+                if (error.Code is "model_not_found" or "model_not_validated" or "invalid_event" && _state != SpeakerState.Error)
                 {
-                    // A configuration fault: the endpoint will refuse every generation the same way.
+                    // A configuration fault: the endpoint will refuse every generation the same way. The first
+                    // error names the cause; the refusals that follow from it would only hide it.
                     _state = SpeakerState.Error;
                     _error = $"{error.Code}: {error.Message}";
                 }

@@ -10,8 +10,14 @@ public sealed class TranscriberOptions
     /// <summary>Silence that ends a generation.</summary>
     [Range(100, 10_000)] public int PauseMs { get; set; } = 600;
 
-    /// <summary>The longest generation; keeps it well inside the model's token limit (one token per 80 ms).</summary>
-    [Range(2_000, 600_000)] public int MaxGenerationMs { get; set; } = 30_000;
+    /// <summary>
+    /// A generation this long ends at its next quiet chunk (or <see cref="WindowGraceMs"/> later at the latest), so
+    /// no generation runs into the model's token limit (one token per 80 ms) and words are not cut in half.
+    /// </summary>
+    [Range(1_000, 600_000)] public int MaxGenerationMs { get; set; } = 30_000;
+
+    /// <summary>How long past <see cref="MaxGenerationMs"/> a generation may wait for a quiet chunk.</summary>
+    [Range(0, 10_000)] public int WindowGraceMs { get; set; } = 2_000;
 
     /// <summary>Audio kept before speech starts and sent first, so the first syllable reaches the model.</summary>
     [Range(0, 2_000)] public int PreRollMs { get; set; } = 500;

@@ -160,6 +160,35 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         Assert.Equal(sentences, _sink.FinalTexts);
     }
 
+    [Fact]
+    public async Task A_long_monologue_is_cut_into_bounded_generations_at_quiet_moments_without_losing_words()
+    {
+        // Twelve words with 250 ms between them: never a 600 ms pause, so only the window length cuts.
+        var sentence = string.Join(' ', ToneSpeech.RandomSentences(4, seed: 9).SelectMany(s => s.Split(' ')).Take(12));
+        var options = new TranscriberOptions { MaxGenerationMs = 1_500, WindowGraceMs = 1_000 };
+        await using var transcriber = Transcriber(options: options);
+
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress([sentence], wordGapMs: 250));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.True(_sink.Transcript.Count >= 3, $"expected several generations, got {_sink.Transcript.Count}");
+        Assert.Equal(sentence, string.Join(' ', _sink.FinalTexts));
+        Assert.All(_vllm.Generations, g => Assert.True(g.Samples <= (1_500 + 1_000 + 500 + 100) * 16, $"generation of {g.Samples / 16} ms"));
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_does_not_serve_the_model_puts_the_speaker_in_a_visible_error_state()
+    {
+        var wrongModel = new InferenceEndpoint("gpu-1", _vllm.RealtimeUrl, "some/other-model", 4);
+        await using var transcriber = Transcriber(new EndpointBalancer([wrongModel]));
+
+        await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["c20 d20"]));
+        await WaitUntilAsync(() => transcriber.State == Scribe.SpeakerState.Error);
+
+        Assert.Contains("model_not_found", transcriber.Error, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
