@@ -93,5 +93,10 @@ public sealed class WebhookReceiver
         {
             throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not valid JSON", ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+        {
+            // Well-formed JSON can still hold invalid UTF-8 inside a string or a number that fits no field.
+            throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body holds a value that cannot be read", ex);
+        }
     }
 }

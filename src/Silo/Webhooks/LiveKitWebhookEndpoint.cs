@@ -41,7 +41,8 @@ public static partial class LiveKitWebhookEndpoint
         catch (WebhookRejectedException e)
         {
             ScribeMetrics.WebhooksRejected.Add(1, new KeyValuePair<string, object?>("reason", e.Reason.ToString()));
-            return Refuse(logger, e.Message, StatusCodes.Status401Unauthorized);
+            // A body that is signed but not a webhook is a bad request; anything unsigned or mis-signed is not authorised.
+            return Refuse(logger, e.Message, e.Reason == WebhookRejection.MalformedBody ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized);
         }
 
         ScribeMetrics.Webhooks.Add(1, new KeyValuePair<string, object?>("event", webhook.Event));

@@ -131,6 +131,14 @@ public sealed class WebhookReceiverTests
     }
 
     [Fact]
+    public void A_correctly_signed_body_with_invalid_utf8_in_a_string_is_refused_not_thrown()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"event\":\"room_started\",\"id\":\"EV_X\"}");
+        body[Array.IndexOf(body, (byte)'X')] = 0xB8; // a lone continuation byte inside the id string
+        Assert.Equal(WebhookRejection.MalformedBody, Rejection(body, Sender.Sign(body)));
+    }
+
+    [Fact]
     public void The_sender_writes_livekit_protobuf_json()
     {
         var webhook = Sender.Build(
