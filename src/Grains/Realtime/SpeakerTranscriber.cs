@@ -444,7 +444,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         {
             await send(session).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (IsConnectionLoss(e, cancellationToken))
         {
             LogDisconnected(_speaker.Room, _speaker.Identity, session.Endpoint.Name, e.Message);
             await RecoverAsync(session.Endpoint, cancellationToken).ConfigureAwait(false);
@@ -502,7 +502,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 LogSessionOpened(_speaker.Room, _speaker.Identity, lease.Endpoint.Name, session.Id, attempt);
                 return;
             }
-            catch (Exception e) when (e is RealtimeSessionException or System.Net.WebSockets.WebSocketException or IOException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is RealtimeSessionException || IsConnectionLoss(e, cancellationToken))
             {
                 lease.Dispose();
                 await CloseSessionAsync().ConfigureAwait(false);
@@ -519,6 +519,14 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// A socket that broke under a send. When the reading side notices a dead peer it aborts the socket, and a
+    /// send in flight then ends as cancelled although nobody cancelled us: that is a lost connection too.
+    /// </summary>
+    private static bool IsConnectionLoss(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested
+        && e is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException or OperationCanceledException;
 
     private async Task PumpEventsAsync(RealtimeSession session, CancellationToken cancellationToken)
     {

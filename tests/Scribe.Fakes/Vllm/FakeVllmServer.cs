@@ -45,6 +45,9 @@ public sealed class FakeVllmServer : IAsyncDisposable
     /// <summary>How long the server takes from the final commit to <c>transcription.done</c>.</summary>
     public TimeSpan DoneDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Misbehaviour to inject: garbage events between real ones, sockets closed at random.</summary>
+    public FakeVllmChaos Chaos { get; set; } = FakeVllmChaos.None;
+
     /// <summary>Refuses new sessions (HTTP 503), as an endpoint that is down would.</summary>
     public bool Refusing { get; set; }
 
@@ -260,10 +263,17 @@ public sealed class FakeVllmServer : IAsyncDisposable
                 return;
             }
 
-            if (Interlocked.Decrement(ref server._appendsUntilBreak) == 0)
+            if (Interlocked.Decrement(ref server._appendsUntilBreak) == 0 || server.Chaos.Roll(server.Chaos.CloseProbability))
             {
                 socket.Abort();
                 return;
+            }
+
+            if (server.Chaos.Roll(server.Chaos.GarbageProbability))
+            {
+                // Not part of the protocol: a client must log it and carry on.
+                var garbage = server.Chaos.Pick(["{\"type\":\"rate_limits.updated\"}", "not json at all", "{\"no_type\":1}", "{\"type\":\"transcription.delta\"}"]);
+                await socket.SendAsync(Encoding.UTF8.GetBytes(garbage), WebSocketMessageType.Text, true, cancellationToken);
             }
 
             _appendsInGeneration++;
@@ -306,6 +316,31 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
         private Task SendAsync(object message, CancellationToken cancellationToken) =>
             socket.SendAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message)), WebSocketMessageType.Text, true, cancellationToken);
+    }
+}
+
+/// <summary>Faults a fake endpoint injects, drawn from a seeded random source.</summary>
+public sealed class FakeVllmChaos(int seed = 1)
+{
+    private readonly Random _random = new(seed);
+
+    public static FakeVllmChaos None { get; } = new();
+
+    /// <summary>Chance per append that the socket is aborted (a crash mid-utterance).</summary>
+    public double CloseProbability { get; init; }
+
+    /// <summary>Chance per append that an off-protocol event is sent.</summary>
+    public double GarbageProbability { get; init; }
+
+    public bool Roll(double probability)
+    {
+        if (probability <= 0) return false;
+        lock (_random) return _random.NextDouble() < probability;
+    }
+
+    public string Pick(string[] options)
+    {
+        lock (_random) return options[_random.Next(options.Length)];
     }
 }
 
