@@ -134,7 +134,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
 
         var samples = _filled == ChunkSamples ? _filling : _filling[.._filled];
-        var chunk = new AudioChunk(_clock, samples, AudioChunk.LevelDbfs(samples) >= _options.SpeechThresholdDbfs);
+        var chunk = new AudioChunk(_clock, samples, AudioChunk.LevelDbfs(samples) >= _options.SpeechThresholdDbfs, _time.GetTimestamp());
         _clock += samples.Length;
         _filling = new short[ChunkSamples];
         _filled = 0;
@@ -269,7 +269,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 _held.Enqueue(chunk);
                 break;
             case AudioChunk chunk:
-                await OnChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+                await OnChunkAsync(chunk, live: true, cancellationToken).ConfigureAwait(false);
                 break;
             case MuteChanged { Muted: true }:
                 _state = SpeakerState.Muted;
@@ -286,7 +286,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
     }
 
-    private async Task OnChunkAsync(AudioChunk chunk, CancellationToken cancellationToken)
+    private async Task OnChunkAsync(AudioChunk chunk, bool live, CancellationToken cancellationToken)
     {
         if (_generation is null)
         {
@@ -303,6 +303,11 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         var generation = _generation;
         generation.Add(chunk);
         await SendAsync(s => s.AppendAsync(chunk.Samples, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
+        if (live)
+        {
+            // Live audio only: pre-roll and held audio wait on purpose.
+            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt).TotalMilliseconds);
+        }
         var windowFull = generation.DurationMs >= _options.MaxGenerationMs
             && (!chunk.IsSpeech || generation.DurationMs >= _options.MaxGenerationMs + _options.WindowGraceMs);
         if (generation.TrailingSilenceMs >= _options.PauseMs || windowFull)
@@ -409,7 +414,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         while (_held.Count > 0 && _generation is not { FinalSent: true })
         {
-            await OnChunkAsync(_held.Dequeue(), cancellationToken).ConfigureAwait(false);
+            await OnChunkAsync(_held.Dequeue(), live: false, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -18,5 +18,8 @@ public static class ScribeMetrics
     public static readonly Counter<long> WebhooksRejected = Meter.CreateCounter<long>("scribe.webhooks.rejected", description: "LiveKit webhooks refused, by reason.");
     public static readonly Counter<long> Webhooks = Meter.CreateCounter<long>("scribe.webhooks", description: "LiveKit webhooks accepted, by event.");
     public static readonly UpDownCounter<long> ActiveStreams = Meter.CreateUpDownCounter<long>("scribe.ingest.streams", description: "Ingest streams open on this silo.");
+    public static readonly Histogram<double> AppendLatency = Meter.CreateHistogram<double>(
+        "scribe.audio.append_latency", "ms", "From the ingest frame that completes a 100 ms chunk to its append on the endpoint's socket.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] });
     public static readonly Histogram<double> GenerationLatency = Meter.CreateHistogram<double>("scribe.generation.final_latency", "ms", "Time from a final commit to transcription.done.");
 }

@@ -259,19 +259,5 @@ public sealed class EgressSimulator
         return (int)Math.Clamp(offset, 0, length);
     }
 
-    /// <summary>
-    /// Puts <c>Content-Type: audio/x-raw</c> on the upgrade request as LiveKit's egress does. ClientWebSocket
-    /// drops it as a request header (it is a content header), so it rides on an empty content instead.
-    /// </summary>
-    private sealed class RawAudioHandshake() : DelegatingHandler(new SocketsHttpHandler())
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Content ??= new ByteArrayContent([]);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("audio/x-raw");
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
-
     private sealed record Step(int Start, int Length, string? Text, long MediaOffset, int Frame);
 }

@@ -45,6 +45,9 @@ public sealed class FakeVllmServer : IAsyncDisposable
     /// <summary>How long the server takes from the final commit to <c>transcription.done</c>.</summary>
     public TimeSpan DoneDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Decode the audio into words (true), or only check the protocol and count samples (load runs).</summary>
+    public bool Transcribes { get; set; } = true;
+
     /// <summary>Misbehaviour to inject: garbage events between real ones, sockets closed at random.</summary>
     public FakeVllmChaos Chaos { get; set; } = FakeVllmChaos.None;
 
@@ -282,6 +285,11 @@ public sealed class FakeVllmServer : IAsyncDisposable
                 _generation.Add(BitConverter.ToInt16(bytes, i));
             }
 
+            if (!server.Transcribes)
+            {
+                return;
+            }
+
             // Words are emitted once finished, append-only, like a streaming model's deltas.
             var words = ToneSpeech.Decode(_generation.ToArray(), includeUnfinished: false);
             while (_emitted < words.Count)
@@ -296,7 +304,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
             var samples = _generation!.ToArray();
             _generation = null;
             await Task.Delay(server.DoneDelay, cancellationToken);
-            var words = ToneSpeech.Decode(samples);
+            var words = server.Transcribes ? ToneSpeech.Decode(samples) : [];
             for (; _emitted < words.Count; _emitted++)
             {
                 await SendAsync(new { type = "transcription.delta", delta = (_emitted == 0 ? "" : " ") + words[_emitted] }, cancellationToken);
