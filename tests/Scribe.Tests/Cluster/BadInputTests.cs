@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
@@ -56,13 +54,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         string[] speakers = ["ann", "ben", "ann"];
         var meeting = new Meeting([.. speakers.Zip(ToneSpeech.RandomSentences(3, seed: 5))]);
         var room = new LiveKitRoom { Name = "calm", Sid = "RM_calm" };
-        await webhooks.RoomStartedAsync(_silo.WebhookUrl, room, CancellationToken.None);
-        foreach (var (identity, pcm) in meeting.Tracks)
-        {
-            var participant = _liveKit.AddParticipant("calm", identity, identity);
-            var track = _liveKit.AddAudioTrack("calm", identity, "TR_" + identity, pcm);
-            await webhooks.TrackPublishedAsync(_silo.WebhookUrl, _liveKit.GetRoom("calm"), participant, track, CancellationToken.None);
-        }
+        var tracks = await webhooks.PublishAsync(_liveKit, _silo.WebhookUrl, "calm", meeting.Tracks);
 
         var outcomes = new List<(string Case, int Status)>();
         outcomes.AddRange(await BadWebhooksAsync(webhooks, room));
@@ -75,20 +67,8 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(_silo.Url, "/healthz"))).StatusCode);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var identity in meeting.Tracks.Keys)
-        {
-            var egress = await _liveKit.WaitForTrackEgressAsync("TR_" + identity, timeout.Token);
-            Assert.Equal(EgressStatus.Complete, (await _liveKit.WaitForEgressEndAsync(egress.EgressId, timeout.Token)).Status);
-        }
-
-        IReadOnlyList<TranscriptSegment> segments;
-        do
-        {
-            await Task.Delay(100, timeout.Token);
-            segments = (await _silo.Admin.GetFromJsonAsync<TranscriptResponse>(new Uri("/api/rooms/calm/transcript", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token))!.Segments;
-        }
-        while (segments.Count < meeting.Turns.Count || !segments.All(s => s.IsFinal));
-
+        await _liveKit.WaitForEgressesAsync(tracks, timeout.Token);
+        var segments = await _silo.WaitForFinalsAsync("calm", meeting.Turns.Count, timeout.Token);
         Assert.Equal(meeting.Turns.Select(t => (t.Speaker, t.Sentence)), segments.Select(s => (s.Speaker, s.Text)));
         Assert.Empty(_vllm.Violations);
     }
@@ -240,6 +220,4 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         chars[i] = chars[i] == 'A' ? 'B' : 'A';
         return new string(chars);
     }
-
-    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
 }

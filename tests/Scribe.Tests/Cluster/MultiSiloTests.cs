@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
@@ -93,27 +92,10 @@ public sealed class MultiSiloTests : IAsyncLifetime
         for (var r = 0; r < rooms.Length; r++)
         {
             var reader = _silos[(r + 1) % _silos.Count];
-            var transcript = await WaitForFinalsAsync(reader, rooms[r], 4, timeout.Token);
+            var transcript = await reader.WaitForFinalsAsync(rooms[r], 4, timeout.Token);
             Assert.Equal(meetings[rooms[r]].Turns.Select(t => (t.Speaker, t.Sentence)), transcript.Select(s => (s.Speaker, s.Text)));
         }
 
         Assert.Empty(_vllm.Violations);
     }
-
-    private static async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(TestSilo silo, string room, int count, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var response = await silo.Admin.GetFromJsonAsync<TranscriptResponse>(
-                new Uri($"/api/rooms/{room}/transcript", UriKind.Relative), JsonSerializerOptions.Web, cancellationToken);
-            if (response!.Segments.Count >= count && response.Segments.All(s => s.IsFinal))
-            {
-                return response.Segments;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
 }

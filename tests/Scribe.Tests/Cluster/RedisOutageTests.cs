@@ -1,9 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
-using Scribe.LiveKit;
 using Scribe.Tests.EndToEnd;
 
 namespace Scribe.Tests.Cluster;
@@ -49,38 +46,18 @@ public sealed class RedisOutageTests : IAsyncLifetime
         var webhooks = new LiveKitWebhookSender(http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
         string[] speakers = ["ann", "ben", "ann", "ben", "ann", "ben"];
         var meeting = new Meeting([.. speakers.Zip(ToneSpeech.RandomSentences(6, seed: 31))]);
-        await webhooks.RoomStartedAsync(_silo.WebhookUrl, new LiveKitRoom { Name = "weather", Sid = "RM_w" }, CancellationToken.None);
-        foreach (var (identity, pcm) in meeting.Tracks)
-        {
-            var participant = _liveKit.AddParticipant("weather", identity, identity);
-            var track = _liveKit.AddAudioTrack("weather", identity, "TR_" + identity, pcm);
-            Assert.Equal(200, (await webhooks.TrackPublishedAsync(_silo.WebhookUrl, _liveKit.GetRoom("weather"), participant, track, CancellationToken.None)).HttpStatus);
-        }
+        var tracks = await webhooks.PublishAsync(_liveKit, _silo.WebhookUrl, "weather", meeting.Tracks);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         // Wait until the first final segment is stored, then take Redis away for two seconds.
-        await WaitForAsync(async () => (await TranscriptAsync(timeout.Token)).Any(s => s.IsFinal), timeout.Token);
+        await WaitForAsync(async () => (await _silo.TranscriptAsync("weather", timeout.Token)).Any(s => s.IsFinal), timeout.Token);
         _redis.Stop();
         await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
         await _redis.RestartAsync();
 
-        foreach (var identity in meeting.Tracks.Keys)
-        {
-            var egress = await _liveKit.WaitForTrackEgressAsync("TR_" + identity, timeout.Token);
-            await _liveKit.WaitForEgressEndAsync(egress.EgressId, timeout.Token);
-        }
-
-        await WaitForAsync(async () => await TranscriptAsync(timeout.Token) is { Count: >= 6 } t && t.All(s => s.IsFinal), timeout.Token);
-        var transcript = await TranscriptAsync(timeout.Token);
+        await _liveKit.WaitForEgressesAsync(tracks, timeout.Token);
+        var transcript = await _silo.WaitForFinalsAsync("weather", meeting.Turns.Count, timeout.Token);
         Assert.Equal(meeting.Turns.Select(t => (t.Speaker, t.Sentence)), transcript.Select(s => (s.Speaker, s.Text)));
-    }
-
-    private async Task<IReadOnlyList<TranscriptSegment>> TranscriptAsync(CancellationToken cancellationToken)
-    {
-        using var response = await _silo.Admin.GetAsync(new Uri("/api/rooms/weather/transcript", UriKind.Relative), cancellationToken);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<TranscriptResponse>(JsonSerializerOptions.Web, cancellationToken))!.Segments
-            : [];
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
@@ -90,6 +67,4 @@ public sealed class RedisOutageTests : IAsyncLifetime
             await Task.Delay(100, cancellationToken);
         }
     }
-
-    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
 }

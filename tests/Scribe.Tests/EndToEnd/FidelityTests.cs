@@ -1,9 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Speech;
-using Scribe.LiveKit;
 using Scribe.LocalSpeech;
 using Scribe.Tests.Cluster;
 using Scribe.Tests.Speech;
@@ -42,30 +39,10 @@ public sealed class FidelityTests(ITestOutputHelper output)
         var meeting = new MeetingAudio([.. turns.Select(s => (speakers[s.Voice], s.Pcm48kStereo))]);
         using var http = new HttpClient();
         var webhooks = new LiveKitWebhookSender(http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
-        var room = new LiveKitRoom { Name = "fidelity", Sid = "RM_fidelity" };
-        await webhooks.RoomStartedAsync(silo.WebhookUrl, room, CancellationToken.None);
-        foreach (var (identity, pcm) in meeting.Tracks)
-        {
-            var participant = liveKit.AddParticipant(room.Name, identity, identity);
-            var track = liveKit.AddAudioTrack(room.Name, identity, "TR_" + identity, pcm);
-            await webhooks.TrackPublishedAsync(silo.WebhookUrl, liveKit.GetRoom(room.Name), participant, track, CancellationToken.None);
-        }
-
+        var tracks = await webhooks.PublishAsync(liveKit, silo.WebhookUrl, "fidelity", meeting.Tracks);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        foreach (var identity in meeting.Tracks.Keys)
-        {
-            var egress = await liveKit.WaitForTrackEgressAsync("TR_" + identity, timeout.Token);
-            await liveKit.WaitForEgressEndAsync(egress.EgressId, timeout.Token);
-        }
-
-        IReadOnlyList<TranscriptSegment> segments;
-        do
-        {
-            await Task.Delay(200, timeout.Token);
-            segments = (await silo.Admin.GetFromJsonAsync<TranscriptResponse>(
-                new Uri("/api/rooms/fidelity/transcript", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token))!.Segments;
-        }
-        while (segments.Count < turns.Count || !segments.All(s => s.IsFinal));
+        await liveKit.WaitForEgressesAsync(tracks, timeout.Token);
+        var segments = await silo.WaitForFinalsAsync("fidelity", turns.Count, timeout.Token);
 
         // Each turn is one segment, in the order it was spoken, by the right speaker.
         Assert.Equal(turns.Select(t => speakers[t.Voice]), segments.Select(s => s.Speaker));
@@ -81,6 +58,4 @@ public sealed class FidelityTests(ITestOutputHelper output)
         output.WriteLine($"WER over {turns.Count} sentences: direct {directRate:P1}, through the cluster {clusterRate:P1}");
         Assert.True(clusterRate <= directRate + 0.01, $"through the cluster {clusterRate:P1} vs direct {directRate:P1}");
     }
-
-    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
 }

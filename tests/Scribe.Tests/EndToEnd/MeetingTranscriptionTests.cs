@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text.Json;
 using Scribe.LiveKit;
 using Scribe.Tests.Cluster;
 using Scribe.Fakes;
@@ -145,44 +143,14 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
 
     private async Task RunMeetingAsync(string roomName, Meeting meeting, EgressAudioScript? script = null)
     {
-        var room = new LiveKitRoom { Name = roomName, Sid = "RM_" + roomName };
-        Assert.Equal(200, (await _webhooks.RoomStartedAsync(_silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
-        var tracks = new List<string>();
-        foreach (var (speaker, pcm) in meeting.Tracks)
-        {
-            var participant = _liveKit.AddParticipant(roomName, speaker, char.ToUpperInvariant(speaker[0]) + speaker[1..]);
-            var track = _liveKit.AddAudioTrack(roomName, speaker, "TR_" + speaker, pcm, script);
-            room = _liveKit.GetRoom(roomName);
-            Assert.Equal(200, (await _webhooks.ParticipantJoinedAsync(_silo.WebhookUrl, room, participant, CancellationToken.None)).HttpStatus);
-            Assert.Equal(200, (await _webhooks.TrackPublishedAsync(_silo.WebhookUrl, room, participant, track, CancellationToken.None)).HttpStatus);
-            tracks.Add(track.Sid);
-        }
-
+        var tracks = await _webhooks.PublishAsync(_liveKit, _silo.WebhookUrl, roomName, meeting.Tracks, script);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var track in tracks)
-        {
-            var egress = await _liveKit.WaitForTrackEgressAsync(track, timeout.Token);
-            var ended = await _liveKit.WaitForEgressEndAsync(egress.EgressId, timeout.Token);
-            Assert.Equal(EgressStatus.Complete, ended.Status);
-        }
+        await _liveKit.WaitForEgressesAsync(tracks, timeout.Token);
     }
 
     private async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(string room, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var response = await _silo.Admin.GetFromJsonAsync<TranscriptResponse>(
-                new Uri($"/api/rooms/{room}/transcript", UriKind.Relative), JsonSerializerOptions.Web, timeout.Token);
-            var segments = response!.Segments;
-            if (segments.Count >= count && segments.All(s => s.IsFinal))
-            {
-                return segments;
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
+        return await _silo.WaitForFinalsAsync(room, count, timeout.Token);
     }
-
-    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
 }
