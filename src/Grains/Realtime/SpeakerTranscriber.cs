@@ -25,6 +25,7 @@ namespace Scribe.Realtime;
 public sealed partial class SpeakerTranscriber : IAsyncDisposable
 {
     public const int SamplesPerMs = EgressAudioConverter.OutputRate / 1000;
+    private const int MaxStallRecoveries = 3;
     private const int ChunkSamples = 100 * SamplesPerMs;
 
     private readonly SpeakerContext _speaker;
@@ -166,6 +167,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             var inputOpen = true;
             while (true)
             {
+                // The waits below end as cancelled tasks without throwing; stop here rather than spin.
+                cancellationToken.ThrowIfCancellationRequested();
                 while (_events.Reader.TryRead(out var sessionEvent))
                 {
                     await OnSessionEventAsync(sessionEvent, cancellationToken).ConfigureAwait(false);
@@ -180,29 +183,44 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 if (inputOpen && _input.Reader.Completion.IsCompleted)
                 {
                     inputOpen = false;
-                    if (_generation is { FinalSent: false })
-                    {
-                        await SendFinalAsync(cancellationToken).ConfigureAwait(false);
-                    }
                 }
 
                 if (!inputOpen)
                 {
-                    if (_generation is null && _held.Count == 0)
+                    // The stream has ended: finish what is open, then whatever audio is still held.
+                    if (_generation is null)
                     {
-                        break;
+                        if (_held.Count == 0)
+                        {
+                            break;
+                        }
+
+                        await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
                     }
 
-                    if (!await WaitForFinalAsync(cancellationToken).ConfigureAwait(false))
+                    if (!_generation.FinalSent)
                     {
-                        break;
+                        await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                var inputReady = inputOpen ? _input.Reader.WaitToReadAsync(cancellationToken).AsTask() : Task.Delay(Timeout.Infinite, cancellationToken);
+                var eventReady = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                if (_generation is { FinalSent: true } waiting)
+                {
+                    var overdue = TimeSpan.FromMilliseconds(_options.FinalTimeoutMs) - _time.GetElapsedTime(waiting.FinalSentAt);
+                    if (overdue <= TimeSpan.Zero)
+                    {
+                        await OnFinalOverdueAsync(waiting, cancellationToken).ConfigureAwait(false);
+                        continue;
                     }
 
+                    await Task.WhenAny(inputReady, eventReady, Task.Delay(overdue, _time, cancellationToken)).ConfigureAwait(false);
                     continue;
                 }
 
-                var inputReady = _input.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                var eventReady = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
                 await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
             }
 
@@ -224,41 +242,27 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
     }
 
-    /// <summary>At the end of the stream: waits for the pending done; false when it never came.</summary>
-    private async Task<bool> WaitForFinalAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// No <c>transcription.done</c> in time: the endpoint has stalled. The generation is replayed elsewhere a few
+    /// times; after that its interim text is kept as final, so the held audio behind it is not stuck forever.
+    /// </summary>
+    private async Task OnFinalOverdueAsync(Generation generation, CancellationToken cancellationToken)
     {
-        if (_generation is null)
+        if (generation.StallRecoveries++ < MaxStallRecoveries)
         {
-            // Held audio after the last done still has to be transcribed.
-            await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
-            if (_generation is { FinalSent: false })
-            {
-                await SendFinalAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return true;
+            LogStalled(_speaker.Room, _speaker.Identity, _session?.Endpoint.Name ?? "?", _options.FinalTimeoutMs);
+            await RecoverAsync(_session?.Endpoint, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.FinalTimeoutMs);
-        try
+        LogFinalTimeout(_speaker.Room, _speaker.Identity, _options.FinalTimeoutMs);
+        if (generation.Text.Length > 0)
         {
-            await _events.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
-            return true;
+            Publish(generation, isFinal: true);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            var generation = _generation;
-            LogFinalTimeout(_speaker.Room, _speaker.Identity, _options.FinalTimeoutMs);
-            // Keep what was heard: the interim text becomes the segment's last word rather than vanishing.
-            if (generation.Text.Length > 0)
-            {
-                Publish(generation, isFinal: true);
-            }
 
-            _generation = null;
-            return false;
-        }
+        _generation = null;
+        await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task OnInputAsync(object item, CancellationToken cancellationToken)
@@ -499,6 +503,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                     if (generation.FinalSent)
                     {
                         await session.CommitFinalAsync(cancellationToken).ConfigureAwait(false);
+                        generation.FinalSentAt = _time.GetTimestamp();
                     }
                 }
 
@@ -600,6 +605,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         public IReadOnlyList<AudioChunk> Audio => _audio;
         public StringBuilder Text { get; } = new();
         public bool FinalSent { get; set; }
+        public int StallRecoveries { get; set; }
         public long FinalSentAt { get; set; }
         public long? FirstSpeechSample { get; private set; }
         public long FirstSample => _audio[0].StartSample;
@@ -630,8 +636,11 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity}: transcription stopped")]
     private partial void LogFailed(Exception exception, string room, string identity);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: no transcription.done within {TimeoutMs} ms after the final commit; keeping the interim text")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: no transcription.done within {TimeoutMs} ms, even after moving the generation; keeping its interim text")]
     private partial void LogFinalTimeout(string room, string identity, int timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: endpoint {Endpoint} sent no transcription.done within {TimeoutMs} ms; moving the generation")]
+    private partial void LogStalled(string room, string identity, string endpoint, int timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: realtime session on {Endpoint} lost: {Reason}")]
     private partial void LogDisconnected(string room, string identity, string endpoint, string reason);

@@ -303,6 +303,11 @@ public sealed class FakeVllmServer : IAsyncDisposable
         {
             var samples = _generation!.ToArray();
             _generation = null;
+            if (server.Chaos.Roll(server.Chaos.StallProbability))
+            {
+                return; // swallowed: no transcription.done will come
+            }
+
             await Task.Delay(server.DoneDelay, cancellationToken);
             var words = server.Transcribes ? ToneSpeech.Decode(samples) : [];
             for (; _emitted < words.Count; _emitted++)
@@ -336,6 +341,9 @@ public sealed class FakeVllmChaos(int seed = 1)
 
     /// <summary>Chance per append that the socket is aborted (a crash mid-utterance).</summary>
     public double CloseProbability { get; init; }
+
+    /// <summary>Chance per final commit that the server never answers it (a stalled engine).</summary>
+    public double StallProbability { get; init; }
 
     /// <summary>Chance per append that an off-protocol event is sent.</summary>
     public double GarbageProbability { get; init; }

@@ -26,18 +26,19 @@ public sealed class EndpointChaosTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(0.0, 0.3)]
-    [InlineData(0.03, 0.0)]
-    [InlineData(0.03, 0.3)]
-    public async Task Garbage_and_random_socket_drops_leave_the_transcript_exact(double closeProbability, double garbageProbability)
+    [InlineData(0.0, 0.3, 0.0)]
+    [InlineData(0.03, 0.0, 0.0)]
+    [InlineData(0.03, 0.3, 0.0)]
+    [InlineData(0.0, 0.0, 0.3)]
+    public async Task Garbage_random_socket_drops_and_stalls_leave_the_transcript_exact(double closeProbability, double garbageProbability, double stallProbability)
     {
-        _first.Chaos = new FakeVllmChaos(seed: 3) { CloseProbability = closeProbability, GarbageProbability = garbageProbability };
-        _second.Chaos = new FakeVllmChaos(seed: 4) { CloseProbability = closeProbability, GarbageProbability = garbageProbability };
+        _first.Chaos = new FakeVllmChaos(seed: 3) { CloseProbability = closeProbability, GarbageProbability = garbageProbability, StallProbability = stallProbability };
+        _second.Chaos = new FakeVllmChaos(seed: 4) { CloseProbability = closeProbability, GarbageProbability = garbageProbability, StallProbability = stallProbability };
         var sink = new RecordingSink();
         var sentences = ToneSpeech.RandomSentences(8, seed: 12);
         var speaker = new SpeakerContext("chaos", "dora", "Dora", "TR_D", 1, 0);
         await using var transcriber = new SpeakerTranscriber(
-            speaker, new TranscriberOptions(), new EndpointBalancer([_first.Endpoint("a"), _second.Endpoint("b")]), sink, NullLogger.Instance);
+            speaker, new TranscriberOptions { FinalTimeoutMs = 800 }, new EndpointBalancer([_first.Endpoint("a"), _second.Endpoint("b")]), sink, NullLogger.Instance);
 
         var egress = ToneSpeech.SynthesizeEgress(sentences);
         var converter = new EgressAudioConverter();
