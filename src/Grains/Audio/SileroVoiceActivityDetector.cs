@@ -25,6 +25,9 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
     private readonly OrtValue[] _inputs;
     private readonly OrtValue[] _outputs;
 
+    // Bound once to the buffers above: a run reads and writes them in place, with no names to marshal per call.
+    private readonly OrtIoBinding _binding;
+
     internal SileroVoiceActivityDetector(SileroVadModel model)
     {
         _model = model;
@@ -42,6 +45,16 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
             OrtValue.CreateTensorValueFromMemory(_probability, [1, 1]),
             OrtValue.CreateTensorValueFromMemory(_nextState, stateShape),
         ];
+        _binding = model.Session.CreateIoBinding();
+        for (var i = 0; i < _inputs.Length; i++)
+        {
+            _binding.BindInput(SileroVadModel.InputNames[i], _inputs[i]);
+        }
+
+        for (var i = 0; i < _outputs.Length; i++)
+        {
+            _binding.BindOutput(SileroVadModel.OutputNames[i], _outputs[i]);
+        }
     }
 
     public string Kind => Name;
@@ -59,7 +72,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
             window[i] = frame[i] * Scale;
         }
 
-        _model.Session.Run(_run, SileroVadModel.InputNames, _inputs, SileroVadModel.OutputNames, _outputs);
+        _model.Session.RunWithBinding(_run, _binding);
 
         _nextState.AsSpan().CopyTo(_state);
         _audio.AsSpan(_audio.Length - SileroVadModel.ContextSamples).CopyTo(_audio);
@@ -74,6 +87,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector
 
     public void Dispose()
     {
+        _binding.Dispose();
         foreach (var value in _inputs)
         {
             value.Dispose();
