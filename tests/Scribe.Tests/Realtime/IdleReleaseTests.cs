@@ -45,6 +45,8 @@ public sealed class IdleReleaseTests : IAsyncLifetime
 
         await WriteAsync(transcriber, Speech("a20 b15 c12"));
         await WriteAsync(transcriber, Silence(3_000));
+        // The loop may still be behind the writes: wait for the release itself, not for "no session yet".
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
         await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
         Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
         Assert.Null(transcriber.EndpointName);
@@ -96,7 +98,7 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000), balancer);
         await WriteAsync(transcriber, Speech("h25 a10"));
         await WriteAsync(transcriber, Silence(1_500));
-        await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
         var other = balancer.TryAcquire("someone-else", null);
         Assert.NotNull(other);
 
@@ -141,7 +143,7 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         var started = DateTime.UtcNow;
         await WriteAsync(transcriber, Speech("a50 b50")); // 1 s of tone, an 80 ms gap
         await WriteAsync(transcriber, Silence(2_000));
-        await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
         var elapsed = (DateTime.UtcNow - started).TotalSeconds;
         await transcriber.CompleteAsync(CancellationToken.None);
 
