@@ -62,17 +62,21 @@ public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelp
         Assert.Empty(_vllm.Violations);
         var gatedGenerations = _vllm.Generations.Count;
 
-        // Ungated, generations are cut only at the maximum length; a short one keeps the fake's decoding cheap
-        // and does not change how much audio is sent (all of it).
-        var ungated = await RunAsync(tracks, id => new AlwaysSpeech(), new TranscriberOptions { MaxGenerationMs = 5_000 });
+        // Ungated, every chunk goes into a generation, so each speaker sends their whole track: measured on one
+        // track (the fake's decoding of a whole track is slow), then summed over the tracks, which are all as long.
+        // Generations are cut only at the maximum length; a short one keeps the fake cheap and sends the same audio.
+        var first = tracks.OrderBy(t => t.Key, StringComparer.Ordinal).First();
+        var ungatedOne = (await RunAsync(new() { [first.Key] = first.Value }, id => new AlwaysSpeech(), new TranscriberOptions { MaxGenerationMs = 2_000 })).Single();
         Assert.Empty(_vllm.Violations);
+        Assert.Equal(first.Value.Length / 16_000.0, ungatedOne.GenerationSeconds, precision: 3);
+        Assert.Equal(1, ungatedOne.SessionsOpened);
 
         var gatedSeconds = gated.Sum(u => u.GenerationSeconds);
-        var ungatedSeconds = ungated.Sum(u => u.GenerationSeconds);
+        var ungatedSeconds = tracks.Values.Sum(t => t.Length / 16_000.0);
         output.WriteLine($"{Speakers} speakers, meeting {meeting.DurationMs / 1000.0:F1} s, speech {speechSeconds:F1} s ({speechSeconds / Speakers / (meeting.DurationMs / 1000.0):P1} of the meeting per speaker)");
         output.WriteLine($"Silero-classified speech: {gated.Sum(u => u.SpeechSeconds):F1} s");
         output.WriteLine($"gated:   generation audio {gatedSeconds:F1} s = {gatedSeconds / speechSeconds:F2} × speech, {gatedGenerations} generations, sessions opened {gated.Sum(u => u.SessionsOpened)}, idle releases {gated.Sum(u => u.IdleReleases)}");
-        output.WriteLine($"ungated: generation audio {ungatedSeconds:F1} s = {ungatedSeconds / speechSeconds:F2} × speech");
+        output.WriteLine($"ungated: generation audio {ungatedSeconds:F1} s = {ungatedSeconds / speechSeconds:F2} × speech (measured {ungatedOne.GenerationSeconds:F1} s on {first.Key}'s track, one session held throughout)");
         foreach (var (usage, s) in gated.Select((u, s) => (u, s)))
         {
             output.WriteLine($"  speaker-{s}: speech {usage.SpeechSeconds:F1} s, generation {usage.GenerationSeconds:F1} s, session {usage.SessionSeconds:F2} s (fed faster than real time)");
