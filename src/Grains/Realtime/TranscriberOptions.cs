@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Scribe.Audio;
 
 namespace Scribe.Realtime;
 
@@ -18,6 +19,9 @@ public sealed class TranscriberOptions : IValidatableObject
 
     /// <summary>Frame level (RMS, dB full scale) above which a frame counts as speech, when no Silero model is installed.</summary>
     [Range(-90, 0)] public double SpeechThresholdDbfs { get; set; } = -45;
+
+    /// <summary>Silero (the default, energy when the model is missing) or energy by choice.</summary>
+    public VoiceActivityMode VadMode { get; set; } = VoiceActivityMode.Silero;
 
     /// <summary>The Silero VAD v5 model (scripts/setup/vad-model.sh); empty means the set-up script's cache path.</summary>
     public string? VadModelPath { get; set; }

@@ -43,8 +43,10 @@ public static class ScribeSilo
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();
-        services.AddSingleton(sp => VoiceActivityDetectors.Load(
-            transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>()));
+        services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy
+            ? VoiceActivityDetectors.EnergyOnly(transcription.SpeechThresholdDbfs)
+            : VoiceActivityDetectors.Load(
+                transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>()));
         services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret)));
         services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
         services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
