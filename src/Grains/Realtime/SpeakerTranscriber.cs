@@ -249,6 +249,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 {
                     await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
                 }
+
                 if (_idleTimer is { IsCompleted: true })
                 {
                     _idleTimer = null;

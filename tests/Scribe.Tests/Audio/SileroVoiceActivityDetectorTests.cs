@@ -50,6 +50,32 @@ public sealed class SileroVoiceActivityDetectorTests(SileroModelFixture fixture,
     }
 
     [Fact]
+    public async Task Speech_is_detected_well_within_the_pre_roll_after_it_starts()
+    {
+        // The pre-roll is what saves the first syllable: it must be longer than the detector's onset latency plus
+        // the 100 ms chunk a detection is rounded to.
+        var corpus = await FliteCorpus.LoadAsync();
+        var preRollMs = new Scribe.Realtime.TranscriberOptions().PreRollMs;
+        using var detector = fixture.Model.CreateDetector();
+        var worst = 0.0;
+        foreach (var sentence in corpus)
+        {
+            detector.Reset();
+            var gate = new SpeechHysteresis(0.5f, 0.35f);
+            var signal = TestSignals.Concat(TestSignals.Silence(PadMs), sentence.Pcm16kMono);
+            // Onset: the first 10 ms block of the sentence louder than -40 dBFS.
+            var onset = Enumerable.Range(0, signal.Length / 160).First(b => AudioChunk.LevelDbfs(signal.AsSpan(b * 160, 160)) > -40) * 160;
+            var detected = Array.FindIndex(TestSignals.Probabilities(detector, signal), p => gate.Update(p));
+            var latencyMs = ((detected + 1) * Frame - onset) / 16.0;
+            worst = Math.Max(worst, latencyMs);
+            output.WriteLine($"{sentence}: speech detected {latencyMs:F0} ms after its onset");
+        }
+
+        output.WriteLine($"worst onset latency {worst:F0} ms; pre-roll {preRollMs} ms");
+        Assert.True(worst + 100 < preRollMs, $"onset latency {worst:F0} ms + a chunk does not fit in the {preRollMs} ms pre-roll");
+    }
+
+    [Fact]
     public void Steady_noise_and_pure_tones_are_not_speech()
     {
         using var detector = fixture.Model.CreateDetector();
