@@ -444,6 +444,12 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
         switch (sessionEvent.Event)
         {
+            case null when _generation is null && _held.Count == 0:
+                // Nothing in flight: a silent speaker needs no session until it speaks again (as after an idle release).
+                LogDisconnected(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, sessionEvent.Failure?.Message ?? "closed by the server");
+                await CloseSessionAsync().ConfigureAwait(false);
+                _state = _state == SpeakerState.Muted ? SpeakerState.Muted : SpeakerState.Idle;
+                break;
             case null:
                 LogDisconnected(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, sessionEvent.Failure?.Message ?? "closed by the server");
                 await RecoverAsync(sessionEvent.Session.Endpoint, cancellationToken).ConfigureAwait(false);

@@ -63,6 +63,26 @@ public sealed class IdleReleaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_socket_lost_between_generations_is_not_reopened_until_the_speaker_speaks()
+    {
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 60_000));
+        await WriteAsync(transcriber, Speech("a20 b15"));
+        await WaitUntilAsync(() => _sink.FinalTexts.Count == 1);
+        _vllm.KillAll();
+        await WaitUntilAsync(() => transcriber.EndpointName is null);
+        await Task.Delay(200);
+        Assert.Equal(1, _vllm.SessionsOpened);
+        Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
+
+        await WriteAsync(transcriber, Speech("c20 d15"));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(["a20 b15", "c20 d15"], _sink.FinalTexts);
+        Assert.Equal(2, _vllm.SessionsOpened);
+    }
+
+    [Fact]
     public async Task Pauses_shorter_than_the_idle_time_keep_the_session()
     {
         await using var transcriber = Transcriber(Options(idleReleaseMs: 5_000));
