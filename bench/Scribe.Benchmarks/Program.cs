@@ -13,6 +13,7 @@ internal static class Program
     {
         ["local-speech"] = LocalSpeechBenchmark.RunAsync,
         ["ingest-load"] = IngestLoad.RunAsync,
+        ["vad"] = VadBenchmark.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

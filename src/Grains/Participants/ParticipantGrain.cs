@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Ingest;
 using Scribe.Realtime;
@@ -18,6 +19,7 @@ public sealed partial class ParticipantGrain(
     SpeakerStreams streams,
     IEndpointPicker endpoints,
     IOptions<TranscriberOptions> transcriberOptions,
+    VoiceActivityDetectors detectors,
     TimeProvider time,
     ILoggerFactory loggers) : Grain, IParticipantGrain
 {
@@ -107,7 +109,7 @@ public sealed partial class ParticipantGrain(
         var originMs = (long)(time.GetUtcNow() - State.ClockOrigin.Value).TotalMilliseconds;
         var speaker = new SpeakerContext(State.Room, State.Identity, State.Name, trackSid, State.Epoch, Math.Max(0, originMs));
         var publisher = new SegmentPublisher(room, loggers.CreateLogger<SegmentPublisher>());
-        var transcriber = new SpeakerTranscriber(speaker, transcriberOptions.Value, endpoints, publisher, loggers.CreateLogger<SpeakerTranscriber>(), time);
+        var transcriber = new SpeakerTranscriber(speaker, transcriberOptions.Value, endpoints, publisher, loggers.CreateLogger<SpeakerTranscriber>(), time, detectors.Create());
         _stream = new SpeakerStream(speaker, transcriber, publisher);
         if (!streams.TryAdd(_stream))
         {

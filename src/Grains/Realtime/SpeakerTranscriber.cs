@@ -11,8 +11,11 @@ namespace Scribe.Realtime;
 /// <summary>
 /// Transcribes one speaker's 16 kHz stream through a realtime session, one generation per utterance.
 /// <list type="bullet">
-/// <item>Audio arrives in ~100 ms chunks; a generation opens at speech (after a pre-roll) and ends after a
+/// <item>Audio arrives in ~100 ms chunks, each classified speech or not by the stream's voice activity detector
+/// (Silero VAD, or energy without the model); a generation opens at speech (after a pre-roll) and ends after a
 /// pause or at the maximum length with <c>commit final</c>.</item>
+/// <item>A speaker silent for <see cref="TranscriberOptions.IdleReleaseMs"/> gives its session (and the endpoint's
+/// GPU memory) back; the next speech opens a new one while its audio waits in the input buffer.</item>
 /// <item>Audio that arrives between <c>commit final</c> and <c>transcription.done</c> is held for the next
 /// generation: the server would drop it.</item>
 /// <item>Deltas make the generation's interim segment; <c>done.text</c> makes it final. Times come from the
@@ -37,9 +40,11 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private readonly Channel<object> _input;
     private readonly Channel<SessionEvent> _events = Channel.CreateUnbounded<SessionEvent>(new() { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SpeakerUsageMeter _usage;
     private readonly Task _run;
 
     // Ingest side.
+    private readonly ChunkSpeechClassifier _classifier;
     private short[] _filling = new short[ChunkSamples];
     private int _filled;
     private long _clock;
@@ -51,13 +56,19 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private readonly Queue<AudioChunk> _held = new();
     private Generation? _generation;
     private int _nextGeneration;
+    private long _silentSamples;
+    private long? _mutedSince;
+    private Task? _idleTimer;
     private RealtimeSession? _session;
     private EndpointLease? _lease;
     private volatile SpeakerState _state = SpeakerState.Idle;
     private volatile string? _error;
 
+    /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
+    /// <see cref="TranscriberOptions.SpeechThresholdDbfs"/> when none is given.</param>
     public SpeakerTranscriber(
-        SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null)
+        SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null,
+        IVoiceActivityDetector? detector = null)
     {
         _speaker = speaker;
         _options = options;
@@ -65,6 +76,10 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         _sink = sink;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _usage = new SpeakerUsageMeter(_time);
+        _classifier = new ChunkSpeechClassifier(
+            detector ?? new EnergyVoiceActivityDetector(options.SpeechThresholdDbfs),
+            new SpeechHysteresis((float)options.VadSpeechOnProbability, (float)options.VadSpeechOffProbability));
         var capacity = Math.Max(10, options.MaxBufferedMs / 100);
         _input = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _run = Task.Run(() => RunAsync(_stopping.Token));
@@ -75,6 +90,12 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     public string? Error => _error;
 
     public string? EndpointName => _lease?.Endpoint.Name;
+
+    /// <summary>Speech, generation and session time so far; safe to read from any thread.</summary>
+    public SpeakerUsage Usage => _usage.Snapshot();
+
+    /// <summary>What tells speech from silence on this stream (<c>silero</c> or <c>energy</c>).</summary>
+    public string VoiceActivityDetector => _classifier.Detector.Kind;
 
     /// <summary>Samples received so far on the stream's 16 kHz clock (mute gaps included).</summary>
     public long ClockSamples => _clock;
@@ -135,8 +156,13 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
 
         var samples = _filled == ChunkSamples ? _filling : _filling[.._filled];
-        var chunk = new AudioChunk(_clock, samples, AudioChunk.LevelDbfs(samples) >= _options.SpeechThresholdDbfs, _time.GetTimestamp());
+        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples), _time.GetTimestamp());
         _clock += samples.Length;
+        if (chunk.IsSpeech)
+        {
+            _usage.Speech(samples.Length);
+        }
+
         _filling = new short[ChunkSamples];
         _filled = 0;
         ScribeMetrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
@@ -221,7 +247,31 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                     continue;
                 }
 
-                await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
+                if (MutedIdleRemaining() is { } remaining)
+                {
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        await ReleaseIdleSessionAsync().ConfigureAwait(false);
+                        continue;
+                    }
+
+                    // A muted track may send nothing at all: a timer, not the audio clock, ends its idle session.
+                    _idleTimer ??= Task.Delay(remaining, _time, cancellationToken);
+                }
+
+                if (_idleTimer is { } timer)
+                {
+                    await Task.WhenAny(inputReady, eventReady, timer).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
+                }
+
+                if (_idleTimer is { IsCompleted: true })
+                {
+                    _idleTimer = null;
+                }
             }
 
             _state = SpeakerState.Stopped;
@@ -277,6 +327,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 break;
             case MuteChanged { Muted: true }:
                 _state = SpeakerState.Muted;
+                _mutedSince ??= _time.GetTimestamp();
                 _preRoll.Clear();
                 if (_generation is { FinalSent: false })
                 {
@@ -285,6 +336,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
                 break;
             case MuteChanged { Muted: false }:
+                _mutedSince = null;
                 _state = _session is null ? SpeakerState.Idle : SpeakerState.Streaming;
                 break;
         }
@@ -297,9 +349,16 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             if (!chunk.IsSpeech)
             {
                 KeepPreRoll(chunk);
+                _silentSamples += chunk.Samples.Length;
+                if (_session is not null && _held.Count == 0 && _silentSamples >= (long)_options.IdleReleaseMs * SamplesPerMs)
+                {
+                    await ReleaseIdleSessionAsync().ConfigureAwait(false);
+                }
+
                 return;
             }
 
+            _silentSamples = 0;
             await OpenGenerationAsync(chunk, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -320,6 +379,26 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a muted speaker with an open, unused session may keep it; null when nothing is to release.</summary>
+    private TimeSpan? MutedIdleRemaining() =>
+        _mutedSince is { } since && _session is not null && _generation is null && _held.Count == 0
+            ? TimeSpan.FromMilliseconds(_options.IdleReleaseMs) - _time.GetElapsedTime(since)
+            : null;
+
+    /// <summary>
+    /// Gives a silent speaker's session back (socket closed, endpoint slot freed). Only between generations, with
+    /// nothing held: no generation is ever cut by a release. The next speech opens a new session.
+    /// </summary>
+    private async Task ReleaseIdleSessionAsync()
+    {
+        var endpoint = _lease?.Endpoint.Name ?? "?";
+        _usage.IdleReleased();
+        await CloseSessionAsync().ConfigureAwait(false);
+        _silentSamples = 0;
+        _state = _state == SpeakerState.Muted ? SpeakerState.Muted : SpeakerState.Idle;
+        LogIdleReleased(_speaker.Room, _speaker.Identity, endpoint, _options.IdleReleaseMs);
+    }
+
     private void KeepPreRoll(AudioChunk chunk)
     {
         _preRoll.Enqueue(chunk);
@@ -332,7 +411,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     private async Task OpenGenerationAsync(AudioChunk speech, CancellationToken cancellationToken)
     {
-        var generation = new Generation(_nextGeneration++);
+        var generation = new Generation(_nextGeneration++, _usage);
         foreach (var chunk in _preRoll)
         {
             generation.Add(chunk);
@@ -376,6 +455,12 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
         switch (sessionEvent.Event)
         {
+            case null when _generation is null && _held.Count == 0:
+                // Nothing in flight: a silent speaker needs no session until it speaks again (as after an idle release).
+                LogDisconnected(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, sessionEvent.Failure?.Message ?? "closed by the server");
+                await CloseSessionAsync().ConfigureAwait(false);
+                _state = _state == SpeakerState.Muted ? SpeakerState.Muted : SpeakerState.Idle;
+                break;
             case null:
                 LogDisconnected(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, sessionEvent.Failure?.Message ?? "closed by the server");
                 await RecoverAsync(sessionEvent.Session.Endpoint, cancellationToken).ConfigureAwait(false);
@@ -485,6 +570,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                     lease.Endpoint, _options.Language, TimeSpan.FromMilliseconds(_options.HandshakeTimeoutMs), cancellationToken).ConfigureAwait(false);
                 _session = session;
                 _lease = lease;
+                _usage.SessionOpened();
                 _ = PumpEventsAsync(session, cancellationToken);
                 if (failed is not null)
                 {
@@ -574,6 +660,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         _lease = null;
         if (session is not null)
         {
+            _usage.SessionClosed();
             await session.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -590,6 +677,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         {
         }
 
+        _classifier.Dispose();
         _stopping.Dispose();
     }
 
@@ -597,7 +685,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     private sealed record SessionEvent(RealtimeSession Session, RealtimeServerEvent? Event, Exception? Failure);
 
-    private sealed class Generation(int number)
+    private sealed class Generation(int number, SpeakerUsageMeter usage)
     {
         private readonly List<AudioChunk> _audio = [];
 
@@ -618,6 +706,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         {
             _audio.Add(chunk);
             SampleCount += chunk.Samples.Length;
+            usage.Generation(chunk.Samples.Length);
             if (chunk.IsSpeech)
             {
                 FirstSpeechSample ??= chunk.StartSample;
@@ -653,6 +742,9 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: realtime session {SessionId} open on {Endpoint} (attempt {Attempt})")]
     private partial void LogSessionOpened(string room, string identity, string endpoint, string sessionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: silent for {IdleReleaseMs} ms, realtime session on {Endpoint} released")]
+    private partial void LogIdleReleased(string room, string identity, string endpoint, int idleReleaseMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: could not open a session on {Endpoint} (attempt {Attempt}): {Reason}")]
     private partial void LogConnectFailed(string room, string identity, string endpoint, int attempt, string reason);

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Scribe.Audio;
 
 namespace Scribe.Realtime;
 
 /// <summary>How a speaker's audio is cut into generations (configuration section <c>Transcription</c>).</summary>
-public sealed class TranscriberOptions
+public sealed class TranscriberOptions : IValidatableObject
 {
     public const string Section = "Transcription";
 
@@ -22,8 +23,26 @@ public sealed class TranscriberOptions
     /// <summary>Audio kept before speech starts and sent first, so the first syllable reaches the model.</summary>
     [Range(0, 2_000)] public int PreRollMs { get; set; } = 500;
 
-    /// <summary>Chunk level (RMS, dB full scale) above which a chunk counts as speech.</summary>
+    /// <summary>Frame level (RMS, dB full scale) above which a frame counts as speech, when no Silero model is installed.</summary>
     [Range(-90, 0)] public double SpeechThresholdDbfs { get; set; } = -45;
+
+    /// <summary>Silero (the default, energy when the model is missing) or energy by choice.</summary>
+    public VoiceActivityMode VadMode { get; set; } = VoiceActivityMode.Silero;
+
+    /// <summary>The Silero VAD v5 model (scripts/setup/vad-model.sh); empty means the set-up script's cache path.</summary>
+    public string? VadModelPath { get; set; }
+
+    /// <summary>Silero speech probability at which a silent stream starts speaking.</summary>
+    [Range(0.01, 1.0)] public double VadSpeechOnProbability { get; set; } = 0.5;
+
+    /// <summary>Silero speech probability below which a speaking stream turns silent (lower than on: hysteresis).</summary>
+    [Range(0.0, 1.0)] public double VadSpeechOffProbability { get; set; } = 0.35;
+
+    /// <summary>
+    /// Silence after which a speaker's realtime session is closed and its endpoint slot freed: vLLM holds GPU memory
+    /// for an open session whether anyone speaks. Speech opens a new one; the audio waits meanwhile.
+    /// </summary>
+    [Range(1_000, 3_600_000)] public int IdleReleaseMs { get; set; } = 10_000;
 
     /// <summary>Speaker audio buffered while the endpoint is slow or being reconnected.</summary>
     [Range(1_000, 600_000)] public int MaxBufferedMs { get; set; } = 60_000;
@@ -35,4 +54,14 @@ public sealed class TranscriberOptions
 
     /// <summary>Language hint sent in <c>session.update</c>, when set.</summary>
     public string? Language { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (VadSpeechOffProbability > VadSpeechOnProbability)
+        {
+            yield return new ValidationResult(
+                $"Transcription:VadSpeechOffProbability ({VadSpeechOffProbability}) must not exceed Transcription:VadSpeechOnProbability ({VadSpeechOnProbability})",
+                [nameof(VadSpeechOffProbability)]);
+        }
+    }
 }

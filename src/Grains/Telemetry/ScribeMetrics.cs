@@ -11,6 +11,9 @@ public static class ScribeMetrics
 
     public static readonly Counter<double> AudioSeconds = Meter.CreateCounter<double>("scribe.audio.received", "s", "Speech audio received at ingest (16 kHz seconds).");
     public static readonly Counter<double> GenerationSeconds = Meter.CreateCounter<double>("scribe.generation.audio", "s", "Audio sent to speech endpoints inside generations.");
+    public static readonly Counter<double> SpeechSeconds = Meter.CreateCounter<double>("scribe.audio.speech", "s", "Audio the voice activity detector classified as speech.");
+    public static readonly Counter<double> SessionSeconds = Meter.CreateCounter<double>("scribe.realtime.session_time", "s", "Time realtime sessions were open (endpoint slots held), counted when a session closes.");
+    public static readonly Counter<long> IdleReleases = Meter.CreateCounter<long>("scribe.realtime.idle_releases", description: "Realtime sessions closed because their speaker was silent for Transcription:IdleReleaseMs.");
     public static readonly Counter<long> Generations = Meter.CreateCounter<long>("scribe.generations", description: "Generations completed (transcription.done received).");
     public static readonly Counter<long> RealtimeErrors = Meter.CreateCounter<long>("scribe.realtime.errors", description: "Error events from speech endpoints, by code.");
     public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("scribe.realtime.reconnects", description: "Realtime sessions re-opened after a dropped socket.");

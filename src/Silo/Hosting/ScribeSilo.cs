@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Orleans.Configuration;
+using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Ingest;
 using Scribe.LiveKit;
@@ -42,6 +43,10 @@ public static class ScribeSilo
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();
+        services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy
+            ? VoiceActivityDetectors.EnergyOnly(transcription.SpeechThresholdDbfs)
+            : VoiceActivityDetectors.Load(
+                transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>()));
         services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret)));
         services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
         services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
@@ -124,6 +129,8 @@ public static class ScribeSilo
             ? Results.Ok(new { status = "ready" })
             : Results.Problem(detail: "starting", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapPrometheusScrapingEndpoint("/metrics");
+        // Loaded now, so a missing VAD model is reported once at start rather than at the first speaker.
+        app.Services.GetRequiredService<VoiceActivityDetectors>();
         if (app.Services.GetService<EmbeddedLocalSpeech>() is not null)
         {
             app.MapLocalSpeech(EmbeddedLocalSpeech.Path);

@@ -54,6 +54,9 @@ public sealed class TestSilo : IAsyncDisposable
             ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:PrimarySiloPort"] = primarySiloPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The cluster tests speak tone speech (exactly decodable by the fake vLLM); a voice detector need not
+            // hear a voice in pure tones, so these silos detect speech by level.
+            ["Transcription:VadMode"] = "Energy",
         };
         foreach (var (key, value) in settings) defaults[key] = value;
         builder.Configuration.AddInMemoryCollection(defaults);

@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Scribe.Audio;
+using Scribe.Endpoints;
+using Scribe.Fakes;
+using Scribe.Fakes.Vllm;
+using Scribe.Realtime;
+
+namespace Scribe.Tests.Realtime;
+
+/// <summary>A silent speaker gives its realtime session back; speech opens a new one and loses nothing.</summary>
+public sealed class IdleReleaseTests : IAsyncLifetime
+{
+    private static readonly SpeakerContext Speaker = new("standup", "bob", "Bob", "TR_B", 1, 0);
+    private readonly RecordingSink _sink = new();
+    private FakeVllmServer _vllm = null!;
+
+    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
+
+    public async Task DisposeAsync() => await _vllm.DisposeAsync();
+
+    private static TranscriberOptions Options(int idleReleaseMs = 2_000) => new() { IdleReleaseMs = idleReleaseMs };
+
+    private SpeakerTranscriber Transcriber(TranscriberOptions options, EndpointBalancer? balancer = null) =>
+        new(Speaker, options, balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+
+    private static async Task WriteAsync(SpeakerTranscriber transcriber, short[] samples)
+    {
+        // Uneven pieces, as the converter hands them over.
+        for (var offset = 0; offset < samples.Length;)
+        {
+            var take = Math.Min(1_000 + offset % 777, samples.Length - offset);
+            await transcriber.WriteAsync(samples.AsMemory(offset, take), CancellationToken.None);
+            offset += take;
+        }
+    }
+
+    private static short[] Speech(params string[] sentences) => ToneSpeech.Synthesize(sentences, 16_000, leadingSilenceMs: 300);
+
+    private static short[] Silence(int ms) => new short[ms * 16];
+
+    [Fact]
+    public async Task A_speaker_silent_past_the_idle_time_releases_its_session_and_the_next_speech_reopens_one()
+    {
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 2_000));
+
+        await WriteAsync(transcriber, Speech("a20 b15 c12"));
+        await WriteAsync(transcriber, Silence(3_000));
+        // The loop may still be behind the writes: wait for the release itself, not for "no session yet".
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
+        Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
+        Assert.Null(transcriber.EndpointName);
+
+        await WriteAsync(transcriber, Speech("d18 e11"));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(["a20 b15 c12", "d18 e11"], _sink.FinalTexts);
+        Assert.Equal(2, _vllm.SessionsOpened);
+        var usage = transcriber.Usage;
+        Assert.Equal(1, usage.IdleReleases);
+        Assert.Equal(2, usage.SessionsOpened);
+    }
+
+    [Fact]
+    public async Task A_socket_lost_between_generations_is_not_reopened_until_the_speaker_speaks()
+    {
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 60_000));
+        await WriteAsync(transcriber, Speech("a20 b15"));
+        await WaitUntilAsync(() => _sink.FinalTexts.Count == 1);
+        _vllm.KillAll();
+        await WaitUntilAsync(() => transcriber.EndpointName is null);
+        await Task.Delay(200);
+        Assert.Equal(1, _vllm.SessionsOpened);
+        Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
+
+        await WriteAsync(transcriber, Speech("c20 d15"));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(["a20 b15", "c20 d15"], _sink.FinalTexts);
+        Assert.Equal(2, _vllm.SessionsOpened);
+    }
+
+    [Fact]
+    public async Task Pauses_shorter_than_the_idle_time_keep_the_session()
+    {
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 5_000));
+
+        await WriteAsync(transcriber, Speech("a20 b15"));
+        await WriteAsync(transcriber, Silence(3_000));
+        await WriteAsync(transcriber, Speech("c20 d15"));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(["a20 b15", "c20 d15"], _sink.FinalTexts);
+        Assert.Equal(1, _vllm.SessionsOpened);
+        Assert.Equal(0, transcriber.Usage.IdleReleases);
+    }
+
+    [Fact]
+    public async Task A_speaker_who_never_speaks_never_opens_a_session()
+    {
+        await using var transcriber = Transcriber(Options());
+        await WriteAsync(transcriber, Silence(20_000));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(0, _vllm.SessionsOpened);
+        Assert.Equal(new SpeakerUsage(0, 0, 0, 0, 0), transcriber.Usage);
+    }
+
+    [Fact]
+    public async Task No_audio_is_lost_when_the_reopened_session_has_to_wait_for_a_slot()
+    {
+        // After the release another speaker takes the only slot; this speaker starts talking and must wait. Its
+        // audio buffers meanwhile, and when the slot frees every word arrives, the first syllable included.
+        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1", maxSessions: 1)]);
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000), balancer);
+        await WriteAsync(transcriber, Speech("h25 a10"));
+        await WriteAsync(transcriber, Silence(1_500));
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        var other = balancer.TryAcquire("someone-else", null);
+        Assert.NotNull(other);
+
+        var sentences = ToneSpeech.RandomSentences(3, seed: 17);
+        var feeding = WriteAsync(transcriber, ToneSpeech.Synthesize(sentences, 16_000, leadingSilenceMs: 200));
+        await WaitUntilAsync(() => transcriber.State == Scribe.SpeakerState.WaitingForCapacity);
+        await Task.Delay(300);
+        other.Dispose();
+        await feeding;
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(["h25 a10", .. sentences], _sink.FinalTexts);
+        Assert.Equal(2, _vllm.SessionsOpened);
+    }
+
+    [Fact]
+    public async Task A_muted_speaker_whose_track_sends_nothing_is_released_by_the_clock()
+    {
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000));
+        await WriteAsync(transcriber, Speech("b20 c20"));
+        await transcriber.SetMutedAsync(true, CancellationToken.None);
+        await WaitUntilAsync(() => _sink.FinalTexts.Count == 1);
+        Assert.Equal(1, _vllm.ActiveSessions);
+
+        await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
+        Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
+
+        await transcriber.SetMutedAsync(false, CancellationToken.None);
+        await WriteAsync(transcriber, Speech("g14"));
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Empty(_vllm.Violations);
+        Assert.Equal(["b20 c20", "g14"], _sink.FinalTexts);
+        Assert.Equal(1, transcriber.Usage.IdleReleases);
+    }
+
+    [Fact]
+    public async Task Usage_counts_speech_generation_audio_and_session_time()
+    {
+        await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000));
+        var started = DateTime.UtcNow;
+        await WriteAsync(transcriber, Speech("a50 b50")); // 1 s of tone, an 80 ms gap
+        await WriteAsync(transcriber, Silence(2_000));
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        var elapsed = (DateTime.UtcNow - started).TotalSeconds;
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        var usage = transcriber.Usage;
+        // Speech: the tone in 100 ms chunks (a chunk is speech when a frame ending in it is), give or take a chunk.
+        Assert.InRange(usage.SpeechSeconds, 1.0, 1.3);
+        // Generation: pre-roll (≤ 0.3 s of leading silence here) + speech + the 600 ms pause that ends it.
+        Assert.InRange(usage.GenerationSeconds, usage.SpeechSeconds + 0.6, usage.SpeechSeconds + 0.6 + 0.3 + 0.1);
+        Assert.InRange(usage.SessionSeconds, 0.0001, elapsed);
+        Assert.Equal((1, 1), (usage.SessionsOpened, usage.IdleReleases));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
