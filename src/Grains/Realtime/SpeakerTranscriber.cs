@@ -380,6 +380,14 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
                 ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
                 _generation = null;
+                // Endpoints hook: between generations is the one moment a session can move without cutting or
+                // replaying anything, so a draining, failing or removed endpoint is left here.
+                if (_lease is { } lease && _endpoints.ShouldLeave(lease))
+                {
+                    ScribeMetrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
+                    await CloseSessionAsync().ConfigureAwait(false);
+                }
+
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
@@ -456,15 +464,29 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         await CloseSessionAsync().ConfigureAwait(false);
         var delay = TimeSpan.FromMilliseconds(500);
+        long? waitingSince = null;
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var lease = _endpoints.TryAcquire($"{_speaker.Room}/{_speaker.Identity}", failed);
             if (lease is null)
             {
+                // Endpoints hook: count the wait, and wake as soon as the picker sees a slot free up.
+                if (waitingSince is null)
+                {
+                    waitingSince = _time.GetTimestamp();
+                    ScribeMetrics.CapacityWaits.Add(1);
+                }
+
                 _state = SpeakerState.WaitingForCapacity;
-                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken).ConfigureAwait(false);
+                await _endpoints.WaitForCapacityAsync(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
                 continue;
+            }
+
+            if (waitingSince is { } since)
+            {
+                ScribeMetrics.CapacityWaitTime.Record(_time.GetElapsedTime(since).TotalMilliseconds);
+                waitingSince = null;
             }
 
             try

@@ -18,5 +18,9 @@ public static class ScribeMetrics
     public static readonly Counter<long> WebhooksRejected = Meter.CreateCounter<long>("scribe.webhooks.rejected", description: "LiveKit webhooks refused, by reason.");
     public static readonly Counter<long> Webhooks = Meter.CreateCounter<long>("scribe.webhooks", description: "LiveKit webhooks accepted, by event.");
     public static readonly UpDownCounter<long> ActiveStreams = Meter.CreateUpDownCounter<long>("scribe.ingest.streams", description: "Ingest streams open on this silo.");
+    public static readonly Counter<long> CapacityWaits = Meter.CreateCounter<long>("scribe.endpoints.capacity_waits", description: "Times a speaker found no endpoint with room and had to wait.");
+    public static readonly Histogram<double> CapacityWaitTime = Meter.CreateHistogram<double>("scribe.endpoints.capacity_wait_time", "ms", "How long a speaker waited for an endpoint with room.");
+    public static readonly Counter<long> EndpointMoves = Meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");
+    public static readonly Counter<long> EndpointProbeFailures = Meter.CreateCounter<long>("scribe.endpoints.probe_failures", description: "Failed /health probes, by endpoint.");
     public static readonly Histogram<double> GenerationLatency = Meter.CreateHistogram<double>("scribe.generation.final_latency", "ms", "Time from a final commit to transcription.done.");
 }

@@ -63,8 +63,14 @@ public static class ScribeSilo
             services.AddSingleton<EmbeddedLocalSpeech>();
         }
 
+        // The balancer starts on the configured endpoints; they seed the cluster's registry, whose snapshot then rules.
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(inference));
         services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
+        services.AddHttpClient(EndpointHealthProbe.HttpClientName);
+        services.AddSingleton<EndpointRegistryLink>();
+        services.AddHostedService(sp => sp.GetRequiredService<EndpointRegistryLink>());
+        services.AddHostedService<EndpointHealthProbe>();
         services.AddSingleton<AdminKeyFilter>();
         services.AddProblemDetails();
 
@@ -126,6 +132,7 @@ public static class ScribeSilo
         app.MapLiveKitWebhook();
         app.MapIngest();
         app.MapAdminApi();
+        app.MapEndpointsApi();
         return app;
     }
 
