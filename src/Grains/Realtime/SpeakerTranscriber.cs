@@ -290,6 +290,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         if (_generation is null)
         {
+            await LeaveEndpointIfAskedAsync().ConfigureAwait(false);
             if (!chunk.IsSpeech)
             {
                 KeepPreRoll(chunk);
@@ -306,6 +307,23 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         if (generation.TrailingSilenceMs >= _options.PauseMs || generation.DurationMs >= _options.MaxGenerationMs)
         {
             await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Endpoints hook: between generations a session can move without cutting or replaying anything, so a
+    /// draining, failing or removed endpoint is left here; the next generation opens wherever the picker says.
+    /// </summary>
+    private async Task LeaveEndpointIfAskedAsync()
+    {
+        if (_lease is { } lease && _endpoints.ShouldLeave(lease))
+        {
+            ScribeMetrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
+            await CloseSessionAsync().ConfigureAwait(false);
+            if (_state == SpeakerState.Streaming)
+            {
+                _state = SpeakerState.Idle;
+            }
         }
     }
 
@@ -380,14 +398,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
                 ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
                 _generation = null;
-                // Endpoints hook: between generations is the one moment a session can move without cutting or
-                // replaying anything, so a draining, failing or removed endpoint is left here.
-                if (_lease is { } lease && _endpoints.ShouldLeave(lease))
-                {
-                    ScribeMetrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
-                    await CloseSessionAsync().ConfigureAwait(false);
-                }
-
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
