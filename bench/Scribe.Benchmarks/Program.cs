@@ -12,6 +12,7 @@ internal static class Program
     private static readonly Dictionary<string, Func<string[], Task<int>>> Runs = new(StringComparer.OrdinalIgnoreCase)
     {
         ["local-speech"] = LocalSpeechBenchmark.RunAsync,
+        ["placement"] = PlacementSimulation.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -18,6 +18,7 @@ public sealed class EndpointBalancer : IEndpointPicker
     private readonly Dictionary<string, string> _previous = new(StringComparer.Ordinal);
     private Dictionary<string, RegisteredEndpoint> _known = new(StringComparer.Ordinal);
     private IReadOnlyList<InferenceEndpoint> _endpoints;
+    private int _placingSilos = 1;
     private TaskCompletionSource _capacityChanged = NewSignal();
 
     public EndpointBalancer(IReadOnlyList<InferenceEndpoint> endpoints, Random? random = null)
@@ -44,6 +45,7 @@ public sealed class EndpointBalancer : IEndpointPicker
         {
             _endpoints = [.. snapshot.Endpoints.Select(e => e.Definition)];
             _known = snapshot.Endpoints.ToDictionary(e => e.Definition.Name, StringComparer.Ordinal);
+            _placingSilos = Math.Max(1, snapshot.PlacingSilos);
             SignalLocked();
         }
     }
@@ -126,7 +128,12 @@ public sealed class EndpointBalancer : IEndpointPicker
         }
     }
 
-    /// <summary>The policy's view of an endpoint: our live sessions, other silos' reported ones, other clients' load.</summary>
+    /// <summary>
+    /// The policy's view of an endpoint: our live sessions, other silos' reported ones, other clients' load, and
+    /// what the other silos have probably added since the snapshot. Every silo places from the same snapshot, so
+    /// an endpoint that looked light attracts all of them at once; assuming the others placed as we did since
+    /// the snapshot (our growth there × the other silos) damps that herding.
+    /// </summary>
     private PlacementCandidate CandidateLocked(InferenceEndpoint endpoint)
     {
         var ours = _sessions.GetValueOrDefault(endpoint.Name);
@@ -136,10 +143,14 @@ public sealed class EndpointBalancer : IEndpointPicker
         }
 
         var status = registered.Status;
-        var otherSilos = Math.Max(0, status.Sessions - _reported.GetValueOrDefault(endpoint.Name));
+        var reported = _reported.GetValueOrDefault(endpoint.Name);
+        var otherSilos = Math.Max(0, status.Sessions - reported);
         var otherClients = Math.Max(0, status.ReportedLoad - status.Sessions);
+        var othersSinceSnapshot = Math.Max(0, ours - reported) * (_placingSilos - 1);
+        var load = ours + otherSilos + otherClients;
+        // The projection ranks endpoints; the cap check uses what is known, so it never refuses a free slot.
         return new PlacementCandidate(
-            endpoint.Name, endpoint.MaxSessions, ours + otherSilos + otherClients, status.Health, status.Drained, status.KvCacheUsage);
+            endpoint.Name, endpoint.MaxSessions, load, status.Health, status.Drained, status.KvCacheUsage, Projected: load + othersSinceSnapshot);
     }
 
     private void Release(InferenceEndpoint endpoint)

@@ -115,7 +115,7 @@ public sealed partial class EndpointRegistryGrain(
         }
 
         var endpoints = State.Endpoints.Select(e => new RegisteredEndpoint(e, StatusOf(e))).ToList();
-        return Task.FromResult(new EndpointSnapshot(_version, endpoints));
+        return Task.FromResult(new EndpointSnapshot(_version, endpoints, Math.Max(1, _sessions.Count)));
     }
 
     private EndpointStatus StatusOf(InferenceEndpoint endpoint)

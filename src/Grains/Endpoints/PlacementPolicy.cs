@@ -66,7 +66,7 @@ public static class PlacementPolicy
         }
 
         // Equal utilisation: the one with more free slots, then a stable order.
-        var byFree = (b.MaxSessions - b.Load).CompareTo(a.MaxSessions - a.Load);
+        var byFree = (b.MaxSessions - (b.Projected ?? b.Load)).CompareTo(a.MaxSessions - (a.Projected ?? a.Load));
         if (byFree != 0)
         {
             return byFree < 0 ? a : b;

@@ -81,9 +81,10 @@ public sealed class PlacementPolicyTests
             loads[int.Parse(chosen[1..], System.Globalization.CultureInfo.InvariantCulture)]++;
         }
 
-        // Mean utilisation 330/550 = 0.6; the fullest endpoint stays close to it.
+        // Mean utilisation 330/550 = 0.6; two choices keep every endpoint within a few sessions of it
+        // (on a cap of 10 one session is already 0.1).
         var utilisation = loads.Select((load, i) => load / (double)caps[i]).ToList();
-        Assert.All(utilisation, u => Assert.InRange(u, 0.45, 0.72));
+        Assert.All(utilisation, u => Assert.InRange(u, 0.4, 0.8));
     }
 
     [Fact]
@@ -96,6 +97,20 @@ public sealed class PlacementPolicyTests
         var chosen = Enumerable.Range(0, 100).Select(_ => PlacementPolicy.Choose(snapshot, null, null, random)).ToList();
         Assert.True(chosen.Distinct().Count() >= 5, string.Join(",", chosen.Distinct()));
         Assert.True(chosen.Count(c => c == "e0") < 40);
+    }
+
+    [Fact]
+    public void The_projected_load_ranks_but_the_known_load_decides_whether_there_is_room()
+    {
+        // "a" looks lighter now, but this silo's recent placements there suggest the others did the same.
+        PlacementCandidate[] candidates = [new("a", 10, 4, Projected: 9), new("b", 10, 6)];
+        for (var seed = 0; seed < 20; seed++)
+        {
+            Assert.Equal("b", Choose(candidates, seed: seed));
+        }
+
+        // A projection over the cap is no reason to refuse a slot that is free.
+        Assert.Equal("a", Choose([new("a", 10, 9, Projected: 14), new("b", 10, 10)]));
     }
 
     [Fact]
