@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Scribe.Endpoints;
 /// registry keeps the newest report, so a probe path that one silo lost does not blind the cluster for long.
 /// </summary>
 public sealed partial class EndpointHealthProbe(
-    EndpointBalancer balancer,
+    IServiceProvider services,
     IGrainFactory grains,
     IHttpClientFactory http,
     IOptions<InferenceOptions> options,
@@ -27,6 +28,8 @@ public sealed partial class EndpointHealthProbe(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await HostStarted.WaitAsync(lifetime, stoppingToken);
+        // Resolved only now: the embedded local endpoint's URL exists once Kestrel listens.
+        var balancer = services.GetRequiredService<EndpointBalancer>();
         var settings = options.Value;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(settings.ProbeIntervalMs), time);
         do

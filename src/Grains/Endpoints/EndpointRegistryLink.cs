@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace Scribe.Endpoints;
 /// <see cref="EndpointBalancer"/>. Placement therefore never waits on a grain call.
 /// </summary>
 public sealed partial class EndpointRegistryLink(
-    EndpointBalancer balancer,
+    IServiceProvider services,
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<InferenceOptions> options,
@@ -22,6 +23,8 @@ public sealed partial class EndpointRegistryLink(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await HostStarted.WaitAsync(lifetime, stoppingToken);
+        // Resolved only now: the embedded local endpoint's URL exists once Kestrel listens.
+        var balancer = services.GetRequiredService<EndpointBalancer>();
         var registry = grains.GetGrain<IEndpointRegistryGrain>(IEndpointRegistryGrain.Key);
         var siloName = silo.SiloAddress.ToParsableString();
         var seeded = false;
@@ -36,7 +39,7 @@ public sealed partial class EndpointRegistryLink(
                     seeded = true;
                 }
 
-                await SyncAsync(registry, siloName);
+                await SyncAsync(balancer, registry, siloName);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -47,8 +50,8 @@ public sealed partial class EndpointRegistryLink(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One exchange with the registry (also used by tests to skip waiting for a tick).</summary>
-    public async Task SyncAsync(IEndpointRegistryGrain registry, string siloName)
+    /// <summary>One exchange with the registry.</summary>
+    private static async Task SyncAsync(EndpointBalancer balancer, IEndpointRegistryGrain registry, string siloName)
     {
         await registry.ReportSessionsAsync(siloName, balancer.TakeSessionReport());
         balancer.Apply(await registry.GetSnapshotAsync());

@@ -68,8 +68,7 @@ public static class ScribeSilo
         services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
         services.AddHttpClient(EndpointHealthProbe.HttpClientName);
-        services.AddSingleton<EndpointRegistryLink>();
-        services.AddHostedService(sp => sp.GetRequiredService<EndpointRegistryLink>());
+        services.AddHostedService<EndpointRegistryLink>();
         services.AddHostedService<EndpointHealthProbe>();
         services.AddSingleton<AdminKeyFilter>();
         services.AddProblemDetails();
