@@ -14,6 +14,7 @@ internal static class Program
         ["local-speech"] = LocalSpeechBenchmark.RunAsync,
         ["ingest-load"] = IngestLoad.RunAsync,
         ["vad"] = VadBenchmark.RunAsync,
+        ["placement"] = PlacementSimulation.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -1,18 +1,30 @@
 namespace Scribe.Endpoints;
 
 /// <summary>
-/// Places realtime sessions on endpoints: the least loaded endpoint under its cap, avoiding one that just
-/// failed for the speaker while another has room. Counts are this silo's own sessions.
+/// This silo's placement of realtime sessions: <see cref="PlacementPolicy"/> applied to the latest registry
+/// snapshot (refreshed by <see cref="EndpointRegistryLink"/>, never fetched per call) plus this silo's own
+/// sessions counted the moment they are leased. Without a snapshot it places over the endpoints it was built
+/// with, all assumed healthy.
 /// </summary>
 public sealed class EndpointBalancer : IEndpointPicker
 {
-    private readonly object _gate = new();
-    private readonly Dictionary<string, int> _sessions = new(StringComparer.Ordinal);
-    private IReadOnlyList<InferenceEndpoint> _endpoints;
+    /// <summary>Sticky entries kept for speakers; older ones go when the table grows past this.</summary>
+    private const int StickyLimit = 10_000;
 
-    public EndpointBalancer(IReadOnlyList<InferenceEndpoint> endpoints)
+    private readonly object _gate = new();
+    private readonly Random _random;
+    private readonly Dictionary<string, int> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _reported = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _previous = new(StringComparer.Ordinal);
+    private Dictionary<string, RegisteredEndpoint> _known = new(StringComparer.Ordinal);
+    private IReadOnlyList<InferenceEndpoint> _endpoints;
+    private int _placingSilos = 1;
+    private TaskCompletionSource _capacityChanged = NewSignal();
+
+    public EndpointBalancer(IReadOnlyList<InferenceEndpoint> endpoints, Random? random = null)
     {
         _endpoints = endpoints;
+        _random = random ?? new Random();
     }
 
     /// <summary>Replaces the endpoint list (e.g. when the embedded local endpoint learns its URL).</summary>
@@ -21,6 +33,20 @@ public sealed class EndpointBalancer : IEndpointPicker
         lock (_gate)
         {
             _endpoints = endpoints;
+            _known = new(StringComparer.Ordinal);
+            SignalLocked();
+        }
+    }
+
+    /// <summary>Adopts the registry's view: definitions, health, drain flags, other silos' sessions, reported load.</summary>
+    public void Apply(EndpointSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            _endpoints = [.. snapshot.Endpoints.Select(e => e.Definition)];
+            _known = snapshot.Endpoints.ToDictionary(e => e.Definition.Name, StringComparer.Ordinal);
+            _placingSilos = Math.Max(1, snapshot.PlacingSilos);
+            SignalLocked();
         }
     }
 
@@ -29,29 +55,102 @@ public sealed class EndpointBalancer : IEndpointPicker
         get { lock (_gate) return _endpoints; }
     }
 
+    /// <summary>This silo's sessions on an endpoint.</summary>
     public int SessionsOn(string endpoint)
     {
         lock (_gate) return _sessions.GetValueOrDefault(endpoint);
+    }
+
+    /// <summary>
+    /// This silo's sessions per endpoint, for the registry. Remembered as "reported", so the next snapshot's
+    /// cluster count can be split into other silos' sessions and ours (which we know better, live).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> TakeSessionReport()
+    {
+        lock (_gate)
+        {
+            _reported.Clear();
+            foreach (var (name, count) in _sessions)
+            {
+                if (count > 0)
+                {
+                    _reported[name] = count;
+                }
+            }
+
+            return new Dictionary<string, int>(_reported, StringComparer.Ordinal);
+        }
     }
 
     public EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid)
     {
         lock (_gate)
         {
-            var open = _endpoints.Where(e => _sessions.GetValueOrDefault(e.Name) < e.MaxSessions).ToList();
-            var candidates = open.Count > 1 && avoid is not null ? open.Where(e => e.Name != avoid.Name).ToList() : open;
-            var chosen = candidates
-                .OrderBy(e => _sessions.GetValueOrDefault(e.Name) / (double)e.MaxSessions)
-                .ThenBy(e => e.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
-            if (chosen is null)
+            var candidates = _endpoints.Select(CandidateLocked).ToList();
+            var chosenName = PlacementPolicy.Choose(candidates, _previous.GetValueOrDefault(speaker), avoid?.Name, _random);
+            if (chosenName is null)
             {
                 return null;
             }
 
+            var chosen = _endpoints.First(e => e.Name == chosenName);
             _sessions[chosen.Name] = _sessions.GetValueOrDefault(chosen.Name) + 1;
+            if (_previous.Count >= StickyLimit && !_previous.ContainsKey(speaker))
+            {
+                _previous.Clear(); // stickiness is an optimisation: forgetting it is safe
+            }
+
+            _previous[speaker] = chosen.Name;
             return new EndpointLease(chosen, Release);
         }
+    }
+
+    public bool ShouldLeave(EndpointLease lease)
+    {
+        lock (_gate)
+        {
+            var current = _endpoints.FirstOrDefault(e => e.Name == lease.Endpoint.Name);
+            return PlacementPolicy.ShouldLeave(current is null ? null : CandidateLocked(current));
+        }
+    }
+
+    public async Task WaitForCapacityAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        Task signal;
+        lock (_gate) signal = _capacityChanged.Task;
+        try
+        {
+            await signal.WaitAsync(atMost, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Poll anyway: capacity may come from outside (another silo's sessions ended).
+        }
+    }
+
+    /// <summary>
+    /// The policy's view of an endpoint: our live sessions, other silos' reported ones, other clients' load, and
+    /// what the other silos have probably added since the snapshot. Every silo places from the same snapshot, so
+    /// an endpoint that looked light attracts all of them at once; assuming the others placed as we did since
+    /// the snapshot (our growth there × the other silos) damps that herding.
+    /// </summary>
+    private PlacementCandidate CandidateLocked(InferenceEndpoint endpoint)
+    {
+        var ours = _sessions.GetValueOrDefault(endpoint.Name);
+        if (!_known.TryGetValue(endpoint.Name, out var registered))
+        {
+            return new PlacementCandidate(endpoint.Name, endpoint.MaxSessions, ours, EndpointHealth.Unknown);
+        }
+
+        var status = registered.Status;
+        var reported = _reported.GetValueOrDefault(endpoint.Name);
+        var otherSilos = Math.Max(0, status.Sessions - reported);
+        var otherClients = Math.Max(0, status.ReportedLoad - status.Sessions);
+        var othersSinceSnapshot = Math.Max(0, ours - reported) * (_placingSilos - 1);
+        var load = ours + otherSilos + otherClients;
+        // The projection ranks endpoints; the cap check uses what is known, so it never refuses a free slot.
+        return new PlacementCandidate(
+            endpoint.Name, endpoint.MaxSessions, load, status.Health, status.Drained, status.KvCacheUsage, Projected: load + othersSinceSnapshot);
     }
 
     private void Release(InferenceEndpoint endpoint)
@@ -59,6 +158,15 @@ public sealed class EndpointBalancer : IEndpointPicker
         lock (_gate)
         {
             _sessions[endpoint.Name] = Math.Max(0, _sessions.GetValueOrDefault(endpoint.Name) - 1);
+            SignalLocked();
         }
     }
+
+    private void SignalLocked()
+    {
+        _capacityChanged.TrySetResult();
+        _capacityChanged = NewSignal();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -6,6 +6,15 @@ public interface IEndpointPicker
     /// <summary>Reserves a session slot; <paramref name="avoid"/> is an endpoint that just failed for this speaker.</summary>
     /// <returns>The lease, or null when no endpoint has capacity now.</returns>
     EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid);
+
+    /// <summary>
+    /// Asked at a generation boundary: true when the session should close and be placed again (its endpoint is
+    /// draining, failing or removed), so it moves without cutting a generation.
+    /// </summary>
+    bool ShouldLeave(EndpointLease lease) => false;
+
+    /// <summary>Returns when capacity may have appeared (a slot freed, the endpoint list changed) or after <paramref name="atMost"/>.</summary>
+    Task WaitForCapacityAsync(TimeSpan atMost, CancellationToken cancellationToken) => Task.Delay(atMost, cancellationToken);
 }
 
 /// <summary>A reserved session slot on an endpoint; disposing it frees the slot.</summary>

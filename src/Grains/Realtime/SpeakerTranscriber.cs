@@ -346,6 +346,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         if (_generation is null)
         {
+            await LeaveEndpointIfAskedAsync().ConfigureAwait(false);
             if (!chunk.IsSpeech)
             {
                 KeepPreRoll(chunk);
@@ -397,6 +398,23 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         _silentSamples = 0;
         _state = _state == SpeakerState.Muted ? SpeakerState.Muted : SpeakerState.Idle;
         LogIdleReleased(_speaker.Room, _speaker.Identity, endpoint, _options.IdleReleaseMs);
+    }
+
+    /// <summary>
+    /// Endpoints hook: between generations a session can move without cutting or replaying anything, so a
+    /// draining, failing or removed endpoint is left here; the next generation opens wherever the picker says.
+    /// </summary>
+    private async Task LeaveEndpointIfAskedAsync()
+    {
+        if (_lease is { } lease && _endpoints.ShouldLeave(lease))
+        {
+            ScribeMetrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
+            await CloseSessionAsync().ConfigureAwait(false);
+            if (_state == SpeakerState.Streaming)
+            {
+                _state = SpeakerState.Idle;
+            }
+        }
     }
 
     private void KeepPreRoll(AudioChunk chunk)
@@ -553,15 +571,29 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         await CloseSessionAsync().ConfigureAwait(false);
         var delay = TimeSpan.FromMilliseconds(500);
+        long? waitingSince = null;
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var lease = _endpoints.TryAcquire($"{_speaker.Room}/{_speaker.Identity}", failed);
             if (lease is null)
             {
+                // Endpoints hook: count the wait, and wake as soon as the picker sees a slot free up.
+                if (waitingSince is null)
+                {
+                    waitingSince = _time.GetTimestamp();
+                    ScribeMetrics.CapacityWaits.Add(1);
+                }
+
                 _state = SpeakerState.WaitingForCapacity;
-                await Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken).ConfigureAwait(false);
+                await _endpoints.WaitForCapacityAsync(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
                 continue;
+            }
+
+            if (waitingSince is { } since)
+            {
+                ScribeMetrics.CapacityWaitTime.Record(_time.GetElapsedTime(since).TotalMilliseconds);
+                waitingSince = null;
             }
 
             try

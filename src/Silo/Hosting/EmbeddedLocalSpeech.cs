@@ -14,6 +14,7 @@ public sealed class EmbeddedLocalSpeech
     {
         var options = services.GetRequiredService<IOptions<LocalSpeechOptions>>().Value;
         var own = new UriBuilder(ScribeSilo.OwnUrl(services)) { Scheme = "ws", Path = Path };
-        return new InferenceEndpoint(EndpointName, own.Uri, options.ModelName, options.MaxSessions, options.ApiKey);
+        var health = new UriBuilder(ScribeSilo.OwnUrl(services)) { Path = HealthPrefix + "/" };
+        return new InferenceEndpoint(EndpointName, own.Uri, options.ModelName, options.MaxSessions, options.ApiKey, health.Uri);
     }
 }

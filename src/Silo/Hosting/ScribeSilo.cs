@@ -68,8 +68,13 @@ public static class ScribeSilo
             services.AddSingleton<EmbeddedLocalSpeech>();
         }
 
+        // The balancer starts on the configured endpoints; they seed the cluster's registry, whose snapshot then rules.
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(inference));
         services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
+        services.AddHttpClient(EndpointHealthProbe.HttpClientName);
+        services.AddHostedService<EndpointRegistryLink>();
+        services.AddHostedService<EndpointHealthProbe>();
         services.AddSingleton<AdminKeyFilter>();
         services.AddProblemDetails();
 
@@ -140,6 +145,7 @@ public static class ScribeSilo
         app.MapLiveKitWebhook();
         app.MapIngest();
         app.MapAdminApi();
+        app.MapEndpointsApi();
         return app;
     }
 
