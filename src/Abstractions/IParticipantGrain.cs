@@ -2,17 +2,30 @@ namespace Scribe;
 
 /// <summary>
 /// One speaker of one room (key: <c>{room}/{identity}</c>). Owns the egress of the speaker's microphone track,
-/// the audio that arrives for it at ingest, and its realtime session with a speech endpoint.
+/// the audio that arrives for it at ingest, and its realtime session with a speech endpoint. Methods that start
+/// or stop egress only record the wish and return: the LiveKit calls run in a grain timer, so a webhook never
+/// waits for them.
 /// </summary>
 [Alias("scribe.participant-grain")]
 public interface IParticipantGrain : IGrainWithStringKey
 {
     [Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track);
     [Alias("stop-track")] Task StopTrackAsync(string trackSid);
+
+    /// <summary>The room finished: stop whatever runs.</summary>
     [Alias("leave")] Task LeaveAsync();
+
+    /// <summary>The participant left (or its connection aborted): stop, and ignore late events of this session.</summary>
+    [Alias("left")] Task LeftAsync(ParticipantInfo participant);
 
     /// <summary>Makes sure this silo holds the speaker's stream for <paramref name="trackSid"/> so ingest can feed it.</summary>
     [Alias("attach-ingest")] Task<bool> AttachIngestAsync(string trackSid);
+
+    /// <summary>The ingest socket of stream <paramref name="epoch"/> ended; restarts egress when it died under a published track.</summary>
+    [Alias("ingest-ended")] Task IngestEndedAsync(string trackSid, int epoch, IngestEnd end, string reason);
+
+    /// <summary>LiveKit reported <paramref name="egressId"/> ended (egress_ended, or egress_updated with a final status).</summary>
+    [Alias("egress-ended")] Task EgressEndedAsync(string egressId, bool failed, string reason);
 
     [Alias("status")] Task<SpeakerStatus> GetStatusAsync();
 }

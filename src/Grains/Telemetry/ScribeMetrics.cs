@@ -19,4 +19,9 @@ public static class ScribeMetrics
     public static readonly Counter<long> Webhooks = Meter.CreateCounter<long>("scribe.webhooks", description: "LiveKit webhooks accepted, by event.");
     public static readonly UpDownCounter<long> ActiveStreams = Meter.CreateUpDownCounter<long>("scribe.ingest.streams", description: "Ingest streams open on this silo.");
     public static readonly Histogram<double> GenerationLatency = Meter.CreateHistogram<double>("scribe.generation.final_latency", "ms", "Time from a final commit to transcription.done.");
+    public static readonly Counter<long> WebhooksIgnored = Meter.CreateCounter<long>("scribe.webhooks.ignored", description: "LiveKit webhooks answered 200 and not acted on, by verdict (duplicate, room finished).");
+    public static readonly Counter<long> EgressStarts = Meter.CreateCounter<long>("scribe.egress.starts", description: "Track egresses started, first starts and restarts.");
+    public static readonly Counter<long> EgressRestarts = Meter.CreateCounter<long>("scribe.egress.restarts", description: "Egress restarts scheduled after an egress died under a published track.");
+    public static readonly Counter<long> Reconciliations = Meter.CreateCounter<long>("scribe.rooms.reconciliations", description: "Rooms reconciled with LiveKit after missed webhooks.");
+    public static readonly Counter<long> TranscriptDataSent = Meter.CreateCounter<long>("scribe.transcript.data_sent", description: "Segment upserts sent into rooms with SendData.");
 }
