@@ -19,7 +19,9 @@ public interface IParticipantGrain : IGrainWithStringKey
     [Alias("left")] Task LeftAsync(ParticipantInfo participant);
 
     /// <summary>Makes sure this silo holds the speaker's stream for <paramref name="trackSid"/> so ingest can feed it.</summary>
-    [Alias("attach-ingest")] Task<bool> AttachIngestAsync(string trackSid);
+    /// <param name="clockOrigin">The room's media-clock origin, fetched by the caller: a participant never waits on its
+    /// room inside a turn, since the room waits on its participants (that cycle would deadlock both).</param>
+    [Alias("attach-ingest")] Task<bool> AttachIngestAsync(string trackSid, DateTimeOffset clockOrigin);
 
     /// <summary>The ingest socket of stream <paramref name="epoch"/> ended; restarts egress when it died under a published track.</summary>
     [Alias("ingest-ended")] Task IngestEndedAsync(string trackSid, int epoch, IngestEnd end, string reason);

@@ -172,7 +172,7 @@ public sealed partial class ParticipantGrain(
         }
     }
 
-    public async Task<bool> AttachIngestAsync(string trackSid)
+    public async Task<bool> AttachIngestAsync(string trackSid, DateTimeOffset clockOrigin)
     {
         if (State.TrackSid != trackSid || State.EgressId is null)
         {
@@ -185,7 +185,7 @@ public sealed partial class ParticipantGrain(
         }
 
         var room = GrainFactory.GetGrain<IRoomGrain>(State.Room);
-        State.ClockOrigin ??= await room.GetClockOriginAsync();
+        State.ClockOrigin ??= clockOrigin;
         State.Epoch++;
         State.AttachedEgressId = State.EgressId;
         await record.WriteStateAsync();
@@ -266,6 +266,7 @@ public sealed partial class ParticipantGrain(
         }
 
         _stream?.Stop();
+        _stream = null;
         State.EgressId = null;
         if (State.Restarts >= Options.EgressRestartAttempts)
         {
@@ -319,9 +320,13 @@ public sealed partial class ParticipantGrain(
             {
                 await egress.StopAsync(stopping, cancellationToken);
             }
+            catch (TwirpException e) when (e.Code is "failed_precondition" or "not_found")
+            {
+                LogEgressAlreadyEnded(State.Room, State.Identity, stopping, e.ServerMessage); // the usual case after a crash
+            }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // Most often it has ended already (LiveKit answers failed_precondition or not_found); nothing to retry.
+                // LiveKit is unreachable: the egress ends on its own when its socket to us closes; nothing to retry.
                 LogEgressStopFailed(e, State.Room, State.Identity, stopping);
             }
 
@@ -417,6 +422,9 @@ public sealed partial class ParticipantGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: stopping egress {EgressId} failed")]
     private partial void LogEgressStopFailed(Exception exception, string room, string identity, string egressId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: egress {EgressId} had already ended ({Message})")]
+    private partial void LogEgressAlreadyEnded(string room, string identity, string egressId, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: egress of track {TrackSid} lost ({Reason}); restart {Restart} in {DelayMs} ms")]
     private partial void LogRestarting(string room, string identity, string trackSid, string reason, int restart, double delayMs);

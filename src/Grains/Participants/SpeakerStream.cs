@@ -60,7 +60,17 @@ public sealed class SpeakerStream : IAsyncDisposable
         IsCompleted = true;
     }
 
-    public void Stop() => _stop.Cancel();
+    public void Stop()
+    {
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The ingest socket ended and disposed the stream first: it is stopped already.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -48,7 +48,8 @@ public static partial class IngestEndpoint
         }
 
         var participant = grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(grant.Room, grant.Identity));
-        if (!await participant.AttachIngestAsync(trackSid))
+        var clockOrigin = await grains.GetGrain<IRoomGrain>(grant.Room).GetClockOriginAsync();
+        if (!await participant.AttachIngestAsync(trackSid, clockOrigin))
         {
             LogRefused(logger, trackSid, "the participant no longer publishes this track");
             return Results.Problem(detail: "This track is not being transcribed.", statusCode: StatusCodes.Status404NotFound);
