@@ -374,7 +374,15 @@ public sealed partial class ParticipantGrain(
         await record.WriteStateAsync(cancellationToken);
         ScribeMetrics.EgressStarts.Add(1);
         LogEgressStarted(State.Room, State.Identity, trackSid, egressId);
-        await GrainFactory.GetGrain<IWebhookLedgerGrain>(State.Room).RecordEgressAsync(egressId, State.Identity);
+        try
+        {
+            await GrainFactory.GetGrain<IWebhookLedgerGrain>(State.Room).RecordEgressAsync(egressId, State.Identity);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only egress webhooks need the record; the ingest socket still reports this egress's end.
+            LogLedgerFailed(e, State.Room, State.Identity, egressId);
+        }
     }
 
     public Task<SpeakerStatus> GetStatusAsync()
@@ -422,6 +430,9 @@ public sealed partial class ParticipantGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: stopping egress {EgressId} failed")]
     private partial void LogEgressStopFailed(Exception exception, string room, string identity, string egressId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: egress {EgressId} could not be recorded for its webhooks")]
+    private partial void LogLedgerFailed(Exception exception, string room, string identity, string egressId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: egress {EgressId} had already ended ({Message})")]
     private partial void LogEgressAlreadyEnded(string room, string identity, string egressId, string message);
