@@ -19,6 +19,7 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly OrderedDictionary<string, TranscriptSegment> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _finals = new(StringComparer.Ordinal); // one stream's generations: small
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _run;
@@ -37,9 +38,14 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
     {
         lock (_gate)
         {
-            if (_pending.TryGetValue(segment.Id, out var queued) && queued.IsFinal && !segment.IsFinal)
+            if (!segment.IsFinal && _finals.Contains(segment.Id))
             {
-                return; // a final is never replaced by interim text
+                return; // a final is never followed by interim text
+            }
+
+            if (segment.IsFinal)
+            {
+                _finals.Add(segment.Id);
             }
 
             _pending[segment.Id] = segment;
