@@ -1,18 +1,36 @@
+using Orleans.Concurrency;
+
 namespace Scribe;
 
 /// <summary>
 /// One speaker of one room (key: <c>{room}/{identity}</c>). Owns the egress of the speaker's microphone track,
-/// the audio that arrives for it at ingest, and its realtime session with a speech endpoint.
+/// the audio that arrives for it at ingest, and its realtime session with a speech endpoint. Methods that start
+/// or stop egress only record the wish: the LiveKit calls run in a grain timer. They are one-way, so a webhook (or
+/// the room) never waits for them, not even behind an egress call already in flight for this speaker; the grain
+/// handles events in any order, and callers observe the outcome through <see cref="GetStatusAsync"/>.
 /// </summary>
 [Alias("scribe.participant-grain")]
 public interface IParticipantGrain : IGrainWithStringKey
 {
-    [Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track);
-    [Alias("stop-track")] Task StopTrackAsync(string trackSid);
-    [Alias("leave")] Task LeaveAsync();
+    [OneWay, Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track);
+    [OneWay, Alias("stop-track")] Task StopTrackAsync(string trackSid);
+
+    /// <summary>The room finished: stop whatever runs.</summary>
+    [OneWay, Alias("leave")] Task LeaveAsync();
+
+    /// <summary>The participant left (or its connection aborted): stop, and ignore late events of this session.</summary>
+    [OneWay, Alias("left")] Task LeftAsync(ParticipantInfo participant);
 
     /// <summary>Makes sure this silo holds the speaker's stream for <paramref name="trackSid"/> so ingest can feed it.</summary>
-    [Alias("attach-ingest")] Task<bool> AttachIngestAsync(string trackSid);
+    /// <param name="clockOrigin">The room's media-clock origin, fetched by the caller: a participant never waits on its
+    /// room inside a turn, since the room waits on its participants (that cycle would deadlock both).</param>
+    [Alias("attach-ingest")] Task<bool> AttachIngestAsync(string trackSid, DateTimeOffset clockOrigin);
+
+    /// <summary>The ingest socket of stream <paramref name="epoch"/> ended; restarts egress when it died under a published track.</summary>
+    [OneWay, Alias("ingest-ended")] Task IngestEndedAsync(string trackSid, int epoch, IngestEnd end, string reason);
+
+    /// <summary>LiveKit reported <paramref name="egressId"/> ended (egress_ended, or egress_updated with a final status).</summary>
+    [OneWay, Alias("egress-ended")] Task EgressEndedAsync(string egressId, bool failed, string reason);
 
     [Alias("status")] Task<SpeakerStatus> GetStatusAsync();
 }

@@ -19,4 +19,28 @@ public sealed class LiveKitOptions
     [Required]
     [MinLength(1)]
     public string ApiSecret { get; set; } = "";
+
+    /// <summary>
+    /// Which participant kinds are transcribed. Empty means <see cref="ParticipantKind.Standard"/> only: people,
+    /// not agents, egress, ingress, SIP or bridges. (An empty default, not a pre-filled list: the configuration
+    /// binder appends to lists.)
+    /// </summary>
+    public List<ParticipantKind> TranscribeKinds { get; set; } = [];
+
+    /// <summary>How many times a speaker's egress is restarted after it dies under a published track before the speaker shows an error.</summary>
+    [Range(0, 100)]
+    public int EgressRestartAttempts { get; set; } = 5;
+
+    /// <summary>The first restart waits this long; each further one twice as long, up to 30 s.</summary>
+    [Range(0, 60_000)]
+    public int EgressRestartDelayMs { get; set; } = 1_000;
+
+    /// <summary>Sends each segment upsert into the room with SendData on <see cref="Participants.TranscriptDataMessage.Topic"/>.</summary>
+    public bool PublishTranscripts { get; set; } = true;
+
+    /// <summary>At most one interim update per speaker per this interval goes into the room; finals go at once.</summary>
+    [Range(0, 10_000)]
+    public int TranscriptInterimIntervalMs { get; set; } = 250;
+
+    public bool Transcribes(ParticipantKind kind) => TranscribeKinds.Count == 0 ? kind == ParticipantKind.Standard : TranscribeKinds.Contains(kind);
 }

@@ -3,13 +3,17 @@ using Microsoft.Extensions.Options;
 using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Ingest;
+using Scribe.LiveKit;
 using Scribe.Realtime;
+using Scribe.Telemetry;
 
 namespace Scribe.Participants;
 
 /// <summary>
-/// One speaker: asks LiveKit to egress the microphone track to this silo, and when egress connects, builds the
-/// speaker stream (audio conversion + realtime transcription) that the ingest socket feeds.
+/// One speaker: keeps exactly one LiveKit egress of the microphone track streaming to this silo, and when egress
+/// connects, builds the speaker stream (audio conversion + realtime transcription) that the ingest socket feeds.
+/// Grain calls only record what should be; the egress timer does the LiveKit calls (start, restart with backoff,
+/// stop), so webhooks return at once and a start is never issued twice for a track.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The ingest socket that feeds a stream disposes it when it ends.")]
 public sealed partial class ParticipantGrain(
@@ -20,78 +24,159 @@ public sealed partial class ParticipantGrain(
     IEndpointPicker endpoints,
     IOptions<TranscriberOptions> transcriberOptions,
     VoiceActivityDetectors detectors,
+    IOptions<LiveKitOptions> liveKitOptions,
+    ITranscriptDataChannel dataChannel,
+    ILocalSiloDetails silo,
     TimeProvider time,
     ILoggerFactory loggers) : Grain, IParticipantGrain
 {
+    private const int EndedTracksKept = 16;
+
+    /// <summary>A stream that ran this long was healthy: the restart budget starts over.</summary>
+    private static readonly TimeSpan HealthyStream = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
+
     private readonly ILogger _logger = loggers.CreateLogger<ParticipantGrain>();
     private SpeakerStream? _stream;
+    private DateTimeOffset _attachedAt;
     private IGrainTimer? _watch;
+    private IGrainTimer? _egressTimer;
+    private DateTimeOffset _startNotBefore;
 
     private ParticipantRecord State => record.State;
+
+    private LiveKitOptions Options => liveKitOptions.Value;
+
+    private string ThisSilo => silo.SiloAddress.ToParsableString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // An egress started by an earlier activation dials the silo that activation lived on (the ingest URL names it),
+        // or was attached to a stream that died with that activation: either way it feeds nobody now. Start afresh here.
+        if (State.TrackSid is not null && State.EgressId is { } old && (State.EgressSilo != ThisSilo || State.AttachedEgressId == old))
+        {
+            LogEgressMoved(State.Room, State.Identity, old, State.EgressSilo ?? "?", ThisSilo);
+            State.PendingStops.Add(old);
+            State.EgressId = null;
+            await record.WriteStateAsync(cancellationToken);
+        }
+
+        if (State.PendingStops.Count > 0 || NeedsEgress)
+        {
+            ScheduleEgressWork(TimeSpan.Zero);
+        }
+    }
 
     public async Task StartTrackAsync(ParticipantInfo participant, TrackInfo track)
     {
         State.Room = ParticipantKey.RoomOf(this.GetPrimaryKeyString(), participant.Identity);
         State.Identity = participant.Identity;
         State.Name = string.IsNullOrEmpty(participant.Name) ? participant.Identity : participant.Name;
-        if (State.TrackSid == track.Sid && State.EgressId is not null)
+        if (State.TrackSid == track.Sid)
         {
             return; // LiveKit retried, or the room reconciled: one egress per track
         }
 
-        if (State.EgressId is not null && State.TrackSid != track.Sid)
+        if ((participant.Sid.Length > 0 && participant.Sid == State.LeftSid) || State.EndedTracks.Contains(track.Sid))
         {
-            await StopTrackAsync(State.TrackSid!);
+            LogStaleTrack(State.Room, State.Identity, track.Sid);
+            return; // a late track_published of a session or track that has already ended
+        }
+
+        if (State.TrackSid is { } previous)
+        {
+            EndTrack(previous);
         }
 
         State.TrackSid = track.Sid;
+        State.EgressId = null;
+        State.Restarts = 0;
         State.Error = null;
-        var url = ingestAddress.For(State.Room, State.Identity, track.Sid);
-        try
-        {
-            State.EgressId = await egress.StartAsync(State.Room, track.Sid, url, CancellationToken.None);
-            LogEgressStarted(State.Room, State.Identity, track.Sid, State.EgressId);
-        }
-        catch (Exception e)
-        {
-            State.Error = $"egress could not start: {e.Message}";
-            LogEgressFailed(e, State.Room, State.Identity, track.Sid);
-        }
-
         await record.WriteStateAsync();
+        ScheduleEgressWork(TimeSpan.Zero);
     }
 
     public async Task StopTrackAsync(string trackSid)
     {
         if (State.TrackSid != trackSid)
         {
+            // Unpublished before we heard of it (reordered webhooks): remember, so its late track_published is ignored.
+            if (!State.EndedTracks.Contains(trackSid))
+            {
+                RememberEnded(trackSid);
+                await record.WriteStateAsync();
+            }
+
             return;
         }
 
+        EndTrack(trackSid);
+        await record.WriteStateAsync();
+    }
+
+    public async Task LeaveAsync()
+    {
+        if (State.TrackSid is { } track)
+        {
+            EndTrack(track);
+            await record.WriteStateAsync();
+        }
+    }
+
+    public async Task LeftAsync(ParticipantInfo participant)
+    {
+        if (State.Identity.Length == 0)
+        {
+            State.Room = ParticipantKey.RoomOf(this.GetPrimaryKeyString(), participant.Identity);
+            State.Identity = participant.Identity;
+            State.Name = string.IsNullOrEmpty(participant.Name) ? participant.Identity : participant.Name;
+        }
+
+        if (participant.Sid.Length > 0)
+        {
+            State.LeftSid = participant.Sid;
+        }
+
+        if (State.TrackSid is { } track)
+        {
+            EndTrack(track);
+        }
+
+        await record.WriteStateAsync();
+    }
+
+    /// <summary>Stops transcribing <paramref name="trackSid"/>: the stream at once, the egress from the timer.</summary>
+    private void EndTrack(string trackSid)
+    {
         if (State.EgressId is { } egressId)
         {
-            try
-            {
-                await egress.StopAsync(egressId, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // The egress may have ended on its own already; the stream below stops either way.
-                LogEgressStopFailed(e, State.Room, State.Identity, egressId);
-            }
+            State.PendingStops.Add(egressId);
         }
 
         _stream?.Stop();
         State.EgressId = null;
         State.TrackSid = null;
-        await record.WriteStateAsync();
+        State.Error = null;
+        State.Restarts = 0;
+        RememberEnded(trackSid);
+        if (State.PendingStops.Count > 0)
+        {
+            ScheduleEgressWork(TimeSpan.Zero);
+        }
     }
 
-    public Task LeaveAsync() => State.TrackSid is { } track ? StopTrackAsync(track) : Task.CompletedTask;
-
-    public async Task<bool> AttachIngestAsync(string trackSid)
+    private void RememberEnded(string trackSid)
     {
-        if (State.TrackSid != trackSid)
+        State.EndedTracks.Add(trackSid);
+        if (State.EndedTracks.Count > EndedTracksKept)
+        {
+            State.EndedTracks.RemoveAt(0);
+        }
+    }
+
+    public async Task<bool> AttachIngestAsync(string trackSid, DateTimeOffset clockOrigin)
+    {
+        if (State.TrackSid != trackSid || State.EgressId is null)
         {
             return false;
         }
@@ -102,15 +187,24 @@ public sealed partial class ParticipantGrain(
         }
 
         var room = GrainFactory.GetGrain<IRoomGrain>(State.Room);
-        State.ClockOrigin ??= await room.GetClockOriginAsync();
+        State.ClockOrigin ??= clockOrigin;
         State.Epoch++;
+        State.AttachedEgressId = State.EgressId;
         await record.WriteStateAsync();
 
         var originMs = (long)(time.GetUtcNow() - State.ClockOrigin.Value).TotalMilliseconds;
         var speaker = new SpeakerContext(State.Room, State.Identity, State.Name, trackSid, State.Epoch, Math.Max(0, originMs));
         var publisher = new SegmentPublisher(room, loggers.CreateLogger<SegmentPublisher>());
-        var transcriber = new SpeakerTranscriber(speaker, transcriberOptions.Value, endpoints, publisher, loggers.CreateLogger<SpeakerTranscriber>(), time, detectors.Create());
-        _stream = new SpeakerStream(speaker, transcriber, publisher);
+        var broadcaster = Options.PublishTranscripts
+            ? new TranscriptBroadcaster(
+                (payload, ct) => dataChannel.SendAsync(speaker.Room, payload, ct),
+                TimeSpan.FromMilliseconds(Options.TranscriptInterimIntervalMs),
+                time,
+                loggers.CreateLogger<TranscriptBroadcaster>())
+            : null;
+        ISegmentSink sink = broadcaster is null ? publisher : new SegmentSinks(publisher, broadcaster);
+        var transcriber = new SpeakerTranscriber(speaker, transcriberOptions.Value, endpoints, sink, loggers.CreateLogger<SpeakerTranscriber>(), time, detectors.Create());
+        _stream = new SpeakerStream(speaker, transcriber, publisher, broadcaster);
         if (!streams.TryAdd(_stream))
         {
             await _stream.DisposeAsync();
@@ -118,20 +212,191 @@ public sealed partial class ParticipantGrain(
             return false;
         }
 
+        _attachedAt = time.GetUtcNow();
         // Stay active while audio flows; the watch lets go once the stream has ended.
         _watch ??= this.RegisterGrainTimer(WatchStreamAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
         return true;
     }
 
+    public async Task IngestEndedAsync(string trackSid, int epoch, IngestEnd end, string reason)
+    {
+        if (trackSid != State.TrackSid || epoch != State.Epoch || State.EgressId is null || State.EgressId != State.AttachedEgressId)
+        {
+            return; // an older stream, or a track we stopped ourselves
+        }
+
+        if (end == IngestEnd.EgressClosed)
+        {
+            // The egress finished on its own terms: LiveKit completes a track egress when the track ends, and the
+            // track_unpublished that follows stops the rest. Restarting here would replay a finished track.
+            State.EgressId = null;
+            await record.WriteStateAsync();
+            return;
+        }
+
+        if (time.GetUtcNow() - _attachedAt >= HealthyStream)
+        {
+            State.Restarts = 0;
+        }
+
+        await EgressLostAsync(State.EgressId, $"ingest {end}: {reason}");
+    }
+
+    public async Task EgressEndedAsync(string egressId, bool failed, string reason)
+    {
+        if (egressId != State.EgressId)
+        {
+            return; // one we stopped, or one already replaced
+        }
+
+        if (!failed)
+        {
+            State.EgressId = null;
+            await record.WriteStateAsync();
+            return;
+        }
+
+        await EgressLostAsync(egressId, $"egress {egressId} ended: {reason}");
+    }
+
+    /// <summary>The egress died while its track is still published: restart it with backoff, or give up visibly.</summary>
+    private async Task EgressLostAsync(string? egressId, string reason)
+    {
+        if (egressId is not null)
+        {
+            State.PendingStops.Add(egressId); // it may linger half-alive; make sure LiveKit lets it go
+        }
+
+        _stream?.Stop();
+        _stream = null;
+        State.EgressId = null;
+        if (State.Restarts >= Options.EgressRestartAttempts)
+        {
+            State.Error = $"{reason} (gave up after {State.Restarts} restarts)";
+            LogGaveUp(State.Room, State.Identity, State.TrackSid ?? "", State.Error);
+            await record.WriteStateAsync();
+            ScheduleEgressWork(TimeSpan.Zero);
+            return;
+        }
+
+        State.Restarts++;
+        var delay = RestartDelay(State.Restarts);
+        LogRestarting(State.Room, State.Identity, State.TrackSid ?? "", reason, State.Restarts, delay.TotalMilliseconds);
+        ScribeMetrics.EgressRestarts.Add(1);
+        await record.WriteStateAsync();
+        _startNotBefore = time.GetUtcNow() + delay;
+        ScheduleEgressWork(delay);
+    }
+
+    private TimeSpan RestartDelay(int restart)
+    {
+        var ms = Options.EgressRestartDelayMs * Math.Pow(2, Math.Min(restart - 1, 16));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, MaxRestartDelay.TotalMilliseconds));
+    }
+
+    private bool NeedsEgress => State.TrackSid is not null && State.EgressId is null && State.Error is null;
+
+    private void ScheduleEgressWork(TimeSpan due)
+    {
+        if (_egressTimer is null)
+        {
+            _egressTimer = this.RegisterGrainTimer(RunEgressWorkAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _egressTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>
+    /// The only place that talks to LiveKit's egress service. Timer callbacks do not interleave with grain calls, so
+    /// nothing else runs while a start is in flight: a duplicate or concurrent track_published finds the track
+    /// already taken and returns.
+    /// </summary>
+    private async Task RunEgressWorkAsync(CancellationToken cancellationToken)
+    {
+        while (State.PendingStops.Count > 0)
+        {
+            var stopping = State.PendingStops[0];
+            try
+            {
+                await egress.StopAsync(stopping, cancellationToken);
+            }
+            catch (TwirpException e) when (e.Code is "failed_precondition" or "not_found")
+            {
+                LogEgressAlreadyEnded(State.Room, State.Identity, stopping, e.ServerMessage); // the usual case after a crash
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // LiveKit is unreachable: the egress ends on its own when its socket to us closes; nothing to retry.
+                LogEgressStopFailed(e, State.Room, State.Identity, stopping);
+            }
+
+            State.PendingStops.Remove(stopping);
+            await record.WriteStateAsync(cancellationToken);
+        }
+
+        if (!NeedsEgress)
+        {
+            return;
+        }
+
+        var wait = _startNotBefore - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            ScheduleEgressWork(wait);
+            return;
+        }
+
+        var trackSid = State.TrackSid!;
+        var url = ingestAddress.For(State.Room, State.Identity, trackSid);
+        string egressId;
+        try
+        {
+            egressId = await egress.StartAsync(State.Room, trackSid, url, cancellationToken);
+        }
+        catch (TwirpException e) when (e.Code == "not_found")
+        {
+            // LiveKit no longer has the track (or the room): it ended while its webhooks were on their way.
+            LogTrackGone(State.Room, State.Identity, trackSid, e.ServerMessage);
+            State.TrackSid = null;
+            RememberEnded(trackSid);
+            await record.WriteStateAsync(cancellationToken);
+            return;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogEgressFailed(e, State.Room, State.Identity, trackSid);
+            await EgressLostAsync(null, $"egress could not start: {e.Message}");
+            return;
+        }
+
+        State.EgressId = egressId;
+        State.EgressSilo = ThisSilo;
+        await record.WriteStateAsync(cancellationToken);
+        ScribeMetrics.EgressStarts.Add(1);
+        LogEgressStarted(State.Room, State.Identity, trackSid, egressId);
+        try
+        {
+            await GrainFactory.GetGrain<IWebhookLedgerGrain>(State.Room).RecordEgressAsync(egressId, State.Identity);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only egress webhooks need the record; the ingest socket still reports this egress's end.
+            LogLedgerFailed(e, State.Room, State.Identity, egressId);
+        }
+    }
+
     public Task<SpeakerStatus> GetStatusAsync()
     {
-        var stream = _stream;
+        var stream = _stream is { IsCompleted: false } running ? running : null;
         var state = stream switch
         {
+            not null => stream.Transcriber.State,
             null when State.Error is not null => SpeakerState.Error,
-            null when State.EgressId is not null => SpeakerState.Starting,
+            null when State.TrackSid is not null && (State.EgressId is not null || NeedsEgress) => SpeakerState.Starting,
+            null when State.TrackSid is not null => SpeakerState.Stopped,
             null => SpeakerState.Idle,
-            _ => stream.Transcriber.State,
         };
         return Task.FromResult(new SpeakerStatus(
             State.Identity, State.Name, State.TrackSid, state, stream?.Transcriber.EndpointName, State.EgressId, stream?.Transcriber.Error ?? State.Error));
@@ -167,4 +432,25 @@ public sealed partial class ParticipantGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: stopping egress {EgressId} failed")]
     private partial void LogEgressStopFailed(Exception exception, string room, string identity, string egressId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: egress {EgressId} could not be recorded for its webhooks")]
+    private partial void LogLedgerFailed(Exception exception, string room, string identity, string egressId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: egress {EgressId} had already ended ({Message})")]
+    private partial void LogEgressAlreadyEnded(string room, string identity, string egressId, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: egress of track {TrackSid} lost ({Reason}); restart {Restart} in {DelayMs} ms")]
+    private partial void LogRestarting(string room, string identity, string trackSid, string reason, int restart, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity}: track {TrackSid} is no longer transcribed: {Error}")]
+    private partial void LogGaveUp(string room, string identity, string trackSid, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: track {TrackSid} is gone at LiveKit ({Message})")]
+    private partial void LogTrackGone(string room, string identity, string trackSid, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: ignored track {TrackSid} of a session that already ended")]
+    private partial void LogStaleTrack(string room, string identity, string trackSid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: egress {EgressId} dialled silo {OldSilo}; restarting it to {Silo}")]
+    private partial void LogEgressMoved(string room, string identity, string egressId, string oldSilo, string silo);
 }

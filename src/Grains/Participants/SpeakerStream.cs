@@ -12,11 +12,14 @@ public sealed class SpeakerStream : IAsyncDisposable
     private readonly EgressAudioConverter _converter = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly SegmentPublisher _publisher;
+    private readonly IAsyncDisposable? _broadcaster;
     private short[] _converted = new short[4096];
     private int _attached;
 
-    public SpeakerStream(SpeakerContext speaker, SpeakerTranscriber transcriber, SegmentPublisher publisher)
+    /// <param name="broadcaster">Also fed by the transcriber (the room's data channel); disposed with the stream.</param>
+    public SpeakerStream(SpeakerContext speaker, SpeakerTranscriber transcriber, SegmentPublisher publisher, IAsyncDisposable? broadcaster = null)
     {
+        _broadcaster = broadcaster;
         Speaker = speaker;
         Transcriber = transcriber;
         _publisher = publisher;
@@ -65,7 +68,7 @@ public sealed class SpeakerStream : IAsyncDisposable
         }
         catch (ObjectDisposedException)
         {
-            // The ingest side finished and disposed the stream first: nothing left to stop.
+            // The ingest socket ended and disposed the stream first: it is stopped already.
         }
     }
 
@@ -73,6 +76,11 @@ public sealed class SpeakerStream : IAsyncDisposable
     {
         await Transcriber.DisposeAsync().ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
+        if (_broadcaster is not null)
+        {
+            await _broadcaster.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 }

@@ -29,4 +29,9 @@ public static class ScribeMetrics
     public static readonly Counter<long> EndpointMoves = Meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");
     public static readonly Counter<long> EndpointProbeFailures = Meter.CreateCounter<long>("scribe.endpoints.probe_failures", description: "Failed /health probes, by endpoint.");
     public static readonly Histogram<double> GenerationLatency = Meter.CreateHistogram<double>("scribe.generation.final_latency", "ms", "Time from a final commit to transcription.done.");
+    public static readonly Counter<long> WebhooksIgnored = Meter.CreateCounter<long>("scribe.webhooks.ignored", description: "LiveKit webhooks answered 200 and not acted on, by verdict (duplicate, room finished).");
+    public static readonly Counter<long> EgressStarts = Meter.CreateCounter<long>("scribe.egress.starts", description: "Track egresses started, first starts and restarts.");
+    public static readonly Counter<long> EgressRestarts = Meter.CreateCounter<long>("scribe.egress.restarts", description: "Egress restarts scheduled after an egress died under a published track.");
+    public static readonly Counter<long> Reconciliations = Meter.CreateCounter<long>("scribe.rooms.reconciliations", description: "Rooms reconciled with LiveKit after missed webhooks.");
+    public static readonly Counter<long> TranscriptDataSent = Meter.CreateCounter<long>("scribe.transcript.data_sent", description: "Segment upserts sent into rooms with SendData.");
 }

@@ -55,6 +55,12 @@ public static class ScribeSilo
         services.AddSingleton(sp => new RoomServiceClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<RoomServiceClient>>()));
         services.AddSingleton<ITrackEgress, LiveKitTrackEgress>();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(liveKit));
+        services.AddSingleton<ITranscriptDataChannel>(sp => liveKit.PublishTranscripts
+            ? new LiveKitTranscriptDataChannel(sp.GetRequiredService<RoomServiceClient>())
+            : new NoTranscriptDataChannel());
+        services.AddSingleton<RoomReconciler>();
+        services.AddSingleton<RoomEvents>();
         services.AddSingleton(sp => new IngestAddress(
             ingest.PublicUrl.Length > 0 ? new Uri(ingest.PublicUrl) : OwnUrl(sp),
             ingest.TokenTtlSeconds,

@@ -10,7 +10,9 @@ namespace Scribe.Silo.Ingest;
 /// <summary>
 /// <c>GET /ingest/{trackSid}?token=…</c>: the WebSocket LiveKit track egress dials (protocols.md §4). It checks the
 /// token and the content type, attaches to the speaker stream the participant grain made on this silo, and feeds it
-/// binary PCM frames of any size; <c>{"muted":…}</c> text frames mute and unmute; a close ends the stream cleanly.
+/// binary PCM frames of any size (any bytes are audio); <c>{"muted":…}</c> text frames mute and unmute; a close ends the
+/// stream cleanly. A text frame that is too large or not that JSON closes the socket with 1009 / 1007 and a log line;
+/// a second socket for a fed track gets 409. When the socket ends, the participant grain hears how, to restart egress.
 /// </summary>
 public static partial class IngestEndpoint
 {
@@ -46,7 +48,8 @@ public static partial class IngestEndpoint
         }
 
         var participant = grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(grant.Room, grant.Identity));
-        if (!await participant.AttachIngestAsync(trackSid))
+        var clockOrigin = await grains.GetGrain<IRoomGrain>(grant.Room).GetClockOriginAsync();
+        if (!await participant.AttachIngestAsync(trackSid, clockOrigin))
         {
             LogRefused(logger, trackSid, "the participant no longer publishes this track");
             return Results.Problem(detail: "This track is not being transcribed.", statusCode: StatusCodes.Status404NotFound);
@@ -62,38 +65,67 @@ public static partial class IngestEndpoint
         ScribeMetrics.ActiveStreams.Add(1);
         LogStarted(logger, grant.Room, grant.Identity, trackSid);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stream.Stopping);
+        IngestEnd end;
         try
         {
-            var (status, description) = await PumpAsync(socket, stream, logger, stopping.Token);
-            await CloseAsync(socket, status, description);
+            (end, var status, reason) = await PumpAsync(socket, stream, logger, stopping.Token);
+            await CloseAsync(socket, status, reason);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             // Stopped by the grain, or the peer vanished: either way the stream ends below with what it has.
             if (stream.Stopping.IsCancellationRequested)
             {
-                await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "transcription stopped");
+                (end, reason) = (IngestEnd.StoppedHere, "transcription stopped");
+                await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, reason);
             }
+            else
+            {
+                (end, reason) = (IngestEnd.Lost, e.Message);
+                LogLost(logger, trackSid, e.Message);
+            }
+        }
+        catch (Exception e)
+        {
+            // Our side broke while handling audio: say so on the socket, keep the silo running, let the grain restart.
+            (end, reason) = (IngestEnd.Failed, "ingest failed");
+            LogFailed(logger, e, trackSid);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, reason);
         }
         finally
         {
             ScribeMetrics.ActiveStreams.Add(-1);
-            try
-            {
-                await stream.CompleteAsync(CancellationToken.None);
-            }
-            finally
-            {
-                streams.Remove(stream);
-                await stream.DisposeAsync();
-                LogEnded(logger, grant.Room, grant.Identity, trackSid);
-            }
+        }
+
+        try
+        {
+            await stream.CompleteAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, trackSid);
+        }
+        finally
+        {
+            streams.Remove(stream);
+            await stream.DisposeAsync();
+            LogEnded(logger, grant.Room, grant.Identity, trackSid, end);
+        }
+
+        try
+        {
+            // After the stream is gone from this silo, so a restarted egress attaches to a fresh one.
+            await participant.IngestEndedAsync(trackSid, stream.Speaker.Epoch, end, reason);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, trackSid);
         }
 
         return Results.Empty;
     }
 
-    private static async Task<(WebSocketCloseStatus, string)> PumpAsync(WebSocket socket, SpeakerStream stream, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<(IngestEnd, WebSocketCloseStatus, string)> PumpAsync(WebSocket socket, SpeakerStream stream, ILogger logger, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var text = new ArrayBufferWriter<byte>(MaxTextFrame);
@@ -105,7 +137,7 @@ public static partial class IngestEndpoint
                 switch (result.MessageType)
                 {
                     case WebSocketMessageType.Close:
-                        return (WebSocketCloseStatus.NormalClosure, "egress ended");
+                        return (IngestEnd.EgressClosed, WebSocketCloseStatus.NormalClosure, "egress ended");
                     case WebSocketMessageType.Binary:
                         await stream.WriteEgressAudioAsync(buffer.AsSpan(0, result.Count), cancellationToken);
                         break;
@@ -113,7 +145,7 @@ public static partial class IngestEndpoint
                         if (text.WrittenCount + result.Count > MaxTextFrame)
                         {
                             LogMalformed(logger, stream.Speaker.TrackSid, "text frame too large");
-                            return (WebSocketCloseStatus.MessageTooBig, "text frames carry only {\"muted\":bool}");
+                            return (IngestEnd.Malformed, WebSocketCloseStatus.MessageTooBig, "text frames carry only {\"muted\":bool}");
                         }
 
                         text.Write(buffer.AsSpan(0, result.Count));
@@ -125,7 +157,7 @@ public static partial class IngestEndpoint
                         if (!TryReadMuted(text.WrittenSpan, out var muted))
                         {
                             LogMalformed(logger, stream.Speaker.TrackSid, "text frame is not {\"muted\":bool}");
-                            return (WebSocketCloseStatus.InvalidPayloadData, "text frames carry only {\"muted\":bool}");
+                            return (IngestEnd.Malformed, WebSocketCloseStatus.InvalidPayloadData, "text frames carry only {\"muted\":bool}");
                         }
 
                         text.ResetWrittenCount();
@@ -187,6 +219,12 @@ public static partial class IngestEndpoint
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingest started for {Room}/{Identity} track {TrackSid}")]
     private static partial void LogStarted(ILogger logger, string room, string identity, string trackSid);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest ended for {Room}/{Identity} track {TrackSid}")]
-    private static partial void LogEnded(ILogger logger, string room, string identity, string trackSid);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest ended for {Room}/{Identity} track {TrackSid}: {End}")]
+    private static partial void LogEnded(ILogger logger, string room, string identity, string trackSid, IngestEnd end);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest for track {TrackSid} lost its socket without a close: {Reason}")]
+    private static partial void LogLost(ILogger logger, string trackSid, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest for track {TrackSid} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string trackSid);
 }

@@ -5,7 +5,7 @@ namespace Scribe.Silo.Webhooks;
 
 /// <summary>
 /// <c>POST /livekit/webhook</c>: verifies LiveKit's signature over the exact body (protocols.md §2) and turns
-/// each event into a call on the room grain. Anything unsigned, mis-signed, stale or malformed gets 401.
+/// each event into grain calls (<see cref="RoomEvents"/>). Anything unsigned, mis-signed, stale or malformed gets 401.
 /// </summary>
 public static partial class LiveKitWebhookEndpoint
 {
@@ -18,7 +18,7 @@ public static partial class LiveKitWebhookEndpoint
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, WebhookReceiver receiver, IGrainFactory grains, ILoggerFactory loggers)
+    private static async Task<IResult> HandleAsync(HttpRequest request, WebhookReceiver receiver, RoomEvents events, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Scribe.Webhooks");
         if (request.ContentLength > MaxBodyBytes)
@@ -47,7 +47,8 @@ public static partial class LiveKitWebhookEndpoint
 
         ScribeMetrics.Webhooks.Add(1, new KeyValuePair<string, object?>("event", webhook.Event));
         LogReceived(logger, webhook.Event, webhook.Id, webhook.Room?.Name);
-        await RoomEvents.DispatchAsync(webhook, grains);
+        // 200 for duplicates and stray events too: LiveKit would otherwise retry them.
+        await events.DispatchAsync(webhook);
         return Results.Ok();
     }
 

@@ -137,6 +137,31 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A participant leaves: its tracks are unpublished (their egresses end normally) and it is no longer listed.</summary>
+    public void RemoveParticipant(string room, string identity)
+    {
+        List<string> tracks;
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(room, out var r) || !r.Participants.TryGetValue(identity, out var participant))
+            {
+                return;
+            }
+
+            tracks = [.. participant.Tracks.Keys];
+        }
+
+        foreach (var track in tracks)
+        {
+            UnpublishTrack(room, track);
+        }
+
+        lock (_gate)
+        {
+            _rooms[room].Participants.Remove(identity);
+        }
+    }
+
     public LiveKitRoom GetRoom(string room)
     {
         lock (_gate)
