@@ -12,7 +12,8 @@ namespace Scribe.Tests.EndToEnd;
 /// The figure that proves the cluster loses nothing: the same flite sentences recognised (a) directly by
 /// PocketSphinx from a 16 kHz mono copy and (b) through the whole cluster — signed webhooks, track egress in
 /// 48 kHz stereo frames of any size, ingest, downmix and resampling, generations cut at pauses, the realtime
-/// protocol to the embedded local endpoint. (b) may be worse than (a) by at most one point of word error rate.
+/// protocol to the embedded local endpoint, gated by Silero VAD. (b) may be worse than (a) by at most one point of
+/// word error rate.
 /// </summary>
 public sealed class FidelityTests(ITestOutputHelper output)
 {
@@ -35,7 +36,12 @@ public sealed class FidelityTests(ITestOutputHelper output)
 
         // (b) through the cluster, on its embedded defaults (no inference endpoints configured).
         await using var liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 4.0);
-        await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?> { ["LiveKit:Url"] = liveKit.Url.ToString() });
+        // Real speech, so the real gate: Silero VAD decides where generations start and end.
+        await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["LiveKit:Url"] = liveKit.Url.ToString(),
+            ["Transcription:VadMode"] = "Silero",
+        });
         var meeting = new MeetingAudio([.. turns.Select(s => (speakers[s.Voice], s.Pcm48kStereo))]);
         using var http = new HttpClient();
         var webhooks = new LiveKitWebhookSender(http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
