@@ -33,6 +33,15 @@ public sealed partial class RoomTranscriptFeed(IGrainFactory grains, ILogger<Roo
         }
     }
 
+    /// <summary>Readers of <paramref name="room"/> on this silo; however many there are, the room is watched once.</summary>
+    public int ReadersOf(string room)
+    {
+        lock (_gate)
+        {
+            return _rooms.TryGetValue(room, out var watched) ? watched.Readers.Count : 0;
+        }
+    }
+
     /// <summary>Starts receiving the updates of <paramref name="room"/> published from now on.</summary>
     public TranscriptSubscription Subscribe(string room)
     {

@@ -45,9 +45,9 @@ public sealed record TranscriptQuery(TranscriptFormat Format, long Since, bool I
             return false;
         }
 
-        if (!TryParseSince(Single(query, "since", out error), out var since, out var sinceError))
+        var sinceValue = Single(query, "since", out error);
+        if (error.Length > 0 || !TryParseSince(sinceValue, out var since, out error))
         {
-            error = error.Length > 0 ? error : sinceError;
             return false;
         }
 
