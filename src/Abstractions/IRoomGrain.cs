@@ -23,7 +23,8 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>
     /// The changes after <paramref name="sinceRevision"/> as they happen: each item holds every segment changed
     /// since the previous item (or since <paramref name="sinceRevision"/> for the first), so consecutive items
-    /// never leave a gap. Runs until cancelled; a deactivation of the room ends it with
+    /// never leave a gap. An item with no segments is a pulse (about once a second while nothing changes) that
+    /// keeps a deactivation of the room from waiting on the watch. Runs until cancelled; a deactivation of the room ends it with
     /// <c>EnumerationAbortedException</c>, after which the caller resubscribes from the last revision it saw.
     /// </summary>
     [Alias("watch")] IAsyncEnumerable<TranscriptChanges> WatchAsync(long sinceRevision, CancellationToken cancellationToken = default);

@@ -20,6 +20,7 @@ public sealed partial class RoomGrain(
     public const string StorageName = "transcripts";
     private static readonly TimeSpan InterimFlushPeriod = TimeSpan.FromMilliseconds(400);
     private static readonly TimeSpan DirectoryReportPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WatchPulse = TimeSpan.FromSeconds(1);
 
     private RoomTranscript _transcript = new();
     private TranscriptStore _store = null!;
@@ -146,7 +147,12 @@ public sealed partial class RoomGrain(
                 continue;
             }
 
-            await changed.WaitAsync(cancellationToken);
+            if (!await WaitForChangeAsync(changed, cancellationToken))
+            {
+                // An empty step now and then ends the enumeration's in-flight request, so a deactivation of
+                // this room (which waits for running requests) is not held up, and with it every upsert.
+                yield return new TranscriptChanges(since, []);
+            }
         }
     }
 
@@ -176,6 +182,20 @@ public sealed partial class RoomGrain(
     private RoomSummary? Summary() => State.ClockOrigin is null
         ? null
         : new RoomSummary(State.Name, State.State, State.ClockOrigin.Value, State.FinishedAt, [.. State.Speakers.Keys], _transcript.Count, _transcript.Revision);
+
+    /// <returns>False when the pulse period passed without a change.</returns>
+    private async Task<bool> WaitForChangeAsync(Task changed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await changed.WaitAsync(WatchPulse, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {

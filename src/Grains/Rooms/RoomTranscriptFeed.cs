@@ -104,8 +104,13 @@ public sealed partial class RoomTranscriptFeed(IGrainFactory grains, ILogger<Roo
                 since ??= (await grain.GetChangesAsync(long.MaxValue).WaitAsync(cancellation)).Revision;
                 await foreach (var changes in grain.WatchAsync(since.Value, cancellation).WithCancellation(cancellation))
                 {
-                    Publish(room, new TranscriptUpdate(since.Value, changes));
-                    since = changes.Revision;
+                    if (changes.Segments.Count > 0)
+                    {
+                        // Empty steps are the room's pulse (see RoomGrain.WatchAsync): nothing for readers.
+                        Publish(room, new TranscriptUpdate(since.Value, changes));
+                    }
+
+                    since = Math.Max(since.Value, changes.Revision);
                 }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

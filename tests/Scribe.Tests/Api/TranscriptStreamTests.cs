@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Scribe.Rooms;
 using Xunit.Abstractions;
 
@@ -166,6 +167,31 @@ public sealed class TranscriptStreamTests(ApiSiloFixture fixture, ITestOutputHel
         }
 
         Assert.Equal(0, feed.ReadersOf(room));
+    }
+
+    [Fact]
+    public async Task A_stream_goes_on_when_the_room_grain_is_deactivated_under_it()
+    {
+        const string room = "sse-deactivate";
+        var grain = await fixture.StartRoomAsync(room, "alice");
+        await grain.UpsertSegmentAsync(Names.Segment(room, "alice", 0, "before"));
+        await using var stream = await EventStreamClient.OpenAsync(Admin, StreamPath(room));
+        Assert.Equal("before", (await stream.ReadAsync(Timeout.ToCancellationToken())).Segment.Text);
+
+        // Deactivating the room ends its watch (EnumerationAbortedException); the feed resumes it from its last
+        // revision on a new activation, which loads the transcript from storage.
+        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(500);
+        var clock = Stopwatch.StartNew();
+        var after = await grain.UpsertSegmentAsync(Names.Segment(room, "alice", 1, "after"));
+        var upserted = clock.ElapsedMilliseconds;
+
+        var next = await stream.ReadAsync(Timeout.ToCancellationToken());
+        output.WriteLine($"upsert after deactivation took {upserted} ms; its event arrived {clock.ElapsedMilliseconds} ms after the upsert began");
+        Assert.Equal("after", next.Segment.Text);
+        Assert.True(upserted < 5_000, "a watched room's deactivation held up its upserts");
+        Assert.Equal(after, next.Segment.Revision);
+        Assert.Null(await stream.TryReadAsync(TimeSpan.FromMilliseconds(300)));
     }
 
     [Theory]
