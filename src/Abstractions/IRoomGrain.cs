@@ -19,4 +19,19 @@ public interface IRoomGrain : IGrainWithStringKey
 
     [Alias("changes")] Task<TranscriptChanges> GetChangesAsync(long sinceRevision);
     [Alias("summary")] Task<RoomSummary?> GetSummaryAsync();
+
+    /// <summary>
+    /// The changes after <paramref name="sinceRevision"/> as they happen: each item holds every segment changed
+    /// since the previous item (or since <paramref name="sinceRevision"/> for the first), so consecutive items
+    /// never leave a gap. An item with no segments is a pulse (about once a second while nothing changes) that
+    /// keeps a deactivation of the room from waiting on the watch. Runs until cancelled; a deactivation of the room ends it with
+    /// <c>EnumerationAbortedException</c>, after which the caller resubscribes from the last revision it saw.
+    /// </summary>
+    [Alias("watch")] IAsyncEnumerable<TranscriptChanges> WatchAsync(long sinceRevision, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets a finished room: clears its stored transcript and record. Refused (false) unless the room is
+    /// finished and was finished at or before <paramref name="finishedBefore"/>, so a room that started again is kept.
+    /// </summary>
+    [Alias("expire")] Task<bool> ExpireAsync(DateTimeOffset finishedBefore);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
@@ -8,6 +9,8 @@ namespace Scribe.Rooms;
 /// <summary>
 /// One LiveKit room: starts and stops its speakers, and merges their segments into the room transcript.
 /// A final segment is persisted before its upsert is acknowledged; interim updates are written in batches.
+/// Watchers (<see cref="WatchAsync"/>) are woken on every accepted change; the room directory hears of
+/// starts and finishes at once and of count changes at most every <see cref="DirectoryReportPeriod"/>.
 /// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", "transcripts")] IPersistentState<RoomRecord> record,
@@ -16,21 +19,32 @@ public sealed partial class RoomGrain(
 {
     public const string StorageName = "transcripts";
     private static readonly TimeSpan InterimFlushPeriod = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan DirectoryReportPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WatchPulse = TimeSpan.FromSeconds(1);
 
     private RoomTranscript _transcript = new();
     private TranscriptStore _store = null!;
+    private IGrainStorage _storage = null!;
+
+    // Completed and replaced on every accepted change: what waiting watchers await.
+    private TaskCompletionSource _changed = NewSignal();
+
+    private (int Speakers, int Segments) _reported;
+    private DateTimeOffset _reportedAt;
 
     private RoomRecord State => record.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _store = new TranscriptStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName), this.GetGrainId());
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
+        _store = new TranscriptStore(_storage, this.GetGrainId());
         _transcript = await _store.LoadAsync(cancellationToken);
-        this.RegisterGrainTimer(FlushInterimAsync, new GrainTimerCreationOptions(InterimFlushPeriod, InterimFlushPeriod));
+        _reported = (State.Speakers.Count, _transcript.Count);
+        this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(InterimFlushPeriod, InterimFlushPeriod));
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await _store.FlushAsync(_transcript, cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        FlushTranscriptAsync(cancellationToken);
 
     public async Task StartAsync()
     {
@@ -43,7 +57,8 @@ public sealed partial class RoomGrain(
         State.ClockOrigin ??= time.GetUtcNow();
         State.State = RoomState.Active;
         State.FinishedAt = null;
-        await record.WriteStateAsync();
+        await WriteRecordAsync();
+        ReportToDirectory();
         LogRoomStarted(State.Name);
     }
 
@@ -52,7 +67,7 @@ public sealed partial class RoomGrain(
         await StartAsync();
         if (State.Speakers.TryAdd(participant.Identity, participant.Name))
         {
-            await record.WriteStateAsync();
+            await WriteRecordAsync();
         }
     }
 
@@ -77,8 +92,9 @@ public sealed partial class RoomGrain(
         await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).LeaveAsync()));
         State.State = RoomState.Finished;
         State.FinishedAt = time.GetUtcNow();
-        await record.WriteStateAsync();
-        await _store.FlushAsync(_transcript, CancellationToken.None);
+        await WriteRecordAsync();
+        await FlushTranscriptAsync(CancellationToken.None);
+        ReportToDirectory();
         LogRoomFinished(State.Name, _transcript.Count);
     }
 
@@ -104,26 +120,163 @@ public sealed partial class RoomGrain(
         if (stored.IsFinal)
         {
             // Acknowledged means stored: a final segment survives the loss of this silo.
-            await _store.FlushAsync(_transcript, CancellationToken.None);
+            await FlushTranscriptAsync(CancellationToken.None);
         }
 
+        Signal();
         return _transcript.Revision;
     }
 
     public Task<TranscriptChanges> GetChangesAsync(long sinceRevision) => Task.FromResult(_transcript.ChangesSince(sinceRevision));
 
-    public Task<RoomSummary?> GetSummaryAsync()
+    public Task<RoomSummary?> GetSummaryAsync() => Task.FromResult(Summary());
+
+    public async IAsyncEnumerable<TranscriptChanges> WatchAsync(long sinceRevision, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Orleans interleaves this enumeration with the room's other calls; every step below runs on the
+        // activation's scheduler, so reading the transcript between awaits is safe.
+        var since = Math.Max(0, sinceRevision);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = _changed.Task;
+            if (_transcript.Revision > since)
+            {
+                var changes = _transcript.ChangesSince(since);
+                since = changes.Revision;
+                yield return changes;
+                continue;
+            }
+
+            if (!await WaitForChangeAsync(changed, cancellationToken))
+            {
+                // An empty step now and then ends the enumeration's in-flight request, so a deactivation of
+                // this room (which waits for running requests) is not held up, and with it every upsert.
+                yield return new TranscriptChanges(since, []);
+            }
+        }
+    }
+
+    public async Task<bool> ExpireAsync(DateTimeOffset finishedBefore)
     {
         if (State.ClockOrigin is null)
         {
-            return Task.FromResult<RoomSummary?>(null);
+            return true; // nothing stored, or already cleared
         }
 
-        return Task.FromResult<RoomSummary?>(new RoomSummary(
-            State.Name, State.State, State.ClockOrigin.Value, State.FinishedAt, [.. State.Speakers.Keys], _transcript.Count, _transcript.Revision));
+        if (State.State != RoomState.Finished || State.FinishedAt > finishedBefore)
+        {
+            ReportToDirectory();
+            return false;
+        }
+
+        await _store.ClearAsync(CancellationToken.None);
+        await record.ClearStateAsync();
+        record.State = new RoomRecord();
+        _store = new TranscriptStore(_storage, this.GetGrainId());
+        _transcript = await _store.LoadAsync(CancellationToken.None);
+        Signal();
+        DeactivateOnIdle();
+        return true;
     }
 
-    private Task FlushInterimAsync(CancellationToken cancellationToken) => _store.FlushAsync(_transcript, cancellationToken);
+    private RoomSummary? Summary() => State.ClockOrigin is null
+        ? null
+        : new RoomSummary(State.Name, State.State, State.ClockOrigin.Value, State.FinishedAt, [.. State.Speakers.Keys], _transcript.Count, _transcript.Revision);
+
+    /// <returns>False when the pulse period passed without a change.</returns>
+    private async Task<bool> WaitForChangeAsync(Task changed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await changed.WaitAsync(WatchPulse, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        await FlushTranscriptAsync(cancellationToken);
+        var counts = (State.Speakers.Count, _transcript.Count);
+        if (counts != _reported && time.GetUtcNow() - _reportedAt >= DirectoryReportPeriod)
+        {
+            ReportToDirectory();
+        }
+    }
+
+    /// <summary>Flushes the transcript; on a storage etag conflict, reloads, keeps what either side has, and writes once more.</summary>
+    private async Task FlushTranscriptAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.FlushAsync(_transcript, cancellationToken);
+        }
+        catch (InconsistentStateException e)
+        {
+            // Another activation of this room (a duplicate during a membership change) or an out-of-band
+            // writer got there first. Keep every segment either of us has, final text winning, then overwrite.
+            LogTranscriptConflict(e, State.Name);
+            var fresh = new TranscriptStore(_storage, this.GetGrainId());
+            var stored = await fresh.LoadAsync(cancellationToken);
+            var merged = TranscriptMerge.Merge(_transcript, stored);
+            foreach (var segment in merged.Segments)
+            {
+                fresh.Track(segment);
+            }
+
+            _store = fresh;
+            _transcript = merged;
+            await _store.FlushAsync(_transcript, cancellationToken);
+            Signal();
+        }
+    }
+
+    /// <summary>Writes the room record; on an etag conflict, takes the stored etag and writes this activation's record once more.</summary>
+    private async Task WriteRecordAsync()
+    {
+        try
+        {
+            await record.WriteStateAsync();
+        }
+        catch (InconsistentStateException e)
+        {
+            LogRecordConflict(e, State.Name);
+            var mine = record.State;
+            await record.ReadStateAsync();
+            foreach (var (identity, name) in record.State.Speakers)
+            {
+                mine.Speakers.TryAdd(identity, name);
+            }
+
+            record.State = mine;
+            await record.WriteStateAsync();
+        }
+    }
+
+    private void ReportToDirectory()
+    {
+        if (Summary() is not { } summary)
+        {
+            return;
+        }
+
+        _reported = (summary.Speakers.Count, summary.SegmentCount);
+        _reportedAt = time.GetUtcNow();
+        // One-way: the call returns at once, and a lost report is repaired by the next one.
+        _ = GrainFactory.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).ReportAsync(summary);
+    }
+
+    private void Signal()
+    {
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private IParticipantGrain Participant(string identity) =>
         GrainFactory.GetGrain<IParticipantGrain>(ParticipantKey.Of(this.GetPrimaryKeyString(), identity));
@@ -133,4 +286,10 @@ public sealed partial class RoomGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} finished with {Segments} segments")]
     private partial void LogRoomFinished(string room, int segments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: transcript storage changed under this activation; reloaded, merged and writing again")]
+    private partial void LogTranscriptConflict(Exception exception, string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: room record changed under this activation; writing again over the stored one")]
+    private partial void LogRecordConflict(Exception exception, string room);
 }

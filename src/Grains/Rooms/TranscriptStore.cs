@@ -214,6 +214,26 @@ public sealed class TranscriptStore
         }
     }
 
+    /// <summary>Deletes the head and every chunk, leaving the store loaded and empty.</summary>
+    public async Task ClearAsync(CancellationToken cancellationToken)
+    {
+        EnsureLoaded();
+        // Chunks first, head last, as in a flush: a clear cut short leaves a head whose reload still finds what is left.
+        for (var n = _chunks.Count - 1; n >= 0; n--)
+        {
+            await _storage.ClearStateAsync(ChunkName(n), _grainId, _chunks[n], cancellationToken);
+        }
+
+        await _storage.ClearStateAsync(_stateName, _grainId, _head, cancellationToken);
+        _head.State = new TranscriptHead();
+        _chunks.Clear();
+        _chunkIds.Clear();
+        _chunkOf.Clear();
+        _dirty.Clear();
+        _flushedRevision = 0;
+        _headDirty = false;
+    }
+
     // Storage providers may leave State null for a record that does not exist yet.
     private TranscriptHead Head => _head.State ??= new TranscriptHead();
 

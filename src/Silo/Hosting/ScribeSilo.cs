@@ -37,10 +37,13 @@ public static class ScribeSilo
             o => o.PublicUrl = ExpandHostPlaceholders(o.PublicUrl));
         var inference = ValidatedOptions.Bind<InferenceOptions>(configuration, InferenceOptions.Section);
         var transcription = ValidatedOptions.Bind<TranscriberOptions>(configuration, TranscriberOptions.Section);
+        var transcripts = ValidatedOptions.Bind<TranscriptOptions>(configuration, TranscriptOptions.Section);
 
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(admin));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcripts));
+        services.AddSingleton<RoomTranscriptFeed>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();
         services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy

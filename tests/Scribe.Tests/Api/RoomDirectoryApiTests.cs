@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Scribe.Tests.Cluster;
+
+namespace Scribe.Tests.Api;
+
+/// <summary><c>GET /api/rooms</c>: rooms report to the directory, and finished rooms past retention disappear with their transcripts.</summary>
+public sealed class RoomDirectoryApiTests : IAsyncLifetime
+{
+    private TestSilo _silo = null!;
+
+    // 0.0005 h = 1.8 s, so the directory sweeps every second (its floor).
+    public async Task InitializeAsync() =>
+        _silo = await TestSilo.StartAsync(new Dictionary<string, string?> { ["Transcripts:RetentionHours"] = "0.0005" });
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    private IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+
+    private async Task<JsonElement?> ListedAsync(string room)
+    {
+        var list = await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms", UriKind.Relative));
+        foreach (var entry in list.GetProperty("rooms").EnumerateArray())
+        {
+            if (entry.GetProperty("name").GetString() == room)
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Rooms_are_listed_with_their_counts_and_a_finished_room_goes_after_retention_with_its_transcript()
+    {
+        var active = Grains.GetGrain<IRoomGrain>("dir-active");
+        await active.StartAsync();
+        var done = Grains.GetGrain<IRoomGrain>("dir-done");
+        await done.ParticipantJoinedAsync(new ParticipantInfo("alice", "Alice", "PA_alice"));
+        await done.UpsertSegmentAsync(Names.Segment("dir-done", "alice", 0, "one"));
+        await done.UpsertSegmentAsync(Names.Segment("dir-done", "alice", 1, "two"));
+
+        // Counts arrive batched: within a couple of seconds, not per change.
+        var listed = await EventuallyAsync(() => ListedAsync("dir-done"), e => e?.GetProperty("segmentCount").GetInt32() == 2, "the segment count");
+        Assert.Equal("active", listed!.Value.GetProperty("state").GetString());
+        Assert.Equal(["alice"], listed.Value.GetProperty("speakers").EnumerateArray().Select(s => s.GetString()));
+        Assert.NotNull(await ListedAsync("dir-active"));
+
+        await done.FinishAsync();
+        var finished = await EventuallyAsync(() => ListedAsync("dir-done"), e => e?.GetProperty("state").GetString() == "finished", "the finish");
+        Assert.NotEqual(JsonValueKind.Null, finished!.Value.GetProperty("finishedAt").ValueKind);
+        Assert.True(finished.Value.GetProperty("durationSeconds").GetDouble() >= 0);
+        Assert.Equal(2, finished.Value.GetProperty("revision").GetInt64());
+
+        // Past retention (1.8 s) the room leaves the list and its stored transcript is cleared.
+        await EventuallyAsync(() => ListedAsync("dir-done"), e => e is null, "the expiry");
+        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Admin.GetAsync(new Uri("/api/rooms/dir-done/transcript", UriKind.Relative))).StatusCode);
+        Assert.Empty((await done.GetChangesAsync(0)).Segments);
+        Assert.NotNull(await ListedAsync("dir-active"));   // an active room is never expired
+    }
+}

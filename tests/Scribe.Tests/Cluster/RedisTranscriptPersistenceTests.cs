@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Scribe.Tests.Api;
+using Xunit.Abstractions;
+
+namespace Scribe.Tests.Cluster;
+
+/// <summary>
+/// Two silos on Redis clustering and Redis storage: the silo holding a room goes away, and the other silo
+/// serves the room's transcript from storage with every acknowledged final segment in order.
+/// </summary>
+public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private readonly List<TestSilo> _silos = [];
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Cluster:Provider"] = "Redis",
+            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
+            ["Cluster:ClusterId"] = "persist-" + Guid.NewGuid().ToString("N")[..8],
+            ["Cluster:AdvertisedIp"] = "127.0.0.1",
+        };
+        _silos.Add(await TestSilo.StartAsync(settings));
+        _silos.Add(await TestSilo.StartAsync(settings));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_final_segment_survives_the_silo_that_held_the_room()
+    {
+        await WaitForClusterAsync(2);
+        const string room = "persisted";
+        var grains = _silos[0].Services.GetRequiredService<IGrainFactory>();
+        var grain = grains.GetGrain<IRoomGrain>(room);
+        await grain.StartAsync();
+        string[] speakers = ["alice", "bob", "carol"];
+        var acknowledged = new List<TranscriptSegment>();
+        for (var n = 0; n < 60; n++)
+        {
+            var speaker = speakers[n % 3];
+            // Each generation: an interim update, then its final; only the final is promised to be stored.
+            await grain.UpsertSegmentAsync(Names.Segment(room, speaker, n, $"partial {n}", final: false, startMs: n * 700L));
+            var final = Names.Segment(room, speaker, n, $"sentence number {n} from {speaker}", final: true, startMs: n * 700L);
+            await grain.UpsertSegmentAsync(final);
+            acknowledged.Add(final);
+        }
+
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var host = await management.GetActivationAddress(grain);
+        var holder = _silos.Single(s => s.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(host));
+        var other = _silos.Single(s => s != holder);
+        output.WriteLine($"room held by {host}; stopping it and reading through the other silo");
+
+        _silos.Remove(holder);
+        var stopped = Stopwatch.StartNew();
+        await holder.DisposeAsync();
+        output.WriteLine($"holder stopped in {stopped.ElapsedMilliseconds} ms");
+
+        var read = Stopwatch.StartNew();
+        var transcript = await other.Admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/rooms/{room}/transcript?interim=false", UriKind.Relative));
+        output.WriteLine($"transcript read through the other silo in {read.ElapsedMilliseconds} ms");
+        var segments = transcript.GetProperty("segments").EnumerateArray()
+            .Select(s => (Id: s.GetProperty("id").GetString(), Text: s.GetProperty("text").GetString(), Start: s.GetProperty("startMs").GetInt64()))
+            .ToList();
+        Assert.Equal(acknowledged.Select(s => (Id: (string?)s.Id, Text: (string?)s.Text, Start: s.StartMs)), segments);
+        Assert.Equal(120, transcript.GetProperty("revision").GetInt64());
+    }
+
+    private async Task WaitForClusterAsync(int silos)
+    {
+        var management = _silos[0].Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var clock = Stopwatch.StartNew();
+        while ((await management.GetHosts(onlyActive: true)).Count < silos)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the silos did not form a cluster");
+            await Task.Delay(200);
+        }
+
+        output.WriteLine($"cluster of {silos} formed in {clock.ElapsedMilliseconds} ms");
+    }
+}
