@@ -11,6 +11,8 @@ using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Rooms;
 using Scribe.Silo.Api;
+using Scribe.Silo.Dashboard;
+using Orleans.Dashboard;
 using Scribe.Silo.Ingest;
 using Scribe.Telemetry;
 using OpenTelemetry.Metrics;
@@ -66,6 +68,7 @@ public static class ScribeSilo
         services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
         services.AddSingleton<AdminKeyFilter>();
+        services.AddScribeDashboard();
         services.AddProblemDetails();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -80,6 +83,7 @@ public static class ScribeSilo
                 o.ServiceId = cluster.ServiceId;
                 o.ClusterId = cluster.ClusterId;
             });
+            silo.AddDashboard();
             // Orleans' defaults notice a dead silo in tens of seconds; speakers on it should move within a few.
             silo.Configure<ClusterMembershipOptions>(o =>
             {
@@ -133,6 +137,8 @@ public static class ScribeSilo
         app.MapLiveKitWebhook();
         app.MapIngest();
         app.MapAdminApi();
+        app.MapClusterApi();
+        app.MapScribeDashboard();
         return app;
     }
 
