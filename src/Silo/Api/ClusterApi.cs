@@ -24,8 +24,9 @@ public static class ClusterApi
     internal static IReadOnlyList<SiloView> Describe(IEnumerable<MembershipEntry> hosts, IEnumerable<SimpleGrainStatistic> statistics, SiloAddress self)
     {
         var counts = statistics.ToLookup(s => s.SiloAddress);
+        // Orleans names a grain type "{full type name},{assembly}".
         int Count(SiloAddress silo, string grainType) =>
-            counts[silo].Where(s => s.GrainType == grainType).Sum(s => s.ActivationCount);
+            counts[silo].Where(s => s.GrainType.Split(',')[0] == grainType).Sum(s => s.ActivationCount);
 
         return [.. hosts
             .OrderBy(h => h.Status == SiloStatus.Active ? 0 : 1)

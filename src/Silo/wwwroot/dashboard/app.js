@@ -18,6 +18,7 @@ const keyForm = document.getElementById("key-form");
 const keyInput = document.getElementById("key");
 const keyError = document.getElementById("key-error");
 const signOut = document.getElementById("sign-out");
+const nav = document.getElementById("nav");
 const status = document.getElementById("status");
 
 /** Work started by the current view (timers, streams); stopped when the view changes. */
@@ -31,6 +32,7 @@ function h(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name === "style") element.style.cssText = value; // CSSOM: allowed by the page's CSP, unlike style attributes
     else element.setAttribute(name, value === true ? "" : String(value));
   }
   for (const child of children.flat()) {
@@ -135,6 +137,7 @@ function forgetKey(message = "") {
   stopView();
   view.replaceChildren();
   signOut.hidden = true;
+  nav.hidden = true;
   signIn.hidden = false;
   keyError.textContent = message;
   keyInput.value = "";
@@ -181,6 +184,7 @@ function route() {
   stopView();
   signIn.hidden = true;
   signOut.hidden = false;
+  nav.hidden = false;
   const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
   const page = name || "rooms";
   for (const link of document.querySelectorAll("nav a[data-view]")) {
@@ -209,7 +213,7 @@ function keyedTable({ caption, columns, empty }) {
     h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.numeric ? "num" : undefined }, c.title)))),
     body);
   const rows = new Map();
-  const update = (items, keyOf) => {
+  const update = (items, keyOf, emptyText = empty) => {
     const seen = new Set();
     let previous = null;
     for (const item of items) {
@@ -236,8 +240,9 @@ function keyedTable({ caption, columns, empty }) {
       if (!seen.has(key)) { row.remove(); rows.delete(key); }
     }
     const placeholder = body.querySelector("tr.placeholder");
-    if (items.length === 0 && !placeholder) body.append(h("tr", { class: "placeholder" }, h("td", { class: "empty", colspan: columns.length }, empty)));
-    if (items.length > 0 && placeholder) placeholder.remove();
+    if (items.length > 0) placeholder?.remove();
+    else if (!placeholder) body.append(h("tr", { class: "placeholder" }, h("td", { class: "empty", colspan: columns.length }, emptyText)));
+    else if (placeholder.textContent !== emptyText) placeholder.firstChild.textContent = emptyText;
   };
   return { element: h("div", { class: "panel" }, table), update };
 }
@@ -284,8 +289,8 @@ function showRooms() {
     if (rooms === null) {
       notice.hidden = false;
       notice.textContent = "This silo does not list rooms yet (GET /api/rooms is not served). Open a room by name above.";
-      active.update([], (r) => r.name);
-      finished.update([], (r) => r.name);
+      active.update([], (r) => r.name, "Not listed by this silo.");
+      finished.update([], (r) => r.name, "Not listed by this silo.");
       return;
     }
     notice.hidden = true;
@@ -511,7 +516,7 @@ function showEndpoints() {
     if (endpoints === null) {
       notice.hidden = false;
       notice.textContent = "This silo does not report endpoints yet (GET /api/endpoints is not served).";
-      table.update([], (e) => e.name);
+      table.update([], (e) => e.name, "Not reported by this silo.");
       return;
     }
     notice.hidden = true;
