@@ -309,6 +309,7 @@ function showRoom(name) {
   const facts = h("dl", { class: "facts" });
   const notice = h("p", { class: "notice", hidden: true });
   const colours = new Map();
+  const spokenNames = new Map(); // identity → display name, learnt from segments when the API gives identities only
   const colourOf = (identity) => {
     if (!colours.has(identity)) colours.set(identity, SPEAKER_COLOURS[colours.size % SPEAKER_COLOURS.length]);
     return colours.get(identity);
@@ -318,7 +319,7 @@ function showRoom(name) {
     caption: "Speakers",
     empty: "No speaker yet.",
     columns: [
-      { title: "Speaker", header: true, width: "18%", render: (s) => h("span", { class: "who", style: `color:${colourOf(s.identity)}` }, s.name || s.identity) },
+      { title: "Speaker", header: true, width: "18%", render: (s) => h("span", { class: "who", style: `color:${colourOf(s.identity)}` }, s.name || spokenNames.get(s.identity) || s.identity) },
       { title: "Identity", width: "14%", render: (s) => s.identity },
       { title: "State", width: "16%", render: (s) => (s.state === undefined ? "—" : speakerStateBadge(s.state)) },
       { title: "Endpoint", width: "14%", render: (s) => s.endpoint ?? "—" },
@@ -372,6 +373,7 @@ function showRoom(name) {
     const item = known?.element ?? h("li", { "data-id": segment.id },
       h("time", {}), h("span", { class: "who" }), h("p", { class: "text" }, h("span", { class: "state visually-hidden" }), h("span", { class: "words" })));
     const [time, who, text] = item.children;
+    if (segment.speakerName) spokenNames.set(segment.speaker, segment.speakerName);
     item.className = `segment ${segment.isFinal ? "final" : "interim"}`;
     item.style.setProperty("--speaker", colourOf(segment.speaker));
     time.textContent = mediaTime(segment.startMs);
