@@ -162,6 +162,82 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.False(first.Headers.ContainsKey("authorization"));
     }
 
+    /// <summary>
+    /// Rooms, a room's speakers and Endpoints against the agreed JSON shapes (states as numbers or names), served
+    /// here by intercepting the browser's requests: those routes are built on other branches.
+    /// </summary>
+    [Fact]
+    public async Task The_views_render_the_agreed_api_shapes()
+    {
+        var page = await fixture.SignedInPageAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
+        var now = DateTimeOffset.UtcNow;
+        string Iso(TimeSpan ago) => (now - ago).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var rooms = $$"""
+            [{"name":"design-review","state":0,"startedAt":"{{Iso(TimeSpan.FromMinutes(12))}}","finishedAt":null,"speakers":["dana","erik"],"segmentCount":42,"revision":97},
+             {"name":"retro","state":"Finished","startedAt":"{{Iso(TimeSpan.FromMinutes(95))}}","finishedAt":"{{Iso(TimeSpan.FromMinutes(40))}}","speakers":["alice","bob","carol"],"segmentCount":130,"revision":301}]
+            """;
+        var room = $$"""
+            {"name":"design-review","state":"Active","startedAt":"{{Iso(TimeSpan.FromMinutes(12))}}","finishedAt":null,"segmentCount":42,"revision":97,
+             "speakers":[{"identity":"dana","name":"Dana","trackSid":"TR_d","state":2,"endpoint":"gpu-1","egressId":"EG_d","error":null},
+                         {"identity":"erik","name":"Erik","trackSid":"TR_e","state":"Error","endpoint":null,"egressId":null,"error":"egress failed: track not found"}]}
+            """;
+        var transcript = """
+            {"room":"design-review","revision":97,"segments":[
+             {"id":"dana:TR_d:1.0","room":"design-review","speaker":"dana","speakerName":"Dana","trackSid":"TR_d","startMs":1200,"endMs":5400,"text":"The header should stay put while lines arrive.","isFinal":true,"language":"en","endpoint":"gpu-1","revision":90},
+             {"id":"erik:TR_e:1.0","room":"design-review","speaker":"erik","speakerName":"Erik","trackSid":"TR_e","startMs":6100,"endMs":7000,"text":"Agreed, and the interim text","isFinal":false,"language":"en","endpoint":"gpu-1","revision":97}]}
+            """;
+        var drained = false;
+        string Endpoints() => $$"""
+            [{"name":"gpu-1","url":"ws://gpu-1:8000/v1/realtime","model":"mistralai/Voxtral-Mini-4B-Realtime-2602","maxSessions":16,"sessions":5,"reportedLoad":0.31,"healthy":true,"drained":{{(drained ? "true" : "false")}},"lastError":null},
+             {"name":"gpu-2","url":"ws://gpu-2:8000/v1/realtime","model":"mistralai/Voxtral-Mini-4B-Realtime-2602","maxSessions":16,"sessions":0,"reportedLoad":null,"healthy":false,"drained":false,"lastError":"connection refused"}]
+            """;
+        Task Json(IRoute route, string body) => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = body });
+        await page.RouteAsync(new Regex("/api/rooms$"), route => Json(route, rooms));
+        await page.RouteAsync(new Regex("/api/rooms/design-review$"), route => Json(route, room));
+        await page.RouteAsync(new Regex("/api/rooms/design-review/transcript\\?"), route => Json(route, transcript));
+        await page.RouteAsync(new Regex("/api/endpoints$"), route => Json(route, Endpoints()));
+        await page.RouteAsync(new Regex("/api/endpoints/gpu-1/(drain|undrain)$"), async route =>
+        {
+            Assert.Equal("POST", route.Request.Method);
+            drained = route.Request.Url.EndsWith("/drain", StringComparison.Ordinal);
+            await route.FulfillAsync(new() { Status = 204 });
+        });
+
+        var active = page.GetByRole(AriaRole.Table, new() { Name = "Active rooms" });
+        var finished = page.GetByRole(AriaRole.Table, new() { Name = "Recently finished" });
+        var reviewRow = active.GetByRole(AriaRole.Row).Filter(new() { HasText = "design-review" });
+        await Expect(reviewRow).ToContainTextAsync("dana, erik");
+        await Expect(reviewRow).ToContainTextAsync("42");
+        await Expect(reviewRow).ToContainTextAsync("12 min");
+        await Expect(finished.GetByRole(AriaRole.Row).Filter(new() { HasText = "retro" })).ToContainTextAsync("Finished");
+        await Expect(finished.GetByRole(AriaRole.Row).Filter(new() { HasText = "retro" })).ToContainTextAsync("55 min");
+        await DashboardFixture.ScreenshotAsync(page, "rooms-contract");
+
+        await active.GetByRole(AriaRole.Link, new() { Name = "design-review" }).ClickAsync();
+        var speakers = page.GetByRole(AriaRole.Table, new() { Name = "Speakers" });
+        await Expect(speakers.GetByRole(AriaRole.Row).Filter(new() { HasText = "Dana" })).ToContainTextAsync("Streaming");
+        await Expect(speakers.GetByRole(AriaRole.Row).Filter(new() { HasText = "Dana" })).ToContainTextAsync("gpu-1");
+        await Expect(speakers.GetByRole(AriaRole.Row).Filter(new() { HasText = "Erik" })).ToContainTextAsync("track not found");
+        await Expect(page.Locator("li.segment.final .words")).ToHaveTextAsync("The header should stay put while lines arrive.");
+        await Expect(page.Locator("li.segment.interim .words")).ToHaveTextAsync("Agreed, and the interim text");
+        await DashboardFixture.ScreenshotAsync(page, "room-contract");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Endpoints" }).ClickAsync();
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Speech endpoints" });
+        var gpu1 = table.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "gpu-1", Exact = true }) });
+        var gpu2 = table.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "gpu-2", Exact = true }) });
+        await Expect(gpu1).ToContainTextAsync("5 / 16");
+        await Expect(gpu1).ToContainTextAsync("31 %");
+        await Expect(gpu2).ToContainTextAsync("Unhealthy");
+        await Expect(gpu2).ToContainTextAsync("connection refused");
+        await gpu1.GetByRole(AriaRole.Button, new() { Name = "Drain gpu-1" }).ClickAsync();
+        await Expect(gpu1).ToContainTextAsync("Drained");
+        await DashboardFixture.ScreenshotAsync(page, "endpoints-contract");
+        await gpu1.GetByRole(AriaRole.Button, new() { Name = "Undrain gpu-1" }).ClickAsync();
+        await Expect(gpu1).ToContainTextAsync("In service");
+    }
+
     /// <summary>Needs <c>GET /api/rooms</c> (another branch): fails until that route is merged.</summary>
     [Fact]
     [Trait("DependsOn", "rooms-list-api")]

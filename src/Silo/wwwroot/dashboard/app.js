@@ -489,20 +489,20 @@ function showEndpoints() {
     caption: "Speech endpoints",
     empty: "No endpoint is configured.",
     columns: [
-      { title: "Endpoint", header: true, width: "13%", render: (e) => e.name },
-      { title: "Model / URL", width: "25%", render: (e) => [h("div", {}, e.model ?? ""), h("code", {}, e.url ?? "")] },
-      { title: "Health", width: "9%", render: (e) => badge(e.healthy ? "Healthy" : "Unhealthy", e.healthy ? "ok" : "bad") },
+      { title: "Endpoint", header: true, width: "11%", render: (e) => e.name },
+      { title: "Model / URL", width: "24%", render: (e) => [h("div", {}, e.model ?? ""), h("code", {}, e.url ?? "")] },
+      { title: "Health", width: "10%", render: (e) => badge(e.healthy ? "Healthy" : "Unhealthy", e.healthy ? "ok" : "bad") },
       {
         title: "Sessions", width: "15%",
         render: (e) => h("span", { class: "meter" },
           h("meter", { min: 0, max: Math.max(1, e.maxSessions ?? 1), value: e.sessions ?? 0, "aria-label": `${e.name} sessions` }),
           `${e.sessions ?? 0} / ${e.maxSessions ?? "?"}`),
       },
-      { title: "Load", numeric: true, width: "8%", render: (e) => (typeof e.reportedLoad === "number" ? `${Math.round(e.reportedLoad * 100)} %` : "—") },
+      { title: "Load", numeric: true, width: "7%", render: (e) => (typeof e.reportedLoad === "number" ? `${Math.round(e.reportedLoad * 100)} %` : "—") },
       { title: "Drain", width: "10%", render: (e) => badge(e.drained ? "Drained" : "In service", e.drained ? "warn" : "ok") },
-      { title: "Last error", width: "12%", render: (e) => e.lastError ?? "" },
+      { title: "Last error", width: "13%", render: (e) => e.lastError ?? "" },
       {
-        title: "Action", width: "8%",
+        title: "Action", width: "10%",
         render: (e) => h("button", {
           type: "button", class: "secondary", "data-endpoint": e.name,
           "aria-label": `${e.drained ? "Undrain" : "Drain"} ${e.name}`,
