@@ -40,7 +40,8 @@ public sealed record SpeakerStatus(
     [property: Id(3)] SpeakerState State,
     [property: Id(4)] string? Endpoint,
     [property: Id(5)] string? EgressId,
-    [property: Id(6)] string? Error);
+    [property: Id(6)] string? Error,
+    [property: Id(7)] SpeakerUsage? Usage = null);
 
 [GenerateSerializer, Immutable, Alias("scribe.room-summary")]
 public sealed record RoomSummary(

@@ -16,4 +16,14 @@ public sealed record SpeakerUsage(
     [property: Id(1)] double GenerationSeconds,
     [property: Id(2)] double SessionSeconds,
     [property: Id(3)] int SessionsOpened,
-    [property: Id(4)] int IdleReleases);
+    [property: Id(4)] int IdleReleases)
+{
+    public static SpeakerUsage None { get; } = new(0, 0, 0, 0, 0);
+
+    public SpeakerUsage Plus(SpeakerUsage? other) => other is null ? this : new(
+        SpeechSeconds + other.SpeechSeconds,
+        GenerationSeconds + other.GenerationSeconds,
+        SessionSeconds + other.SessionSeconds,
+        SessionsOpened + other.SessionsOpened,
+        IdleReleases + other.IdleReleases);
+}

@@ -399,14 +399,18 @@ public sealed partial class ParticipantGrain(
             null => SpeakerState.Idle,
         };
         return Task.FromResult(new SpeakerStatus(
-            State.Identity, State.Name, State.TrackSid, state, stream?.Transcriber.EndpointName, State.EgressId, stream?.Transcriber.Error ?? State.Error));
+            State.Identity, State.Name, State.TrackSid, state, stream?.Transcriber.EndpointName, State.EgressId, stream?.Transcriber.Error ?? State.Error,
+            State.Usage.Plus(stream?.Transcriber.Usage)));
     }
 
-    private Task WatchStreamAsync(CancellationToken cancellationToken)
+    private async Task WatchStreamAsync(CancellationToken cancellationToken)
     {
-        if (_stream is { IsCompleted: true })
+        if (_stream is { IsCompleted: true } ended)
         {
+            // Keep the finished stream's figures: the speaker's usage is the sum over all its streams.
+            State.Usage = State.Usage.Plus(ended.Transcriber.Usage);
             _stream = null;
+            await record.WriteStateAsync(cancellationToken);
         }
 
         if (_stream is null)
@@ -414,8 +418,6 @@ public sealed partial class ParticipantGrain(
             _watch?.Dispose();
             _watch = null;
         }
-
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

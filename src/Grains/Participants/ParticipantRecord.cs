@@ -36,4 +36,7 @@ public sealed class ParticipantRecord
 
     /// <summary>The participant session (sid) that left: its late events are ignored; a rejoin has a new sid.</summary>
     [Id(13)] public string? LeftSid { get; set; }
+
+    /// <summary>Speech, generation and session time of the streams that have ended.</summary>
+    [Id(14)] public SpeakerUsage Usage { get; set; } = SpeakerUsage.None;
 }

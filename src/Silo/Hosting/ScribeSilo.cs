@@ -12,6 +12,8 @@ using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Rooms;
 using Scribe.Silo.Api;
+using Scribe.Silo.Dashboard;
+using Orleans.Dashboard;
 using Scribe.Silo.Ingest;
 using Scribe.Telemetry;
 using OpenTelemetry.Metrics;
@@ -85,6 +87,7 @@ public static class ScribeSilo
         services.AddHostedService<EndpointRegistryLink>();
         services.AddHostedService<EndpointHealthProbe>();
         services.AddSingleton<AdminKeyFilter>();
+        services.AddScribeDashboard();
         services.AddProblemDetails();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -99,6 +102,7 @@ public static class ScribeSilo
                 o.ServiceId = cluster.ServiceId;
                 o.ClusterId = cluster.ClusterId;
             });
+            silo.AddDashboard();
             // Orleans' defaults notice a dead silo in tens of seconds; speakers on it should move within a few.
             silo.Configure<ClusterMembershipOptions>(o =>
             {
@@ -155,6 +159,8 @@ public static class ScribeSilo
         app.MapIngest();
         app.MapAdminApi();
         app.MapEndpointsApi();
+        app.MapClusterApi();
+        app.MapScribeDashboard();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net;
 using System.Net.WebSockets;
 using Scribe.LiveKit;
@@ -60,6 +62,22 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         Assert.All(transcript, s => Assert.Equal("gpu-1", s.Endpoint));
         Assert.Equal(3, _liveKit.Egresses.Count);
         Assert.All(_liveKit.Egresses, e => Assert.Equal("standup", e.RoomName));
+
+        // The room API counts what the meeting cost: speech, audio sent in generations, session time.
+        var speechSeconds = meeting.Turns.Sum(t => Meeting.DurationMs(t.Sentence)) / 1000.0;
+        JsonElement room = default;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            room = await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative));
+            if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds) break;
+            await Task.Delay(100);
+        }
+
+        var usage = room.GetProperty("usage");
+        Assert.InRange(usage.GetProperty("speechSeconds").GetDouble(), speechSeconds * 0.9, speechSeconds * 1.5);
+        Assert.InRange(usage.GetProperty("generationSeconds").GetDouble(), speechSeconds, speechSeconds * 2.5);
+        Assert.Equal(3, room.GetProperty("speakerStatus").GetArrayLength());
+        Assert.All(room.GetProperty("speakerStatus").EnumerateArray(), s => Assert.True(s.GetProperty("usage").GetProperty("speechSeconds").GetDouble() > 0));
     }
 
     public enum Fault { Drop, Duplicate, Swap }
