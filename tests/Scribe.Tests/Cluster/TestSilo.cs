@@ -78,6 +78,24 @@ public sealed class TestSilo : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Stops the silo without a graceful shutdown: it does not leave the cluster or deactivate its grains, as if
+    /// its process had died. The others notice through membership probes.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        Admin.Dispose();
+        try
+        {
+            await _app.StopAsync(new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
