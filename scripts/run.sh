@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup/speech.sh
+bash scripts/setup/vad-model.sh
 dotnet build Cluster.sln --configuration Release -nologo -v quiet
 dotnet tools/Scribe.Demo/bin/Release/net10.0/Scribe.Demo.dll \
   --silo src/Silo/bin/Release/net10.0/Scribe.Silo.dll "$@"
