@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -18,7 +19,7 @@ public sealed class IngestToken(byte[] secret)
     public string Create(IngestGrant grant)
     {
         var payload = Encode(grant);
-        return $"{Base64Url(payload)}.{Base64Url(HMACSHA256.HashData(secret, payload))}";
+        return $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(secret, payload))}";
     }
 
     /// <summary>Checks signature and expiry; the reason says what was wrong.</summary>
@@ -32,7 +33,7 @@ public sealed class IngestToken(byte[] secret)
         }
 
         var dot = token.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !TryFromBase64Url(token[..dot], out var payload) || !TryFromBase64Url(token[(dot + 1)..], out var mac))
+        if (dot <= 0 || !TryFromBase64Url(token.AsSpan(..dot), out var payload) || !TryFromBase64Url(token.AsSpan(dot + 1), out var mac))
         {
             reason = "malformed token";
             return false;
@@ -90,19 +91,9 @@ public sealed class IngestToken(byte[] secret)
         return true;
     }
 
-    private static string Base64Url(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryFromBase64Url(string text, out byte[] data)
+    private static bool TryFromBase64Url(ReadOnlySpan<char> text, out byte[] data)
     {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => "" };
-        data = new byte[padded.Length];
-        if (Convert.TryFromBase64String(padded, data, out var written))
-        {
-            data = data[..written];
-            return true;
-        }
-
-        return false;
+        data = Base64Url.IsValid(text) ? Base64Url.DecodeFromChars(text) : [];
+        return data.Length > 0;
     }
 }
