@@ -446,14 +446,17 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             return;
         }
 
-        await SendAsync(async s =>
+        await SendAsync(s => StartOnAsync(s, generation, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts <paramref name="generation"/> on <paramref name="session"/>: commit, then all its audio so far.</summary>
+    private static async Task StartOnAsync(RealtimeSession session, Generation generation, CancellationToken cancellationToken)
+    {
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in generation.Audio)
         {
-            await s.CommitAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var chunk in generation.Audio)
-            {
-                await s.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
-            }
-        }, cancellationToken).ConfigureAwait(false);
+            await session.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task SendFinalAsync(CancellationToken cancellationToken)
@@ -612,11 +615,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 if (_generation is { } generation)
                 {
                     generation.Text.Clear();
-                    await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    foreach (var chunk in generation.Audio)
-                    {
-                        await session.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
-                    }
+                    await StartOnAsync(session, generation, cancellationToken).ConfigureAwait(false);
 
                     if (generation.FinalSent)
                     {
