@@ -5,11 +5,9 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
 using Scribe.LiveKit;
@@ -55,7 +53,7 @@ internal static class IngestLoad
         }
 
         await using var liveKit = await EgressRecorder.StartAsync();
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var process = StartSilo(silo, port, liveKit.Url, endpoints, vad);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         http.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
@@ -254,8 +252,8 @@ internal static class IngestLoad
         start.Environment["LiveKit__Url"] = liveKit.ToString();
         start.Environment["LiveKit__ApiKey"] = ApiKey;
         start.Environment["LiveKit__ApiSecret"] = ApiSecret;
-        start.Environment["Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        start.Environment["Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Cluster__SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["Cluster__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Transcription__VadMode"] = vad;
         // Thread-pool workers spin before they sleep; with thousands of tiny socket callbacks that spinning is
@@ -310,13 +308,6 @@ internal static class IngestLoad
         process.WaitForExit();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static string Option(string[] args, string name, string fallback)
     {
         var index = Array.IndexOf(args, name);
@@ -356,7 +347,7 @@ internal static class IngestLoad
             });
             app.MapPost("/twirp/livekit.Egress/StopEgress", () => Results.Json(new { status = "EGRESS_COMPLETE" }));
             await app.StartAsync();
-            recorder.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            recorder.Url = Loopback.AddressOf(app);
             return recorder;
         }
 

@@ -2,10 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Scribe.Fakes.LiveKit;
@@ -40,8 +37,7 @@ public sealed class EgressSocketRecorder : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/ingest/{id}", (HttpContext context, string id) => recorder.AcceptAsync(context, id));
         await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        recorder.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        recorder.BaseUrl = Loopback.AddressOf(app);
         return recorder;
     }
 

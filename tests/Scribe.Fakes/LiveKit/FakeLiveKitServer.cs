@@ -4,10 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.LiveKit;
@@ -78,8 +75,7 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         var server = new FakeLiveKitServer(app, apiKey, apiSecret, pace, seed, loggerFactory ?? NullLoggerFactory.Instance);
         app.MapPost("/twirp/{service}/{method}", (HttpContext context, string service, string method) => server.HandleAsync(context, service, method));
         await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Url = new Uri(address.TrimEnd('/') + "/");
+        server.Url = Loopback.AddressOf(app);
         return server;
     }
 

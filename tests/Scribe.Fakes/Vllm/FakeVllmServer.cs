@@ -5,10 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Scribe.Fakes.Vllm;
@@ -78,9 +75,8 @@ public sealed class FakeVllmServer : IAsyncDisposable
             "text/plain; version=0.0.4"));
         app.Map("/v1/realtime", server.AcceptAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.HttpUrl = new Uri(address);
-        server.RealtimeUrl = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/v1/realtime");
+        server.HttpUrl = Loopback.AddressOf(app);
+        server.RealtimeUrl = new UriBuilder(server.HttpUrl) { Scheme = "ws", Path = "/v1/realtime" }.Uri;
         return server;
     }
 

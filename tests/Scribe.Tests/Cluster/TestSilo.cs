@@ -1,13 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scribe.Fakes;
 using Scribe.Silo.Hosting;
 
 namespace Scribe.Tests.Cluster;
@@ -67,16 +64,10 @@ public sealed class TestSilo : IAsyncDisposable
         var app = builder.Build();
         app.MapScribeSilo();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestSilo(app, new Uri(address));
+        return new TestSilo(app, Loopback.AddressOf(app));
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Loopback.FreePort();
 
     /// <summary>
     /// Stops the silo without a graceful shutdown: it does not leave the cluster or deactivate its grains, as if

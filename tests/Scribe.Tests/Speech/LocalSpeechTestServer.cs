@@ -1,11 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scribe.Fakes;
 using Scribe.LocalSpeech;
 
 namespace Scribe.Tests.Speech;
@@ -39,8 +37,7 @@ public sealed class LocalSpeechTestServer : IAsyncDisposable
         app.MapLocalSpeech();
         app.MapLocalSpeechHealth();
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LocalSpeechTestServer(app, new Uri(address));
+        return new LocalSpeechTestServer(app, Loopback.AddressOf(app));
     }
 
     public Task<RealtimeTestClient> ConnectAsync(CancellationToken cancellationToken) => RealtimeTestClient.ConnectAsync(RealtimeUri, cancellationToken);
