@@ -32,5 +32,11 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// <summary>LiveKit reported <paramref name="egressId"/> ended (egress_ended, or egress_updated with a final status).</summary>
     [OneWay, Alias("egress-ended")] Task EgressEndedAsync(string egressId, bool failed, string reason);
 
+    /// <summary>
+    /// Makes sure a published track is being transcribed. Reaching the grain is most of the work: after its silo
+    /// died, this call activates it on a live silo, and the activation moves the egress there.
+    /// </summary>
+    [OneWay, Alias("resume")] Task ResumeAsync();
+
     [Alias("status")] Task<SpeakerStatus> GetStatusAsync();
 }

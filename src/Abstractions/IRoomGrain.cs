@@ -11,6 +11,12 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("participant-left")] Task ParticipantLeftAsync(ParticipantInfo participant);
     [Alias("finish")] Task FinishAsync();
 
+    /// <summary>
+    /// A silo of the cluster died: wakes each of the room's speakers, so one that lived there is activated again
+    /// on a live silo and restarts its egress there. Speakers that never left their silo see a no-op.
+    /// </summary>
+    [Alias("resume-speakers")] Task ResumeSpeakersAsync();
+
     /// <summary>Media-clock origin of the room: segment times count from here.</summary>
     [Alias("clock-origin")] Task<DateTimeOffset> GetClockOriginAsync();
 

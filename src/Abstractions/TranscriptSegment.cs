@@ -4,7 +4,8 @@ namespace Scribe;
 /// One generation of one speaker: the unit a room transcript is made of. Upserted by <see cref="Id"/>;
 /// interim text is replaced by later text and finally by the final text.
 /// </summary>
-/// <param name="Id">Stable per generation: <c>{identity}:{trackSid}:{n}</c>.</param>
+/// <param name="Id">Stable per generation: <c>{identity}:{trackSid}:{stream}.{generation}</c>, where the stream counts
+/// the speaker's egress connections.</param>
 /// <param name="StartMs">Media time of the first sample of the generation, in ms since the room's transcription started.</param>
 /// <param name="EndMs">Media time of the last sample heard so far.</param>
 /// <param name="Revision">The room revision at which this segment last changed (set by the room).</param>

@@ -387,6 +387,17 @@ public sealed partial class ParticipantGrain(
         }
     }
 
+    public Task ResumeAsync()
+    {
+        // Safe to repeat: the egress work honours a restart's backoff, and a start in flight cannot interleave.
+        if (State.PendingStops.Count > 0 || NeedsEgress)
+        {
+            ScheduleEgressWork(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<SpeakerStatus> GetStatusAsync()
     {
         var stream = _stream is { IsCompleted: false } running ? running : null;

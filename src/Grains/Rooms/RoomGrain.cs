@@ -98,6 +98,10 @@ public sealed partial class RoomGrain(
         LogRoomFinished(State.Name, _transcript.Count);
     }
 
+    public Task ResumeSpeakersAsync() => State.State == RoomState.Active
+        ? Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()))
+        : Task.CompletedTask;
+
     public async Task<DateTimeOffset> GetClockOriginAsync()
     {
         if (State.ClockOrigin is null)
@@ -117,6 +121,12 @@ public sealed partial class RoomGrain(
         }
 
         _store.Track(stored);
+        foreach (var closed in _transcript.CloseAbandonedInterims(stored))
+        {
+            LogInterimClosed(State.Name, closed.Id);
+            _store.Track(closed);
+        }
+
         if (stored.IsFinal)
         {
             // Acknowledged means stored: a final segment survives the loss of this silo.
@@ -283,6 +293,9 @@ public sealed partial class RoomGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} started")]
     private partial void LogRoomStarted(string room);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: segment {SegmentId} was left open by a lost stream; closed with the words it had")]
+    private partial void LogInterimClosed(string room, string segmentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} finished with {Segments} segments")]
     private partial void LogRoomFinished(string room, int segments);

@@ -13,6 +13,9 @@ public sealed class RoomTranscript
     private readonly Dictionary<string, TranscriptSegment> _byId = new(StringComparer.Ordinal);
     private readonly OrderedSegments _ordered = new();
 
+    // Interim segments by track: what a stream that replaced a lost one may have to close.
+    private readonly Dictionary<(string Speaker, string TrackSid), HashSet<string>> _open = [];
+
     // Every accepted change, in revision order. An entry is current while it is still the stored segment
     // for its id; superseded entries are skipped on read and compacted away once they outnumber the rest,
     // which keeps an upsert amortised O(1) here and ChangesSince proportional to what changed.
@@ -59,6 +62,7 @@ public sealed class RoomTranscript
             _superseded++;
         }
 
+        TrackOpen(stored);
         _changes.Add(stored);
         if (_superseded > _byId.Count + 64)
         {
@@ -67,6 +71,54 @@ public sealed class RoomTranscript
 
         _snapshot = null;
         return stored;
+    }
+
+    /// <summary>
+    /// A segment from a newer stream of a track means the older stream is gone (its silo died with it): the
+    /// interims it left will never be finalised, so they are closed as final with the words they had. Closed are
+    /// those of other streams of the same speaker and track that started no later than <paramref name="arrived"/>;
+    /// should the old stream's real final still come, it replaces the closed one.
+    /// </summary>
+    /// <returns>The segments closed, as stored.</returns>
+    public IReadOnlyList<TranscriptSegment> CloseAbandonedInterims(TranscriptSegment arrived)
+    {
+        ArgumentNullException.ThrowIfNull(arrived);
+        if (!_open.TryGetValue((arrived.Speaker, arrived.TrackSid), out var open) || open.Count == 0)
+        {
+            return [];
+        }
+
+        var stream = StreamOf(arrived.Id);
+        var abandoned = open
+            .Select(id => _byId[id])
+            .Where(s => StreamOf(s.Id) != stream && s.StartMs <= arrived.StartMs)
+            .ToList();
+        return [.. abandoned.Select(s => Upsert(s with { IsFinal = true })!)];
+    }
+
+    /// <summary>Segment ids are <c>{identity}:{trackSid}:{stream}.{generation}</c>: all but the generation names the stream.</summary>
+    private static string StreamOf(string id)
+    {
+        var dot = id.LastIndexOf('.');
+        return dot < 0 ? id : id[..dot];
+    }
+
+    private void TrackOpen(TranscriptSegment segment)
+    {
+        var key = (segment.Speaker, segment.TrackSid);
+        if (!segment.IsFinal)
+        {
+            if (!_open.TryGetValue(key, out var open))
+            {
+                _open[key] = open = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            open.Add(segment.Id);
+        }
+        else if (_open.TryGetValue(key, out var open))
+        {
+            open.Remove(segment.Id);
+        }
     }
 
     public bool TryGet(string id, [NotNullWhen(true)] out TranscriptSegment? segment) => _byId.TryGetValue(id, out segment);
@@ -135,6 +187,11 @@ public sealed class RoomTranscript
         }
 
         var ordered = transcript._byId.Values.ToArray();
+        foreach (var segment in ordered)
+        {
+            transcript.TrackOpen(segment);
+        }
+
         Array.Sort(ordered, TranscriptOrder.Instance);
         transcript._ordered.Load(ordered);
 

@@ -32,6 +32,7 @@ public static class ScribeMetrics
     public static readonly Counter<long> WebhooksIgnored = Meter.CreateCounter<long>("scribe.webhooks.ignored", description: "LiveKit webhooks answered 200 and not acted on, by verdict (duplicate, room finished).");
     public static readonly Counter<long> EgressStarts = Meter.CreateCounter<long>("scribe.egress.starts", description: "Track egresses started, first starts and restarts.");
     public static readonly Counter<long> EgressRestarts = Meter.CreateCounter<long>("scribe.egress.restarts", description: "Egress restarts scheduled after an egress died under a published track.");
+    public static readonly Counter<long> RoomsResumed = Meter.CreateCounter<long>("scribe.rooms.resumed", description: "Rooms whose speakers were woken on live silos after a silo died.");
     public static readonly Counter<long> Reconciliations = Meter.CreateCounter<long>("scribe.rooms.reconciliations", description: "Rooms reconciled with LiveKit after missed webhooks.");
     public static readonly Counter<long> TranscriptDataSent = Meter.CreateCounter<long>("scribe.transcript.data_sent", description: "Segment upserts sent into rooms with SendData.");
 }

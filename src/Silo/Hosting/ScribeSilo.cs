@@ -86,6 +86,7 @@ public static class ScribeSilo
         services.AddHttpClient(EndpointHealthProbe.HttpClientName);
         services.AddHostedService<EndpointRegistryLink>();
         services.AddHostedService<EndpointHealthProbe>();
+        services.AddHostedService<SpeakerRecovery>();
         services.AddSingleton<AdminKeyFilter>();
         services.AddScribeDashboard();
         services.AddProblemDetails();

@@ -26,6 +26,13 @@ public sealed record EgressAudioScript
     /// <summary>Keep the socket open after the last frame until StopEgress (a track still published but silent).</summary>
     public bool StayOpenAfterAudio { get; init; }
 
+    /// <summary>
+    /// A live track: its audio plays on from the moment it is published, whether an egress listens or not, and an
+    /// egress streams from wherever the track is when the egress connects. LiveKit's egress subscribes to the live
+    /// track, so a restarted egress misses what was said meanwhile rather than replaying the track from its start.
+    /// </summary>
+    public bool Live { get; init; }
+
     public static EgressAudioScript Default { get; } = new();
 }
 

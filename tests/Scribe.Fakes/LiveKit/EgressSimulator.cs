@@ -24,10 +24,13 @@ public sealed class EgressSimulator
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _kill = new();
+    private readonly Func<long>? _livePosition;
     private ClientWebSocket? _socket;
 
     /// <param name="pace">1 = real time, 4 = four times faster, 0 = as fast as the socket takes it.</param>
-    public EgressSimulator(Uri url, ReadOnlyMemory<byte> pcm, EgressAudioScript script, double pace, int seed, ILogger logger)
+    /// <param name="livePosition">For a live track: where its audio is now (a byte offset into <paramref name="pcm"/>);
+    /// the egress starts streaming there once connected.</param>
+    public EgressSimulator(Uri url, ReadOnlyMemory<byte> pcm, EgressAudioScript script, double pace, int seed, ILogger logger, Func<long>? livePosition = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pace);
         _url = url;
@@ -36,7 +39,11 @@ public sealed class EgressSimulator
         _pace = pace;
         _random = new Random(seed);
         _logger = logger;
+        _livePosition = livePosition;
     }
+
+    /// <summary>Where in the track's audio this egress began streaming (zero unless the track is live).</summary>
+    public TimeSpan MediaStart { get; private set; }
 
     /// <summary>Ends the egress abruptly: the socket is aborted without a close handshake.</summary>
     public void Kill()
@@ -72,6 +79,9 @@ public sealed class EgressSimulator
                 : new EgressOutcome(EgressStatus.Failed, $"could not connect websocket: {ex.Message}", 0, 0);
         }
 
+        // A live track has moved on while the egress connected: what was said before now is not sent.
+        var skip = _livePosition?.Invoke() ?? 0;
+        MediaStart = TimeSpan.FromSeconds(skip / (double)BytesPerSecond);
         onConnected();
         var receiving = DrainAsync(socket);
         var frames = 0;
@@ -80,14 +90,16 @@ public sealed class EgressSimulator
         {
             using var sending = CancellationTokenSource.CreateLinkedTokenSource(stop, _kill.Token);
             var clock = Stopwatch.StartNew();
-            foreach (var step in steps)
+            foreach (var planned in steps.Where(s => s.MediaOffset > skip))
             {
+                // The first frame joins the track at the live position, which is on a whole sample, as LiveKit's does.
+                var step = planned.Text is null && planned.Start < skip ? planned with { Start = (int)skip, Length = planned.Start + planned.Length - (int)skip } : planned;
                 if (stop.IsCancellationRequested)
                 {
                     break;
                 }
 
-                await WaitForMediaTimeAsync(clock, step.MediaOffset, sending.Token).ConfigureAwait(false);
+                await WaitForMediaTimeAsync(clock, step.MediaOffset - skip, sending.Token).ConfigureAwait(false);
                 if (step.Text is { } text)
                 {
                     await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, _kill.Token).ConfigureAwait(false);

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +33,8 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
     private readonly Dictionary<string, Egress> _egresses = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedTwirpRequest> _requests = new();
     private readonly ConcurrentQueue<SentDataPacket> _sentData = new();
+    private readonly Channel<EgressInfo> _egressWebhooks = Channel.CreateUnbounded<EgressInfo>(new() { SingleReader = true });
+    private Task _webhookDelivery = Task.CompletedTask;
     private int _egressCount;
 
     private FakeLiveKitServer(WebApplication app, string apiKey, string apiSecret, double pace, int seed, ILoggerFactory loggerFactory)
@@ -59,6 +63,22 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
 
     /// <summary>Raised on every egress status change (for tests that turn them into egress webhooks).</summary>
     public event Action<EgressInfo>? EgressChanged;
+
+    /// <summary>
+    /// From now on, posts egress webhooks as LiveKit does: <c>egress_started</c> when an egress is created,
+    /// <c>egress_updated</c> on each status change, <c>egress_ended</c> once it is complete, failed or aborted.
+    /// They go out in order, one at a time; a delivery the receiver does not answer with 200 is retried a few
+    /// times, each time to <paramref name="target"/> asked afresh (a load balancer in front of the silos).
+    /// </summary>
+    public void SendWebhooks(LiveKitWebhookSender sender, Func<Uri> target)
+    {
+        if (!_webhookDelivery.IsCompleted)
+        {
+            throw new InvalidOperationException("Webhooks are already being sent.");
+        }
+
+        _webhookDelivery = Task.Run(() => DeliverWebhooksAsync(sender, target));
+    }
 
     public static async Task<FakeLiveKitServer> StartAsync(
         string apiKey,
@@ -104,7 +124,7 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         AddParticipant(room, identity);
         lock (_gate)
         {
-            var track = new Track(trackSid, pcm48kStereo, script ?? EgressAudioScript.Default);
+            var track = new Track(trackSid, pcm48kStereo, script ?? EgressAudioScript.Default, Pace, Stopwatch.GetTimestamp());
             _rooms[room].Participants[identity].Tracks[trackSid] = track;
             return track.ToInfo();
         }
@@ -223,6 +243,15 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         return egress.Ended.Task.WaitAsync(ct);
     }
 
+    /// <summary>Where in its track's audio the egress began streaming: zero, or for a live track where the track was then.</summary>
+    public TimeSpan MediaStartOf(string egressId)
+    {
+        lock (_gate)
+        {
+            return _egresses[egressId].Simulator.MediaStart;
+        }
+    }
+
     /// <summary>Kills an egress like a crashed egress worker: the socket is aborted, no close frame.</summary>
     public void KillEgress(string egressId)
     {
@@ -260,6 +289,8 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
             }
         }
 
+        _egressWebhooks.Writer.TryComplete();
+        await _webhookDelivery.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         foreach (var egress in running)
@@ -384,13 +415,15 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
             }
 
             var sequence = ++_egressCount;
-            var simulator = new EgressSimulator(url, track.Pcm, track.Script, Pace, _seed + sequence, _loggerFactory.CreateLogger<EgressSimulator>());
+            var simulator = new EgressSimulator(
+                url, track.Pcm, track.Script, Pace, _seed + sequence, _loggerFactory.CreateLogger<EgressSimulator>(), track.Script.Live ? track.LivePosition : null);
             egress = new Egress("EG_" + NewId(), sequence, roomName, room.Sid, trackId, Redact(url), simulator) { UpdatedAt = NowNanos() };
             _egresses[egress.Id] = egress;
         }
 
         _logger.LogInformation("Fake LiveKit started egress {EgressId} of track {TrackSid} to {Url}", egress.Id, trackId, egress.RedactedUrl);
         var started = egress.ToInfo();
+        _egressWebhooks.Writer.TryWrite(started);
         egress.Run = Task.Run(() => RunEgressAsync(egress));
         return Reply.Ok(LiveKitProtoJson.Egress(started, ProtoJsonStyle.TwirpResponse));
     }
@@ -432,7 +465,39 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         }
 
         EgressChanged?.Invoke(info);
+        _egressWebhooks.Writer.TryWrite(info);
         return info;
+    }
+
+    private async Task DeliverWebhooksAsync(LiveKitWebhookSender sender, Func<Uri> target)
+    {
+        await foreach (var egress in _egressWebhooks.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            for (var attempt = 1; attempt <= 5; attempt++)
+            {
+                try
+                {
+                    var delivery = egress.Status switch
+                    {
+                        EgressStatus.Starting => await sender.EgressStartedAsync(target(), egress, CancellationToken.None).ConfigureAwait(false),
+                        EgressStatus.Active or EgressStatus.Ending => await sender.EgressUpdatedAsync(target(), egress, CancellationToken.None).ConfigureAwait(false),
+                        _ => await sender.EgressEndedAsync(target(), egress, CancellationToken.None).ConfigureAwait(false),
+                    };
+                    if (delivery.HttpStatus == 200)
+                    {
+                        break;
+                    }
+
+                    _logger.LogInformation("Webhook for egress {EgressId} answered {Status}; attempt {Attempt}", egress.EgressId, delivery.HttpStatus, attempt);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    _logger.LogInformation("Webhook for egress {EgressId} not delivered: {Error}; attempt {Attempt}", egress.EgressId, ex.Message, attempt);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+            }
+        }
     }
 
     private Reply StopEgress(JsonElement request)
@@ -646,11 +711,18 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         };
     }
 
-    private sealed class Track(string sid, ReadOnlyMemory<byte> pcm, EgressAudioScript script)
+    private sealed class Track(string sid, ReadOnlyMemory<byte> pcm, EgressAudioScript script, double pace, long publishedAt)
     {
         public string Sid { get; } = sid;
         public ReadOnlyMemory<byte> Pcm { get; } = pcm;
         public EgressAudioScript Script { get; } = script;
+
+        /// <summary>How far a live track has played since it was published, as a whole-sample byte offset.</summary>
+        public long LivePosition()
+        {
+            var played = (long)(Stopwatch.GetElapsedTime(publishedAt).TotalSeconds * pace * EgressSimulator.BytesPerSecond);
+            return Math.Min(played / 4 * 4, Pcm.Length);
+        }
 
         public LiveKitTrack ToInfo() => new()
         {

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Scribe.Rooms;
 using Scribe.Tests.Api;
 using Xunit.Abstractions;
 
@@ -104,6 +106,24 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
             .ToList();
         Assert.Equal(acknowledged.Select(s => (Id: (string?)s.Id, Text: (string?)s.Text, Start: s.StartMs)), segments);
         Assert.Equal(120, transcript.GetProperty("revision").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_room_directory_reads_back_from_redis_what_rooms_reported()
+    {
+        // Rooms report their speakers as whatever list they built; the directory must store something JSON can read back.
+        IReadOnlyList<string> speakers = ["alice", "bob"];
+        var stored = new RoomDirectory();
+        stored.Report(new RoomSummary("stored", RoomState.Active, DateTimeOffset.UnixEpoch, null, speakers, 3, 7));
+        var storage = _silos[0].Services.GetRequiredKeyedService<IGrainStorage>(RoomGrain.StorageName);
+        var id = GrainId.Create("test-directory", Guid.NewGuid().ToString("N"));
+        await storage.WriteStateAsync("directory", id, new GrainState<RoomDirectory>(stored));
+
+        var read = new GrainState<RoomDirectory>(new RoomDirectory());
+        await storage.ReadStateAsync("directory", id, read);
+        var room = Assert.Single(read.State!.List());
+        Assert.Equal("stored", room.Name);
+        Assert.Equal(speakers, room.Speakers);
     }
 
     private async Task WaitForClusterAsync(int silos)

@@ -44,20 +44,28 @@ public static class MeetingPlayback
     }
 
     /// <summary>The room's transcript through the admin API; empty while the room is unknown.</summary>
-    public static async Task<IReadOnlyList<TranscriptSegment>> TranscriptAsync(this TestSilo silo, string room, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<TranscriptSegment>> TranscriptAsync(this TestSilo silo, string room, CancellationToken cancellationToken) =>
+        silo.Admin.TranscriptAsync(room, cancellationToken);
+
+    /// <summary>Polls until the room holds at least <paramref name="count"/> segments and all are final.</summary>
+    public static Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(this TestSilo silo, string room, int count, CancellationToken cancellationToken) =>
+        silo.Admin.WaitForFinalsAsync(room, count, cancellationToken);
+
+    /// <summary>The room's transcript through the admin API of the silo <paramref name="admin"/> talks to; empty while the room is unknown.</summary>
+    public static async Task<IReadOnlyList<TranscriptSegment>> TranscriptAsync(this HttpClient admin, string room, CancellationToken cancellationToken)
     {
-        using var response = await silo.Admin.GetAsync(new Uri($"/api/rooms/{room}/transcript", UriKind.Relative), cancellationToken);
+        using var response = await admin.GetAsync(new Uri($"/api/rooms/{room}/transcript", UriKind.Relative), cancellationToken);
         return response.IsSuccessStatusCode
             ? (await response.Content.ReadFromJsonAsync<TranscriptResponse>(JsonSerializerOptions.Web, cancellationToken))!.Segments
             : [];
     }
 
     /// <summary>Polls until the room holds at least <paramref name="count"/> segments and all are final.</summary>
-    public static async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(this TestSilo silo, string room, int count, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(this HttpClient admin, string room, int count, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var segments = await silo.TranscriptAsync(room, cancellationToken);
+            var segments = await admin.TranscriptAsync(room, cancellationToken);
             if (segments.Count >= count && segments.All(s => s.IsFinal))
             {
                 return segments;

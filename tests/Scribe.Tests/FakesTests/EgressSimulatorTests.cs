@@ -76,6 +76,29 @@ public sealed class EgressSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_egress_of_a_live_track_joins_it_where_it_is_on_a_whole_sample_and_sends_the_rest_exactly()
+    {
+        _liveKit.Pace = 4;
+        var pcm = Pcm(TimeSpan.FromSeconds(4));
+        _liveKit.AddParticipant("standup", "alice", "Alice");
+        var track = _liveKit.AddAudioTrack("standup", "alice", "TR_live", pcm, new EgressAudioScript { Live = true });
+        // The track plays on before anyone listens: a second of media at four times real time.
+        await Task.Delay(TimeSpan.FromMilliseconds(250));
+
+        using var timeout = new CancellationTokenSource(Patience);
+        var started = await _egress.StartTrackEgressAsync("standup", track.Sid, _ingest.UrlFor("live"), timeout.Token);
+        Assert.Equal(EgressStatus.Complete, (await _liveKit.WaitForEgressEndAsync(started.EgressId, timeout.Token)).Status);
+        var socket = _ingest.SocketFor("live");
+        await socket.WaitForEndAsync(timeout.Token);
+
+        var joinedAt = _liveKit.MediaStartOf(started.EgressId);
+        var offset = (int)Math.Round(joinedAt.TotalSeconds * EgressSimulator.BytesPerSecond);
+        Assert.InRange(joinedAt, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
+        Assert.Equal(0, offset % 4);
+        Assert.Equal(pcm.AsSpan(offset).ToArray(), socket.Audio);
+    }
+
+    [Fact]
     public async Task The_returned_info_redacts_the_websocket_token_and_lists_by_room_and_activity()
     {
         var (started, _, _) = await RunAsync(Pcm(TimeSpan.FromSeconds(0.2)));

@@ -23,6 +23,40 @@ public sealed class RoomTranscriptTests
     }
 
     [Fact]
+    public void A_newer_stream_of_a_track_closes_the_interims_a_lost_stream_left_open()
+    {
+        var transcript = new RoomTranscript();
+        transcript.Upsert(Segment("alice:TR_1:1.3", 1_000, "the words it", final: true));
+        transcript.Upsert(Segment("alice:TR_1:1.4", 4_000, "cut off mid"));
+        transcript.Upsert(Segment("bob:TR_1:1.1", 3_000, "other speaker", speaker: "bob"));
+
+        // The same stream speaking on closes nothing; nor does another speaker's new stream.
+        Assert.Empty(transcript.CloseAbandonedInterims(transcript.Upsert(Segment("alice:TR_1:1.4", 4_000, "cut off mid sentence"))!));
+        Assert.Equal("bob:TR_1:1.1", Assert.Single(transcript.CloseAbandonedInterims(transcript.Upsert(Segment("bob:TR_1:2.1", 9_000, "later", speaker: "bob"))!)).Id);
+
+        var arrived = transcript.Upsert(Segment("alice:TR_1:2.1", 7_000, "back again"))!;
+        var closed = Assert.Single(transcript.CloseAbandonedInterims(arrived));
+        Assert.Equal(("alice:TR_1:1.4", "cut off mid sentence", true), (closed.Id, closed.Text, closed.IsFinal));
+        Assert.True(transcript.TryGet("alice:TR_1:1.4", out var stored) && stored.IsFinal);
+
+        // Closing is done once, and a late real final from the lost stream still wins.
+        Assert.Empty(transcript.CloseAbandonedInterims(transcript.Upsert(Segment("alice:TR_1:2.1", 7_000, "back again now"))!));
+        transcript.Upsert(Segment("alice:TR_1:1.4", 4_000, "cut off mid sentence here", final: true));
+        Assert.True(transcript.TryGet("alice:TR_1:1.4", out stored) && stored.Text == "cut off mid sentence here");
+    }
+
+    [Fact]
+    public void An_interim_that_started_after_the_arriving_segment_is_not_closed_and_restored_transcripts_remember_what_is_open()
+    {
+        var transcript = new RoomTranscript();
+        transcript.Upsert(Segment("alice:TR_1:1.1", 8_000, "still going"));
+        var restored = RoomTranscript.Restore(transcript.Segments, transcript.Revision);
+
+        Assert.Empty(restored.CloseAbandonedInterims(restored.Upsert(Segment("alice:TR_1:2.1", 5_000, "earlier"))!));
+        Assert.Single(restored.CloseAbandonedInterims(restored.Upsert(Segment("alice:TR_1:2.2", 9_000, "later"))!));
+    }
+
+    [Fact]
     public void A_final_segment_is_never_turned_back_into_an_interim_one()
     {
         var transcript = new RoomTranscript();
