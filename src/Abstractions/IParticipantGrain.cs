@@ -38,5 +38,11 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// </summary>
     [OneWay, Alias("resume")] Task ResumeAsync();
 
+    /// <summary>
+    /// This silo is shutting down: stop the stream here (the caller waited for a pause), and move the speaker to
+    /// <paramref name="target"/>, where its next activation starts a fresh egress. With no target the speaker just stops.
+    /// </summary>
+    [Alias("hand-off")] Task HandOffAsync(SiloAddress? target);
+
     [Alias("status")] Task<SpeakerStatus> GetStatusAsync();
 }

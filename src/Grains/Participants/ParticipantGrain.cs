@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Ingest;
@@ -398,6 +399,42 @@ public sealed partial class ParticipantGrain(
         return Task.CompletedTask;
     }
 
+    public async Task HandOffAsync(SiloAddress? target)
+    {
+        if (State.EgressId is { } egressId)
+        {
+            // The activation on the target stops this egress before it starts its own.
+            State.PendingStops.Add(egressId);
+            State.EgressId = null;
+            await record.WriteStateAsync();
+        }
+
+        _stream?.Stop();
+        if (target is null)
+        {
+            return;
+        }
+
+        LogHandingOff(State.Room, State.Identity, target.ToParsableString());
+        var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        try
+        {
+            MigrateOnIdle();
+        }
+        finally
+        {
+            if (hint is null)
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+            else
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
+            }
+        }
+    }
+
     public Task<SpeakerStatus> GetStatusAsync()
     {
         var stream = _stream is { IsCompleted: false } running ? running : null;
@@ -433,6 +470,11 @@ public sealed partial class ParticipantGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_stream is { IsCompleted: false })
+        {
+            LogDeactivatedWhileStreaming(State.Room, State.Identity, reason.ReasonCode, reason.Description);
+        }
+
         _stream?.Stop();
         return Task.CompletedTask;
     }
@@ -463,6 +505,12 @@ public sealed partial class ParticipantGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: ignored track {TrackSid} of a session that already ended")]
     private partial void LogStaleTrack(string room, string identity, string trackSid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: deactivated while streaming ({Reason}: {Description}); the stream stops")]
+    private partial void LogDeactivatedWhileStreaming(string room, string identity, DeactivationReasonCode reason, string description);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: this silo is stopping; moving to {Silo}")]
+    private partial void LogHandingOff(string room, string identity, string silo);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: egress {EgressId} dialled silo {OldSilo}; restarting it to {Silo}")]
     private partial void LogEgressMoved(string room, string identity, string egressId, string oldSilo, string silo);

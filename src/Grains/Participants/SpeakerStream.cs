@@ -13,6 +13,7 @@ public sealed class SpeakerStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SegmentPublisher _publisher;
     private readonly IAsyncDisposable? _broadcaster;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private short[] _converted = new short[4096];
     private int _attached;
 
@@ -33,6 +34,9 @@ public sealed class SpeakerStream : IAsyncDisposable
     public CancellationToken Stopping => _stop.Token;
 
     public bool IsCompleted { get; private set; }
+
+    /// <summary>Completes when the stream has ended here, its last segments delivered or given up on.</summary>
+    public Task Ended => _ended.Task;
 
     /// <summary>Only one ingest socket may feed a stream.</summary>
     public bool TryAttach() => Interlocked.Exchange(ref _attached, 1) == 0;
@@ -55,9 +59,16 @@ public sealed class SpeakerStream : IAsyncDisposable
     /// <summary>The egress ended: finish the last generation and deliver every segment to the room.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        await Transcriber.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await _publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
-        IsCompleted = true;
+        try
+        {
+            await Transcriber.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await _publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
+            IsCompleted = true;
+        }
+        finally
+        {
+            _ended.TrySetResult();
+        }
     }
 
     public void Stop()
@@ -74,6 +85,7 @@ public sealed class SpeakerStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _ended.TrySetResult();
         await Transcriber.DisposeAsync().ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
         if (_broadcaster is not null)

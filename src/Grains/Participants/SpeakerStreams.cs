@@ -11,6 +11,9 @@ public sealed class SpeakerStreams
 
     public int Count => _streams.Count;
 
+    /// <summary>The streams held now.</summary>
+    public IReadOnlyList<SpeakerStream> Snapshot() => [.. _streams.Values];
+
     public bool TryGet(string room, string identity, string trackSid, out SpeakerStream? stream) =>
         _streams.TryGetValue(Key(room, identity, trackSid), out stream);
 

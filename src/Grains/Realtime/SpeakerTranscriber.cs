@@ -62,6 +62,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private RealtimeSession? _session;
     private EndpointLease? _lease;
     private volatile SpeakerState _state = SpeakerState.Idle;
+    private volatile bool _endingAtPause;
     private volatile string? _error;
 
     /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
@@ -86,6 +87,15 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     }
 
     public SpeakerState State => _state;
+
+    /// <summary>No generation is taking audio: the speaker paused (or never spoke), so stopping now cuts no utterance.</summary>
+    public bool AtGenerationBoundary => Volatile.Read(ref _generation) is not { FinalSent: false };
+
+    /// <summary>
+    /// From now on no new generation opens: the running one ends at the speaker's next pause, and then
+    /// <see cref="AtGenerationBoundary"/> stays true, so a stream can be stopped without cutting an utterance.
+    /// </summary>
+    public void EndAtNextPause() => _endingAtPause = true;
 
     public string? Error => _error;
 
@@ -357,6 +367,11 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 }
 
                 return;
+            }
+
+            if (_endingAtPause)
+            {
+                return; // this stream is handing over: the next utterance belongs to the speaker's next stream
             }
 
             _silentSamples = 0;

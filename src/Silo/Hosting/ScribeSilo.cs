@@ -87,6 +87,7 @@ public static class ScribeSilo
         services.AddHostedService<EndpointRegistryLink>();
         services.AddHostedService<EndpointHealthProbe>();
         services.AddHostedService<SpeakerRecovery>();
+        services.AddHostedService<SpeakerHandoff>();
         services.AddSingleton<AdminKeyFilter>();
         services.AddScribeDashboard();
         services.AddProblemDetails();
@@ -104,6 +105,15 @@ public static class ScribeSilo
                 o.ClusterId = cluster.ClusterId;
             });
             silo.AddDashboard();
+            // Orleans' default directory deactivates every grain whose registration lived on a silo that shuts down,
+            // which would cut speakers on the silos that stay. This directory hands its ranges over instead.
+#pragma warning disable ORLEANSEXP003
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+            // After a crash it holds the dead silo's grains back from reactivating for a lease, in case the silo still
+            // runs. The lease counts from the estimated failure; one failure-detection window (probe timeout × missed
+            // probes, already waited before the death is declared) lets a speaker come back within seconds, not ~15 s.
+            silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = TimeSpan.FromMilliseconds(cluster.ProbeTimeoutMs * cluster.MissedProbesLimit));
             // Orleans' defaults notice a dead silo in tens of seconds; speakers on it should move within a few.
             silo.Configure<ClusterMembershipOptions>(o =>
             {

@@ -4,6 +4,7 @@ using Scribe.Endpoints;
 using Scribe.Realtime;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
+using Scribe.Tests.EndToEnd;
 
 namespace Scribe.Tests.Realtime;
 
@@ -51,6 +52,31 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         Assert.Equal(5, _sink.Transcript.Count);
         Assert.All(_sink.Transcript, s => Assert.True(s.IsFinal));
         Assert.Equal(_sink.Transcript.Select(s => s.StartMs).Order(), _sink.Transcript.Select(s => s.StartMs));
+    }
+
+    [Fact]
+    public async Task Ending_at_the_next_pause_finishes_the_running_utterance_whole_and_opens_no_other()
+    {
+        var sentences = ToneSpeech.RandomSentences(4, seed: 17);
+        await using var transcriber = Transcriber();
+        var egress = ToneSpeech.SynthesizeEgress(sentences);
+
+        // Asked to end while the second sentence is being said: it is finished whole, the rest is not taken.
+        var secondSentenceMidway = (500 + Meeting.DurationMs(sentences[0]) + ToneSpeech.SentenceGapMs + 200) * 48 * 4;
+        await FeedAsync(transcriber, egress[..secondSentenceMidway]);
+        // The audio is taken in order off a queue: wait until it has reached the second utterance.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (_sink.FinalTexts.Count < 1 || transcriber.AtGenerationBoundary)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        transcriber.EndAtNextPause();
+        await FeedAsync(transcriber, egress[secondSentenceMidway..]);
+        await transcriber.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(sentences.Take(2), _sink.FinalTexts);
+        Assert.Empty(_vllm.Violations);
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace Scribe.Participants;
+
+/// <summary>
+/// A graceful stop (SIGTERM) hands this silo's speakers to the others before anything else stops: each stream waits
+/// for its speaker to pause (bounded), ends there with its last generation finished and delivered, and the speaker's
+/// grain moves to another active silo, which starts a fresh egress to itself. It runs in
+/// <see cref="IHostedLifecycleService.StoppingAsync"/>, while Orleans and Kestrel are still fully up.
+/// </summary>
+public sealed partial class SpeakerHandoff(
+    SpeakerStreams streams,
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
+    ILogger<SpeakerHandoff> logger) : IHostedLifecycleService
+{
+    /// <summary>How long a speaker may talk on before the stream is cut mid-utterance anyway.</summary>
+    internal static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>The whole hand-off; the host's shutdown timeout must leave Orleans time after it.</summary>
+    internal static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var local = streams.Snapshot();
+        if (local.Count == 0)
+        {
+            return;
+        }
+
+        var targets = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
+            .Select(m => m.SiloAddress)
+            .ToList();
+        LogHandingOff(local.Count, targets.Count);
+        var clock = Stopwatch.StartNew();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Limit);
+        var handedOff = await Task.WhenAll(local.Select((stream, i) => HandOffAsync(stream, targets.Count == 0 ? null : targets[i % targets.Count], limit.Token)));
+        LogHandedOff(handedOff.Count(ok => ok), local.Count, clock.ElapsedMilliseconds);
+    }
+
+    private async Task<bool> HandOffAsync(SpeakerStream stream, SiloAddress? target, CancellationToken cancellationToken)
+    {
+        var speaker = stream.Speaker;
+        try
+        {
+            stream.Transcriber.EndAtNextPause();
+            var waiting = Stopwatch.StartNew();
+            while (!stream.Transcriber.AtGenerationBoundary && !stream.Ended.IsCompleted && waiting.Elapsed < PauseWait)
+            {
+                await Task.Delay(Poll, cancellationToken);
+            }
+
+            await grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(speaker.Room, speaker.Identity)).HandOffAsync(target).WaitAsync(cancellationToken);
+            await stream.Ended.WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        {
+            LogHandOffFailed(e, speaker.Room, speaker.Identity);
+            stream.Stop();
+            return false;
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo stopping: handing {Streams} speaker streams to {Silos} other silos")]
+    private partial void LogHandingOff(int streams, int silos);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo stopping: {HandedOff} of {Streams} speaker streams ended at a pause and moved, in {ElapsedMs} ms")]
+    private partial void LogHandedOff(int handedOff, int streams, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity} could not be handed off; stopping its stream here")]
+    private partial void LogHandOffFailed(Exception exception, string room, string identity);
+}
