@@ -121,6 +121,12 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
         lock (_gate) _alive.Remove(silo);
     }
 
+    /// <summary>The first egress started for the speaker's track.</summary>
+    public EgressInfo FirstEgress(LiveSpeaker speaker) => LiveKit.Egresses.Where(e => e.TrackId == speaker.TrackSid).MinBy(e => e.StartedAt)!;
+
+    /// <summary>Where on its track the speaker was first heard: the first egress joined the live track there.</summary>
+    public TimeSpan FirstHeardAt(LiveSpeaker speaker) => LiveKit.MediaStartOf(FirstEgress(speaker).EgressId);
+
     /// <summary>The last egress started for the speaker's track.</summary>
     public EgressInfo LastEgress(LiveSpeaker speaker) => LiveKit.Egresses.Where(e => e.TrackId == speaker.TrackSid).MaxBy(e => e.StartedAt)!;
 

@@ -9,8 +9,11 @@ public sealed class LiveSpeaker
     private const int BytesPerMs = 48 * 4;
     private readonly List<(string Text, int StartMs, int EndMs)> _layout = [];
 
-    /// <summary>Lays <paramref name="sentences"/> on one track: lead silence, then each sentence followed by a pause.</summary>
-    public LiveSpeaker(string room, string identity, IReadOnlyList<string> sentences, int leadMs = 600, int gapMs = 900)
+    /// <summary>
+    /// Lays <paramref name="sentences"/> on one track: lead silence (time for the first egress to join the live track,
+    /// even on a loaded machine), then each sentence followed by a pause.
+    /// </summary>
+    public LiveSpeaker(string room, string identity, IReadOnlyList<string> sentences, int leadMs = 2_000, int gapMs = 900)
     {
         Room = room;
         Identity = identity;

@@ -117,7 +117,7 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 var said = transcript.Where(s => s.Speaker == speaker.Identity).Select(s => s.Text).ToList();
                 // Exact wherever the audio reached a live silo; around the death, a sentence may be cut or missing.
-                var heard = affected.Contains(speaker) ? speaker.SentencesAfter(_cluster.LiveKit.MediaStartOf(_cluster.LastEgress(speaker).EgressId)) : speaker.Sentences;
+                var heard = speaker.SentencesAfter(affected.Contains(speaker) ? _cluster.LiveKit.MediaStartOf(_cluster.LastEgress(speaker).EgressId) : _cluster.FirstHeardAt(speaker));
                 var missing = heard.Where(sentence => !said.Contains(sentence)).ToList();
                 Assert.True(missing.Count == 0, $"{speaker}: {missing.Count} sentences heard but not transcribed: {string.Join(" | ", missing)}; transcribed: {string.Join(" | ", said)}");
                 Assert.True(said.Count <= speaker.Sentences.Count + 1, $"{speaker}: {said.Count} segments for {speaker.Sentences.Count} sentences");
