@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,11 @@ namespace Scribe.Realtime;
 /// replayed, with its interim text reset, so the same segment completes without loss or duplicates.</item>
 /// </list>
 /// One loop owns all state; the ingest side only writes into a bounded channel.
+/// <para>Chunk buffers are pooled. A chunk belongs to one place at a time: the ingest side while it fills, the
+/// input channel, then the loop's pre-roll, held queue or generation (kept there for a replay after a reconnect).
+/// Its buffer goes back to the pool when it leaves the last of these: pushed out of the pre-roll, cleared by a
+/// mute, or with its generation once <c>transcription.done</c> (or the final time-out) ends it. Whatever is still
+/// held when the transcriber is torn down is left to the garbage collector.</para>
 /// </summary>
 public sealed partial class SpeakerTranscriber : IAsyncDisposable
 {
@@ -45,7 +51,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     // Ingest side.
     private readonly ChunkSpeechClassifier _classifier;
-    private short[] _filling = new short[ChunkSamples];
+    private readonly ArrayPool<short> _buffers;
+    private short[]? _filling;
     private int _filled;
     private long _clock;
     private long? _mutedAt;
@@ -66,10 +73,12 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
     /// <see cref="TranscriberOptions.SpeechThresholdDbfs"/> when none is given.</param>
+    /// <param name="chunkBuffers">Where chunk buffers are rented and returned; the shared pool when none is given.</param>
     public SpeakerTranscriber(
         SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null,
-        IVoiceActivityDetector? detector = null)
+        IVoiceActivityDetector? detector = null, ArrayPool<short>? chunkBuffers = null)
     {
+        _buffers = chunkBuffers ?? ArrayPool<short>.Shared;
         _speaker = speaker;
         _options = options;
         _endpoints = endpoints;
@@ -105,6 +114,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         while (!samples.IsEmpty)
         {
+            _filling ??= _buffers.Rent(ChunkSamples);
             var take = Math.Min(ChunkSamples - _filled, samples.Length);
             samples.Span[..take].CopyTo(_filling.AsSpan(_filled));
             _filled += take;
@@ -155,15 +165,16 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             return;
         }
 
-        var samples = _filled == ChunkSamples ? _filling : _filling[.._filled];
-        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples), _time.GetTimestamp());
+        // A rented buffer may be longer than a chunk: the chunk is its first _filled samples.
+        var samples = _filling!.AsMemory(0, _filled);
+        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples.Span), _time.GetTimestamp());
         _clock += samples.Length;
         if (chunk.IsSpeech)
         {
             _usage.Speech(samples.Length);
         }
 
-        _filling = new short[ChunkSamples];
+        _filling = null;
         _filled = 0;
         ScribeMetrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
         await EnqueueAsync(chunk, cancellationToken).ConfigureAwait(false);
@@ -274,6 +285,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 }
             }
 
+            // The stream ended and every generation is done: only the pre-roll still holds buffers.
+            ReleasePreRoll();
             _state = SpeakerState.Stopped;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -312,6 +325,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
 
         _generation = null;
+        generation.Release(_buffers);
         await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -328,7 +342,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             case MuteChanged { Muted: true }:
                 _state = SpeakerState.Muted;
                 _mutedSince ??= _time.GetTimestamp();
-                _preRoll.Clear();
+                ReleasePreRoll();
                 if (_generation is { FinalSent: false })
                 {
                     await SendFinalAsync(cancellationToken).ConfigureAwait(false);
@@ -420,10 +434,34 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private void KeepPreRoll(AudioChunk chunk)
     {
         _preRoll.Enqueue(chunk);
-        var kept = _preRoll.Sum(c => c.Samples.Length);
+        var kept = 0;
+        foreach (var held in _preRoll)
+        {
+            kept += held.Samples.Length;
+        }
+
         while (_preRoll.Count > 0 && kept > _options.PreRollMs * SamplesPerMs)
         {
-            kept -= _preRoll.Dequeue().Samples.Length;
+            var dropped = _preRoll.Dequeue();
+            kept -= dropped.Samples.Length;
+            Release(_buffers, dropped);
+        }
+    }
+
+    private void ReleasePreRoll()
+    {
+        while (_preRoll.TryDequeue(out var chunk))
+        {
+            Release(_buffers, chunk);
+        }
+    }
+
+    /// <summary>Gives a chunk's buffer back; the chunk must not be read afterwards.</summary>
+    private static void Release(ArrayPool<short> buffers, AudioChunk chunk)
+    {
+        if (MemoryMarshal.TryGetArray(chunk.Samples, out var rented) && rented.Array is { } array)
+        {
+            buffers.Return(array);
         }
     }
 
@@ -497,6 +535,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
                 ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
                 _generation = null;
+                generation.Release(_buffers);
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
@@ -732,6 +771,17 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         public long SampleCount { get; private set; }
         public int TrailingSilenceMs { get; private set; }
         public long DurationMs => SampleCount / SamplesPerMs;
+
+        /// <summary>The generation is over: its audio will not be replayed, so the buffers go back.</summary>
+        public void Release(ArrayPool<short> buffers)
+        {
+            foreach (var chunk in _audio)
+            {
+                SpeakerTranscriber.Release(buffers, chunk);
+            }
+
+            _audio.Clear();
+        }
 
         public void Add(AudioChunk chunk)
         {
