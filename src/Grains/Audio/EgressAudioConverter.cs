@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Scribe.Audio;
 
@@ -85,11 +86,17 @@ public sealed class EgressAudioConverter
         }
 
         var mono = _mono.AsSpan(0, history + count);
-        for (var i = 0; i < count; i++)
+        var pcm = MemoryMarshal.Cast<byte, short>(frames);
+        var fresh = mono[history..];
+        for (var i = 0; i < fresh.Length; i++)
         {
-            var left = BinaryPrimitives.ReadInt16LittleEndian(frames[(i * BytesPerInputFrame)..]);
-            var right = BinaryPrimitives.ReadInt16LittleEndian(frames[(i * BytesPerInputFrame + 2)..]);
-            mono[history + i] = (left + right) * 0.5f;
+            int left = pcm[2 * i], right = pcm[2 * i + 1];
+            if (!BitConverter.IsLittleEndian)
+            {
+                (left, right) = (BinaryPrimitives.ReverseEndianness((short)left), BinaryPrimitives.ReverseEndianness((short)right));
+            }
+
+            fresh[i] = (left + right) * 0.5f;
         }
 
         // Input frame i is emitted when the phase before it is 0; its window is the Taps.Length samples ending at it.
