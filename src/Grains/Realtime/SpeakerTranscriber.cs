@@ -66,6 +66,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private long _silentSamples;
     private long? _mutedSince;
     private Task? _idleTimer;
+    private Task<bool>? _inputWait;
+    private Task<bool>? _eventWait;
     private RealtimeSession? _session;
     private EndpointLease? _lease;
     private volatile SpeakerState _state = SpeakerState.Idle;
@@ -243,8 +245,20 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                     }
                 }
 
-                var inputReady = inputOpen ? _input.Reader.WaitToReadAsync(cancellationToken).AsTask() : Task.Delay(Timeout.Infinite, cancellationToken);
-                var eventReady = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                // A wait that has not fired yet is kept for the next turn: asking again would leave one more waiter
+                // and token registration behind on the channel per chunk, all woken at once by the next event.
+                if (inputOpen && _inputWait is not { IsCompleted: false })
+                {
+                    _inputWait = _input.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                }
+
+                if (_eventWait is not { IsCompleted: false })
+                {
+                    _eventWait = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                }
+
+                var inputReady = inputOpen ? _inputWait! : Task.Delay(Timeout.Infinite, cancellationToken);
+                var eventReady = _eventWait;
                 if (_generation is { FinalSent: true } waiting)
                 {
                     var overdue = TimeSpan.FromMilliseconds(_options.FinalTimeoutMs) - _time.GetElapsedTime(waiting.FinalSentAt);
