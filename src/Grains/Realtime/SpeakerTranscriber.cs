@@ -55,6 +55,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private short[]? _filling;
     private int _filled;
     private long _clock;
+    private readonly AudioClockPace _pace;
     private long? _mutedAt;
     private bool _backpressureReported;
 
@@ -88,6 +89,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _usage = new SpeakerUsageMeter(_time);
+        _pace = new AudioClockPace(_time.TimestampFrequency);
         _classifier = new ChunkSpeechClassifier(
             detector ?? new EnergyVoiceActivityDetector(options.SpeechThresholdDbfs),
             new SpeechHysteresis((float)options.VadSpeechOnProbability, (float)options.VadSpeechOffProbability));
@@ -169,7 +171,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
         // A rented buffer may be longer than a chunk: the chunk is its first _filled samples.
         var samples = _filling!.AsMemory(0, _filled);
-        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples.Span), _time.GetTimestamp());
+        var now = _time.GetTimestamp();
+        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples.Span), now, _pace.DueAt(now, _clock + samples.Length));
         _clock += samples.Length;
         if (chunk.IsSpeech)
         {
@@ -398,7 +401,9 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         if (live)
         {
             // Live audio only: pre-roll and held audio wait on purpose.
-            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt).TotalMilliseconds);
+            var sent = _time.GetTimestamp();
+            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt, sent).TotalMilliseconds);
+            ScribeMetrics.AppendDelay.Record(_time.GetElapsedTime(chunk.DueAt, sent).TotalMilliseconds);
         }
         var windowFull = generation.DurationMs >= _options.MaxGenerationMs
             && (!chunk.IsSpeech || generation.DurationMs >= _options.MaxGenerationMs + _options.WindowGraceMs);
