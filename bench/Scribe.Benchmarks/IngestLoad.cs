@@ -45,6 +45,8 @@ internal static class IngestLoad
         var vad = Option(args, "--vad", "Energy");
         var voice = Option(args, "--voice", vad.Equals("Silero", StringComparison.OrdinalIgnoreCase) ? "flite" : "tone");
         var speaking = double.Parse(Option(args, "--speaking", "1"), CultureInfo.InvariantCulture);
+        // Transcription:VadGateDbfs for the silo; −120 shows Silero every frame that is not digital silence.
+        var gate = Option(args, "--vad-gate", "-60");
         // On a small machine the silo gets cores of its own and this process (generator and fake endpoints) the
         // rest, so neither steals from the other; 0 shares all cores as before.
         var siloCores = int.Parse(Option(args, "--silo-cores", Environment.ProcessorCount >= 2 ? "1" : "0"), CultureInfo.InvariantCulture);
@@ -81,7 +83,8 @@ internal static class IngestLoad
 
         await using var liveKit = await EgressRecorder.StartAsync();
         var port = Loopback.FreePort();
-        using var process = StartSilo(silo, port, liveKit.Url, endpoints, vad, siloCpus);
+        using var process = StartSilo(silo, port, liveKit.Url, endpoints, vad, gate, siloCpus);
+        using var stopSilo = new SiloGuard(process); // whatever ends this run, an exception included, ends the silo
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         http.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
         await WaitReadyAsync(http, process);
@@ -89,9 +92,9 @@ internal static class IngestLoad
         var webhooks = new LiveKitWebhookSender(http, ApiKey, ApiSecret);
         using var generator = new EgressLoadGenerator(frameMs);
         var cores = siloCores == 0 ? $"all {Environment.ProcessorCount} cores shared with the load" : $"silo on CPU {siloCpus}, load generator and fakes on CPU {loadCpus}";
-        Console.WriteLine($"Silo pid {process.Id}; {cores}; frames of {frameMs} ms; VAD {vad}; {speaking:P0} of streams speaking ({voice}); {seconds} s per step; 4 fake endpoints in this process.\n");
-        Console.WriteLine("| streams | silo CPU (cores) | silo µs per frame | silo RSS (MB) | RSS per stream (KB) | append p50 (ms) | append p99 (ms) | others on silo cores | load CPU (cores) | late ticks | max tick lag (ms) | sockets closed |");
-        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        Console.WriteLine($"Silo pid {process.Id}; {cores}; frames of {frameMs} ms; VAD {vad}{(vad.Equals("Silero", StringComparison.OrdinalIgnoreCase) ? $" (gate {gate} dBFS)" : "")}; {speaking:P0} of streams speaking ({voice}); {seconds} s per step; 4 fake endpoints in this process.\n");
+        Console.WriteLine("| streams | silo CPU (cores) | silo µs per frame | silo RSS (MB) | RSS per stream (KB) | delay p50 (ms) | delay p99 (ms) | append p99 (ms) | GC pauses (ms/s) | others on silo cores | load CPU (cores) | late ticks | max tick lag (ms) | sockets closed |");
+        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         var baselineRss = Rss(process.Id);
         var best = 0;
         var assigned = 0;
@@ -105,7 +108,9 @@ internal static class IngestLoad
                 return talks ? talking : listening;
             });
             await Task.Delay(TimeSpan.FromSeconds(n == start ? warmup : 3)); // settle: sessions open, first generations
-            var before = await LatencyAsync(http);
+            var before = await LatencyAsync(http, "scribe_audio_append_latency");
+            var delayBefore = await LatencyAsync(http, "scribe_audio_append_delay");
+            var pausesBefore = await GcPauseSecondsAsync(http);
             var siloBefore = CpuSeconds(process.Id);
             var coresBefore = BusySeconds(siloCores == 0 ? Environment.ProcessorCount : siloCores);
             var loadBefore = CpuSeconds(Environment.ProcessId);
@@ -122,17 +127,20 @@ internal static class IngestLoad
             var late = generator.LateTicks - lateBefore;
             var ticks = generator.Ticks - ticksBefore;
             var maxLag = generator.TakeMaxLag();
-            var after = await LatencyAsync(http);
+            var after = await LatencyAsync(http, "scribe_audio_append_latency");
+            var delayAfter = await LatencyAsync(http, "scribe_audio_append_delay");
+            var pauses = (await GcPauseSecondsAsync(http) - pausesBefore) / elapsed * 1000;
             var rss = Rss(process.Id);
-            var (p50, p99) = Percentiles(before, after);
+            var (_, p99) = Percentiles(before, after);
+            var (delay50, delay99) = Percentiles(delayBefore, delayAfter);
             var closed = generator.CountClosed();
             var perFrame = siloUse / (n * 1000.0 / frameMs) * 1e6;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {n} | {siloUse:F2} | {perFrame:F1} | {rss / 1e6:F0} | {(rss - baselineRss) / 1e3 / n:F0} | {p50:F2} | {p99:F2} | {others:F2} | {loadUse:F2} | {late} of {ticks} | {maxLag.TotalMilliseconds:F1} | {closed} |"));
+                $"| {n} | {siloUse:F2} | {perFrame:F1} | {rss / 1e6:F0} | {(rss - baselineRss) / 1e3 / n:F0} | {delay50:F2} | {delay99:F2} | {p99:F2} | {pauses:F1} | {others:F2} | {loadUse:F2} | {late} of {ticks} | {maxLag.TotalMilliseconds:F1} | {closed} |"));
             var saturated = siloUse > 0.95 * (siloCores == 0 ? Environment.ProcessorCount : siloCores);
-            if (p99 > 20 || saturated || late > ticks / 10 || closed > 0)
+            if (delay99 > 20 || saturated || late > ticks / 10 || closed > 0)
             {
-                var reason = p99 > 20 ? "p99 over 20 ms" : saturated ? "silo CPU saturated" : closed > 0 ? $"{closed} ingest sockets closed by the silo" : "the load generator could not keep real-time pace";
+                var reason = delay99 > 20 ? "p99 delay over 20 ms" : saturated ? "silo CPU saturated" : closed > 0 ? $"{closed} ingest sockets closed by the silo" : "the load generator could not keep real-time pace";
                 Console.WriteLine($"\nStopped at {n} streams: {reason}.");
                 break;
             }
@@ -207,13 +215,13 @@ internal static class IngestLoad
         return await EgressLoadGenerator.ConnectAsync(url, signal, index * 7_919, index / 4 % 5, CancellationToken.None);
     }
 
-    private static async Task<Dictionary<double, double>> LatencyAsync(HttpClient http)
+    private static async Task<Dictionary<double, double>> LatencyAsync(HttpClient http, string histogram)
     {
         var text = await http.GetStringAsync("metrics");
         var buckets = new Dictionary<double, double>();
         foreach (var line in text.Split('\n'))
         {
-            if (!line.StartsWith("scribe_audio_append_latency", StringComparison.Ordinal) || !line.Contains("_bucket{", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith(histogram, StringComparison.Ordinal) || !line.Contains("_bucket{", StringComparison.Ordinal)) continue;
             var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
             le = le[..le.IndexOf('"', StringComparison.Ordinal)];
             var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
@@ -222,6 +230,14 @@ internal static class IngestLoad
         }
 
         return buckets;
+    }
+
+    /// <summary>The silo's total GC pause time so far (the System.Runtime meter's dotnet.gc.pause.time).</summary>
+    private static async Task<double> GcPauseSecondsAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>p50 and p99 of the observations between two scrapes, interpolated within buckets.</summary>
@@ -282,7 +298,7 @@ internal static class IngestLoad
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static Process StartSilo(string dll, int port, Uri liveKit, List<FakeVllmServer> endpoints, string vad, string? cpus)
+    private static Process StartSilo(string dll, int port, Uri liveKit, List<FakeVllmServer> endpoints, string vad, string gate, string? cpus)
     {
         // taskset execs dotnet in place: the pid is the silo's, and every thread it starts inherits the CPU set
         // (the runtime then also sizes its thread pool and GC for those cores, as in a container with a CPU limit).
@@ -301,10 +317,11 @@ internal static class IngestLoad
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Transcription__VadMode"] = vad;
+        start.Environment["Transcription__VadGateDbfs"] = gate;
         // Thread-pool workers spin before they sleep; with thousands of tiny socket callbacks that spinning is
         // most of the CPU a silo shows (measured with perf: sched_yield on top). The deployment sets it to 0 too.
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "0";
-        foreach (var name in new[] { "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute", "DOTNET_gcServer", "DOTNET_TieredPGO", "DOTNET_TieredCompilation" })
+        foreach (var name in new[] { "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute", "DOTNET_gcServer", "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_GCgen0size" })
         {
             if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
         }
@@ -344,6 +361,11 @@ internal static class IngestLoad
         }
 
         throw new InvalidOperationException("the silo did not become ready");
+    }
+
+    private sealed class SiloGuard(Process process) : IDisposable
+    {
+        public void Dispose() => Stop(process);
     }
 
     private static void Stop(Process process)

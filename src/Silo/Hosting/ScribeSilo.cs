@@ -92,7 +92,8 @@ public static class ScribeSilo
         services.AddProblemDetails();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans")
+            // System.Runtime: GC pauses, thread pool queue, CPU, which a latency tail under load is read against.
+            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
 
