@@ -69,6 +69,8 @@ internal static class IngestLoad
             await PinAsync(Environment.ProcessId, loadCpus);
         }
 
+        // The generator is a managed thread: a blocking full collection in this process would stop the egress clock.
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         var talking = await SignalAsync(voice, frameMs);
         var listening = new EgressSignal(EgressSignal.NoiseFloor(5, seed: 3), frameMs, speaking: false);
 
