@@ -18,17 +18,11 @@ public sealed class EgressAudioConverter
     private const int BytesPerInputFrame = InputChannels * sizeof(short);
 
     // A windowed-sinc low-pass at 7.2 kHz keeps speech and removes what would alias above the 8 kHz Nyquist.
-    private const int TapCount = 48;
-    private const int PhaseTaps = TapCount / Factor;
-    private static readonly float[] Taps = LowPassFilter.Design(TapCount, cutoffHz: 7_200, sampleRate: InputRate);
-    private static readonly Vector<float>[] TapVectors = [.. Taps.Select(tap => new Vector<float>(tap))];
+    private static readonly float[] Taps = LowPassFilter.Design(tapCount: 48, cutoffHz: 7_200, sampleRate: InputRate);
 
     // Mono samples: the last Taps.Length - 1 of earlier calls, then the current call's. Converting a whole frame at
     // once (downmix all, then one dot product per output) costs a fraction of pushing sample by sample.
     private float[] _mono = new float[Taps.Length - 1 + 1024];
-
-    // The three interleaved sample streams the polyphase filter reads (see Filter).
-    private float[] _streams = new float[Factor * (PhaseTaps + 512)];
     private int _phase;
     private readonly byte[] _partialFrame = new byte[BytesPerInputFrame];
     private int _partialLength;
@@ -105,13 +99,12 @@ public sealed class EgressAudioConverter
             fresh[i] = (left + right) * 0.5f;
         }
 
-        // Input frame i is emitted when the phase before it is 0; its window is the Taps.Length samples ending at it,
-        // which starts at mono[i] (the history is Taps.Length - 1 long).
-        var first = (Factor - _phase) % Factor;
-        var written = first < count ? (count - first + Factor - 1) / Factor : 0;
-        if (written > 0)
+        // Input frame i is emitted when the phase before it is 0; its window is the Taps.Length samples ending at it.
+        var written = 0;
+        for (var i = (Factor - _phase) % Factor; i < count; i += Factor)
         {
-            Filter(mono[first..], written, output);
+            var value = Dot(mono.Slice(i, Taps.Length), Taps);
+            output[written++] = (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);
         }
 
         _phase = (_phase + count) % Factor;
@@ -121,66 +114,21 @@ public sealed class EgressAudioConverter
         return written;
     }
 
-    /// <summary>
-    /// Writes <paramref name="count"/> outputs; output t is the filter over <c>mono[3t … 3t + Taps.Length)</c>.
-    /// <para>Polyphase, so that it vectorises across outputs: with tap j = 3q + r, output t needs sample 3(t + q) + r,
-    /// i.e. element t + q of the r-th of the three interleaved sample streams. Each stream is copied out once, and
-    /// then every tap is one multiply-add over a run of consecutive outputs, with no per-output horizontal sum.
-    /// Each output is summed in the same order (by q, then r, fused multiply-adds) in the vector and the scalar
-    /// loop, so how the input was cut into frames never changes a sample.</para>
-    /// </summary>
-    private void Filter(ReadOnlySpan<float> mono, int count, Span<short> output)
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        var length = count + PhaseTaps - 1;
-        if (_streams.Length < Factor * length)
+        var sum = Vector<float>.Zero;
+        var i = 0;
+        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
         {
-            _streams = new float[Factor * length];
+            sum += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
         }
 
-        for (var r = 0; r < Factor; r++)
+        var result = Vector.Sum(sum);
+        for (; i < a.Length; i++)
         {
-            var stream = _streams.AsSpan(r * length, length);
-            for (var u = 0; u < length; u++)
-            {
-                stream[u] = mono[r + Factor * u];
-            }
+            result += a[i] * b[i];
         }
 
-        var t = 0;
-        Span<float> sums = stackalloc float[Vector<float>.Count];
-        for (; t <= count - Vector<float>.Count; t += Vector<float>.Count)
-        {
-            var sum = Vector<float>.Zero;
-            for (var q = 0; q < PhaseTaps; q++)
-            {
-                for (var r = 0; r < Factor; r++)
-                {
-                    var samples = new Vector<float>(_streams.AsSpan(r * length + t + q, Vector<float>.Count));
-                    sum = Vector.FusedMultiplyAdd(samples, TapVectors[Factor * q + r], sum);
-                }
-            }
-
-            sum.CopyTo(sums);
-            for (var lane = 0; lane < sums.Length; lane++)
-            {
-                output[t + lane] = ToSample(sums[lane]);
-            }
-        }
-
-        for (; t < count; t++)
-        {
-            var sum = 0f;
-            for (var q = 0; q < PhaseTaps; q++)
-            {
-                for (var r = 0; r < Factor; r++)
-                {
-                    sum = MathF.FusedMultiplyAdd(_streams[r * length + t + q], Taps[Factor * q + r], sum);
-                }
-            }
-
-            output[t] = ToSample(sum);
-        }
+        return result;
     }
-
-    private static short ToSample(float value) => (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);
 }
