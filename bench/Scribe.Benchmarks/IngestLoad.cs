@@ -99,6 +99,7 @@ internal static class IngestLoad
         Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         var baselineRss = Rss(process.Id);
         var best = 0;
+        var bestSpeaking = 0;
         var assigned = 0;
         for (var n = start; n <= max; n += step)
         {
@@ -147,10 +148,10 @@ internal static class IngestLoad
                 break;
             }
 
-            best = n;
+            (best, bestSpeaking) = (n, assigned);
         }
 
-        Console.WriteLine($"Highest N held: {best} ({assigned} of them speaking){(siloCores == 0 ? "" : $" on {siloCores} silo core(s)")}");
+        Console.WriteLine($"Highest N held: {best} ({bestSpeaking} of them speaking){(siloCores == 0 ? "" : $" on {siloCores} silo core(s)")}");
         Stop(process);
         foreach (var endpoint in endpoints) await endpoint.DisposeAsync();
         return 0;
