@@ -408,7 +408,10 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
             if (_endingAtPause)
             {
-                return; // this stream is handing over: the next utterance belongs to the speaker's next stream
+                // This stream is handing over: the next utterance belongs to the speaker's next stream. The chunk
+                // goes where silence goes, so its buffer is returned like any other.
+                KeepPreRoll(chunk);
+                return;
             }
 
             _silentSamples = 0;
