@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Scribe.Fakes;
 using Scribe.LiveKit;
 using Scribe.Tests.EndToEnd;
 using Xunit.Abstractions;
@@ -30,10 +29,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
     public async Task A_silo_stopped_with_sigterm_ends_its_speakers_at_a_pause_and_hands_them_to_another_silo()
     {
         _cluster.SendEgressWebhooks();
-        var sentences = ToneSpeech.RandomSentences(Rooms.Length * Identities.Length * 14, seed: 5151);
-        var speakers = Rooms.SelectMany(room => Identities.Select(identity => (room, identity)))
-            .Select((s, i) => new LiveSpeaker(s.room, s.identity, [.. sentences.Skip(i * 14).Take(14)]))
-            .ToList();
+        var speakers = LiveSpeaker.Rooms(Rooms, Identities, seed: 5151);
         await _cluster.PublishAsync(speakers);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));

@@ -32,6 +32,15 @@ public sealed class LiveSpeaker
         }
     }
 
+    /// <summary>Every identity in every room, each with its own run of 14 seeded sentences.</summary>
+    public static IReadOnlyList<LiveSpeaker> Rooms(IReadOnlyList<string> rooms, IReadOnlyList<string> identities, int seed)
+    {
+        const int perSpeaker = 14;
+        var sentences = ToneSpeech.RandomSentences(rooms.Count * identities.Count * perSpeaker, seed);
+        return [.. rooms.SelectMany(room => identities.Select(identity => (room, identity)))
+            .Select((s, i) => new LiveSpeaker(s.room, s.identity, [.. sentences.Skip(i * perSpeaker).Take(perSpeaker)]))];
+    }
+
     public string Room { get; }
 
     public string Identity { get; }

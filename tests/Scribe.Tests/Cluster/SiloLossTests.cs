@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Scribe.Fakes;
 using Scribe.LiveKit;
 using Scribe.Tests.EndToEnd;
 using Xunit.Abstractions;
@@ -42,10 +41,7 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // Three rooms of two speakers who talk over each other: each track is a run of sentences with pauses.
-        var sentences = ToneSpeech.RandomSentences(Rooms.Length * Identities.Length * 14, seed: 4242);
-        var speakers = Rooms.SelectMany(room => Identities.Select(identity => (room, identity)))
-            .Select((s, i) => new LiveSpeaker(s.room, s.identity, [.. sentences.Skip(i * 14).Take(14)]))
-            .ToList();
+        var speakers = LiveSpeaker.Rooms(Rooms, Identities, seed: 4242);
         await _cluster.PublishAsync(speakers);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
