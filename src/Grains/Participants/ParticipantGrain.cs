@@ -448,7 +448,8 @@ public sealed partial class ParticipantGrain(
         };
         return Task.FromResult(new SpeakerStatus(
             State.Identity, State.Name, State.TrackSid, state, stream?.Transcriber.EndpointName, State.EgressId, stream?.Transcriber.Error ?? State.Error,
-            State.Usage.Plus(stream?.Transcriber.Usage)));
+            // A stream that ended but is not yet folded into State.Usage (the watch does that) still counts.
+            State.Usage.Plus(_stream?.Transcriber.Usage)));
     }
 
     private async Task WatchStreamAsync(CancellationToken cancellationToken)

@@ -38,6 +38,21 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo with <paramref name="settings"/> (configuration keys, as for <see cref="TestSilo"/>) and waits until it is ready.</summary>
     public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
+        // Free ports are picked before the process binds them; another process may take one meanwhile.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(settings, cancellationToken);
+            }
+            catch (SiloExitedException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<SiloProcess> StartOnFreePortsAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
         var port = TestSilo.FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Scribe.Silo.dll")])
         {
@@ -122,7 +137,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The silo exited with {_process.ExitCode}:\n{Log}");
+                throw new SiloExitedException($"The silo exited with {_process.ExitCode}:\n{Log}");
             }
 
             try
@@ -138,3 +153,6 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>The silo process ended before it was ready.</summary>
+public sealed class SiloExitedException(string message) : Exception(message);
