@@ -401,6 +401,13 @@ public sealed partial class ParticipantGrain(
 
     public async Task HandOffAsync(SiloAddress? target)
     {
+        if (target is null)
+        {
+            // Nowhere to move: stop here and leave the egress be; its end (webhook or ingest) restarts it later.
+            _stream?.Stop();
+            return;
+        }
+
         if (State.EgressId is { } egressId)
         {
             // The activation on the target stops this egress before it starts its own.
@@ -410,11 +417,6 @@ public sealed partial class ParticipantGrain(
         }
 
         _stream?.Stop();
-        if (target is null)
-        {
-            return;
-        }
-
         LogHandingOff(State.Room, State.Identity, target.ToParsableString());
         var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
         RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
