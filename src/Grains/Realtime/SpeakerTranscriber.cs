@@ -408,10 +408,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
             if (_endingAtPause)
             {
-                // This stream is handing over: the next utterance belongs to the speaker's next stream. The chunk
-                // goes where silence goes, so its buffer is returned like any other.
-                KeepPreRoll(chunk);
-                return;
+                return; // this stream is handing over: the next utterance belongs to the speaker's next stream
             }
 
             _silentSamples = 0;

@@ -63,21 +63,6 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Speech_refused_while_a_stream_ends_at_a_pause_still_returns_its_buffers()
-    {
-        var sentences = ToneSpeech.RandomSentences(3, seed: 9);
-        await using (var transcriber = Transcriber())
-        {
-            transcriber.EndAtNextPause();
-            await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
-            await transcriber.CompleteAsync(CancellationToken.None);
-        }
-
-        Assert.Empty(_sink.FinalTexts);
-        AssertEveryBufferCameBackOnce();
-    }
-
-    [Fact]
     public async Task A_generation_replayed_after_a_dropped_socket_still_has_its_own_audio()
     {
         await using var second = await FakeVllmServer.StartAsync();
