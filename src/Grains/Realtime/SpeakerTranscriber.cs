@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -25,11 +24,6 @@ namespace Scribe.Realtime;
 /// replayed, with its interim text reset, so the same segment completes without loss or duplicates.</item>
 /// </list>
 /// One loop owns all state; the ingest side only writes into a bounded channel.
-/// <para>Chunk buffers are pooled. A chunk belongs to one place at a time: the ingest side while it fills, the
-/// input channel, then the loop's pre-roll, held queue or generation (kept there for a replay after a reconnect).
-/// Its buffer goes back to the pool when it leaves the last of these: pushed out of the pre-roll, cleared by a
-/// mute, or with its generation once <c>transcription.done</c> (or the final time-out) ends it. Whatever is still
-/// held when the transcriber is torn down is left to the garbage collector.</para>
 /// </summary>
 public sealed partial class SpeakerTranscriber : IAsyncDisposable
 {
@@ -51,11 +45,9 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     // Ingest side.
     private readonly ChunkSpeechClassifier _classifier;
-    private readonly ArrayPool<short> _buffers;
-    private short[]? _filling;
+    private short[] _filling = new short[ChunkSamples];
     private int _filled;
     private long _clock;
-    private readonly AudioClockPace _pace;
     private long? _mutedAt;
     private bool _backpressureReported;
 
@@ -67,8 +59,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private long _silentSamples;
     private long? _mutedSince;
     private Task? _idleTimer;
-    private Task<bool>? _inputWait;
-    private Task<bool>? _eventWait;
     private RealtimeSession? _session;
     private EndpointLease? _lease;
     private volatile SpeakerState _state = SpeakerState.Idle;
@@ -77,12 +67,10 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
     /// <see cref="TranscriberOptions.SpeechThresholdDbfs"/> when none is given.</param>
-    /// <param name="chunkBuffers">Where chunk buffers are rented and returned; the shared pool when none is given.</param>
     public SpeakerTranscriber(
         SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null,
-        IVoiceActivityDetector? detector = null, ArrayPool<short>? chunkBuffers = null)
+        IVoiceActivityDetector? detector = null)
     {
-        _buffers = chunkBuffers ?? ArrayPool<short>.Shared;
         _speaker = speaker;
         _options = options;
         _endpoints = endpoints;
@@ -90,18 +78,11 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _usage = new SpeakerUsageMeter(_time);
-        _pace = new AudioClockPace(_time.TimestampFrequency);
         _classifier = new ChunkSpeechClassifier(
             detector ?? new EnergyVoiceActivityDetector(options.SpeechThresholdDbfs),
             new SpeechHysteresis((float)options.VadSpeechOnProbability, (float)options.VadSpeechOffProbability));
         var capacity = Math.Max(10, options.MaxBufferedMs / 100);
-        // A waiting loop resumes inside the writer's call: the chunk's append leaves in the ingest frame's own
-        // thread-pool turn instead of queueing behind every other stream's frames (measured in ingest-load: that
-        // second hop was the append-latency tail once a core was busy).
-        _input = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
-        });
+        _input = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         _run = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -134,7 +115,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         while (!samples.IsEmpty)
         {
-            _filling ??= _buffers.Rent(ChunkSamples);
             var take = Math.Min(ChunkSamples - _filled, samples.Length);
             samples.Span[..take].CopyTo(_filling.AsSpan(_filled));
             _filled += take;
@@ -185,17 +165,15 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             return;
         }
 
-        // A rented buffer may be longer than a chunk: the chunk is its first _filled samples.
-        var samples = _filling!.AsMemory(0, _filled);
-        var now = _time.GetTimestamp();
-        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples.Span), now, _pace.DueAt(now, _clock + samples.Length));
+        var samples = _filled == ChunkSamples ? _filling : _filling[.._filled];
+        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples), _time.GetTimestamp());
         _clock += samples.Length;
         if (chunk.IsSpeech)
         {
             _usage.Speech(samples.Length);
         }
 
-        _filling = null;
+        _filling = new short[ChunkSamples];
         _filled = 0;
         ScribeMetrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
         await EnqueueAsync(chunk, cancellationToken).ConfigureAwait(false);
@@ -264,20 +242,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                     }
                 }
 
-                // A wait that has not fired yet is kept for the next turn: asking again would leave one more waiter
-                // and token registration behind on the channel per chunk, all woken at once by the next event.
-                if (inputOpen && _inputWait is not { IsCompleted: false })
-                {
-                    _inputWait = _input.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                }
-
-                if (_eventWait is not { IsCompleted: false })
-                {
-                    _eventWait = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                }
-
-                var inputReady = inputOpen ? _inputWait! : Task.Delay(Timeout.Infinite, cancellationToken);
-                var eventReady = _eventWait;
+                var inputReady = inputOpen ? _input.Reader.WaitToReadAsync(cancellationToken).AsTask() : Task.Delay(Timeout.Infinite, cancellationToken);
+                var eventReady = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
                 if (_generation is { FinalSent: true } waiting)
                 {
                     var overdue = TimeSpan.FromMilliseconds(_options.FinalTimeoutMs) - _time.GetElapsedTime(waiting.FinalSentAt);
@@ -318,8 +284,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 }
             }
 
-            // The stream ended and every generation is done: only the pre-roll still holds buffers.
-            ReleasePreRoll();
             _state = SpeakerState.Stopped;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -358,7 +322,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
 
         _generation = null;
-        generation.Release(_buffers);
         await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -375,7 +338,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             case MuteChanged { Muted: true }:
                 _state = SpeakerState.Muted;
                 _mutedSince ??= _time.GetTimestamp();
-                ReleasePreRoll();
+                _preRoll.Clear();
                 if (_generation is { FinalSent: false })
                 {
                     await SendFinalAsync(cancellationToken).ConfigureAwait(false);
@@ -422,9 +385,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         if (live)
         {
             // Live audio only: pre-roll and held audio wait on purpose.
-            var sent = _time.GetTimestamp();
-            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt, sent).TotalMilliseconds);
-            ScribeMetrics.AppendDelay.Record(_time.GetElapsedTime(chunk.DueAt, sent).TotalMilliseconds);
+            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt).TotalMilliseconds);
         }
         var windowFull = generation.DurationMs >= _options.MaxGenerationMs
             && (!chunk.IsSpeech || generation.DurationMs >= _options.MaxGenerationMs + _options.WindowGraceMs);
@@ -474,34 +435,10 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private void KeepPreRoll(AudioChunk chunk)
     {
         _preRoll.Enqueue(chunk);
-        var kept = 0;
-        foreach (var held in _preRoll)
-        {
-            kept += held.Samples.Length;
-        }
-
+        var kept = _preRoll.Sum(c => c.Samples.Length);
         while (_preRoll.Count > 0 && kept > _options.PreRollMs * SamplesPerMs)
         {
-            var dropped = _preRoll.Dequeue();
-            kept -= dropped.Samples.Length;
-            Release(_buffers, dropped);
-        }
-    }
-
-    private void ReleasePreRoll()
-    {
-        while (_preRoll.TryDequeue(out var chunk))
-        {
-            Release(_buffers, chunk);
-        }
-    }
-
-    /// <summary>Gives a chunk's buffer back; the chunk must not be read afterwards.</summary>
-    private static void Release(ArrayPool<short> buffers, AudioChunk chunk)
-    {
-        if (MemoryMarshal.TryGetArray(chunk.Samples, out var rented) && rented.Array is { } array)
-        {
-            buffers.Return(array);
+            kept -= _preRoll.Dequeue().Samples.Length;
         }
     }
 
@@ -575,7 +512,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
                 ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
                 _generation = null;
-                generation.Release(_buffers);
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
@@ -811,17 +747,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         public long SampleCount { get; private set; }
         public int TrailingSilenceMs { get; private set; }
         public long DurationMs => SampleCount / SamplesPerMs;
-
-        /// <summary>The generation is over: its audio will not be replayed, so the buffers go back.</summary>
-        public void Release(ArrayPool<short> buffers)
-        {
-            foreach (var chunk in _audio)
-            {
-                SpeakerTranscriber.Release(buffers, chunk);
-            }
-
-            _audio.Clear();
-        }
 
         public void Add(AudioChunk chunk)
         {

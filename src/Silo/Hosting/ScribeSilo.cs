@@ -51,8 +51,7 @@ public static class ScribeSilo
         services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy
             ? VoiceActivityDetectors.EnergyOnly(transcription.SpeechThresholdDbfs)
             : VoiceActivityDetectors.Load(
-                transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>(),
-                transcription.VadGateDbfs));
+                transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>()));
         services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret)));
         services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
         services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
@@ -94,8 +93,7 @@ public static class ScribeSilo
         services.AddProblemDetails();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            // System.Runtime: GC pauses, thread pool queue, CPU, which a latency tail under load is read against.
-            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")
+            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
 
