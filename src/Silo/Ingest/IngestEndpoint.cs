@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Scribe.Ingest;
@@ -17,6 +18,9 @@ namespace Scribe.Silo.Ingest;
 public static partial class IngestEndpoint
 {
     private const int MaxTextFrame = 1024;
+
+    /// <summary>How long a dial waits for the speaker's grains while the cluster moves them (a silo leaving).</summary>
+    private static readonly TimeSpan AttachPatience = TimeSpan.FromSeconds(10);
 
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder app)
     {
@@ -48,8 +52,19 @@ public static partial class IngestEndpoint
         }
 
         var participant = grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(grant.Room, grant.Identity));
-        var clockOrigin = await grains.GetGrain<IRoomGrain>(grant.Room).GetClockOriginAsync();
-        if (!await participant.AttachIngestAsync(trackSid, clockOrigin))
+        bool attached;
+        try
+        {
+            attached = await AttachAsync(grains.GetGrain<IRoomGrain>(grant.Room), participant, trackSid, logger, http.RequestAborted);
+        }
+        catch (OrleansMessageRejectionException e)
+        {
+            // LiveKit fails the egress on a refused dial and says so in egress_ended; the participant restarts it.
+            LogUnreachable(logger, e, trackSid);
+            return Results.Problem(detail: "The speaker's grains cannot be reached right now.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!attached)
         {
             LogRefused(logger, trackSid, "the participant no longer publishes this track");
             return Results.Problem(detail: "This track is not being transcribed.", statusCode: StatusCodes.Status404NotFound);
@@ -123,6 +138,30 @@ public static partial class IngestEndpoint
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Asks the room for its clock and the participant to take this stream. While a silo leaves, a grain it hosted
+    /// refuses calls until the grain lives elsewhere (a second or so), so refusals are retried for a while.
+    /// </summary>
+    private static async Task<bool> AttachAsync(IRoomGrain room, IParticipantGrain participant, string trackSid, ILogger logger, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var clockOrigin = await room.GetClockOriginAsync();
+                return await participant.AttachIngestAsync(trackSid, clockOrigin);
+            }
+            catch (OrleansMessageRejectionException e) when (clock.Elapsed + delay < AttachPatience)
+            {
+                LogAttachRetry(logger, trackSid, e.Message);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1_000));
+            }
+        }
     }
 
     private static async Task<(IngestEnd, WebSocketCloseStatus, string)> PumpAsync(WebSocket socket, SpeakerStream stream, ILogger logger, CancellationToken cancellationToken)
@@ -224,6 +263,12 @@ public static partial class IngestEndpoint
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest for track {TrackSid} lost its socket without a close: {Reason}")]
     private static partial void LogLost(ILogger logger, string trackSid, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest for track {TrackSid} waits for the speaker's grains: {Reason}")]
+    private static partial void LogAttachRetry(ILogger logger, string trackSid, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest for track {TrackSid} refused: the speaker's grains could not be reached")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string trackSid);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ingest for track {TrackSid} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string trackSid);
