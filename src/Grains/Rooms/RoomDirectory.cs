@@ -14,9 +14,7 @@ public sealed class RoomDirectory
     {
         ArgumentNullException.ThrowIfNull(summary);
         var known = Rooms.TryGetValue(summary.Name, out var previous);
-        // Stored as a plain array: storage writes JSON naming each runtime type, and a list built by a collection
-        // expression has a compiler-generated type that cannot be read back.
-        Rooms[summary.Name] = summary with { Speakers = summary.Speakers.ToArray() };
+        Rooms[summary.Name] = summary;
         return !known || previous!.State != summary.State || previous.FinishedAt != summary.FinishedAt || previous.StartedAt != summary.StartedAt;
     }
 

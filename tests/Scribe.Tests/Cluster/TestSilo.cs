@@ -41,6 +41,16 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> StartAsync(
         IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, int? primarySiloPort = null)
     {
+        var app = Build(settings, services, primarySiloPort);
+        await app.StartAsync();
+        return new TestSilo(app, Loopback.AddressOf(app));
+    }
+
+    /// <summary>The production wiring on its embedded defaults, built but never started: for what it registers.</summary>
+    public static IServiceProvider Unstarted() => Build(new Dictionary<string, string?>()).Services;
+
+    private static WebApplication Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, int? primarySiloPort = null)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var defaults = new Dictionary<string, string?>
         {
@@ -63,8 +73,7 @@ public sealed class TestSilo : IAsyncDisposable
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapScribeSilo();
-        await app.StartAsync();
-        return new TestSilo(app, Loopback.AddressOf(app));
+        return app;
     }
 
     public static int FreePort() => Loopback.FreePort();

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Rooms;
 
@@ -25,18 +25,12 @@ internal sealed class RecordingGrainStorage(IGrainStorageSerializer serializer) 
     public static IGrainStorageSerializer OrleansBinary() =>
         new OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>());
 
-    /// <summary>The silo's default storage serialiser (Newtonsoft JSON), which Redis grain storage uses unless told otherwise.</summary>
+    /// <summary>The storage serialiser our silo configures, which its memory and Redis grain storage use.</summary>
     public static IGrainStorageSerializer SiloDefault() => SiloServices.Value.GetRequiredService<IGrainStorageSerializer>();
 
     private static IServiceProvider Services { get; } = new ServiceCollection().AddSerializer().BuildServiceProvider();
 
-    // A silo host that is built but never started: only its service registrations are wanted.
-    private static readonly Lazy<IServiceProvider> SiloServices = new(() =>
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering());
-        return builder.Build().Services;
-    });
+    private static readonly Lazy<IServiceProvider> SiloServices = new(TestSilo.Unstarted);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         ReadStateAsync(stateName, grainId, grainState, CancellationToken.None);

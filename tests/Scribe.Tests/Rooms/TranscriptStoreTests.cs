@@ -14,9 +14,9 @@ public sealed class TranscriptStoreTests(ITestOutputHelper output)
         new(serializer == "json" ? RecordingGrainStorage.SiloDefault() : RecordingGrainStorage.OrleansBinary());
 
     [Fact]
-    public void The_silos_default_storage_serialiser_is_json()
+    public void The_silos_storage_serialiser_is_system_text_json()
     {
-        Assert.IsType<JsonGrainStorageSerializer>(RecordingGrainStorage.SiloDefault());
+        Assert.IsType<SystemTextJsonGrainStorageSerializer>(RecordingGrainStorage.SiloDefault());
     }
 
     /// <summary>Two hours, ten speakers, every segment an interim then its final: about what a long meeting makes.</summary>
