@@ -37,8 +37,14 @@ public sealed partial class ParticipantGrain(
     private static readonly TimeSpan HealthyStream = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a hand-off waits for the stopped stream to deliver its last segment.</summary>
+    private static readonly TimeSpan HandOffEnd = TimeSpan.FromSeconds(5);
+
     private readonly ILogger _logger = loggers.CreateLogger<ParticipantGrain>();
     private SpeakerStream? _stream;
+
+    /// <summary>Streams stopped or replaced that are still finishing; their figures join State.Usage once they end.</summary>
+    private readonly List<SpeakerStream> _ending = [];
     private DateTimeOffset _attachedAt;
     private IGrainTimer? _watch;
     private IGrainTimer? _egressTimer;
@@ -182,11 +188,12 @@ public sealed partial class ParticipantGrain(
             return false;
         }
 
-        if (_stream is { IsCompleted: false } && streams.TryGet(State.Room, State.Identity, trackSid, out var existing) && ReferenceEquals(existing, _stream))
+        if (_stream is { Ended.IsCompleted: false } && streams.TryGet(State.Room, State.Identity, trackSid, out var existing) && ReferenceEquals(existing, _stream))
         {
             return true;
         }
 
+        RetireStream();
         var room = GrainFactory.GetGrain<IRoomGrain>(State.Room);
         State.ClockOrigin ??= clockOrigin;
         State.Epoch++;
@@ -214,8 +221,7 @@ public sealed partial class ParticipantGrain(
         }
 
         _attachedAt = time.GetUtcNow();
-        // Stay active while audio flows; the watch lets go once the stream has ended.
-        _watch ??= this.RegisterGrainTimer(WatchStreamAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
+        WatchStreams();
         return true;
     }
 
@@ -268,8 +274,7 @@ public sealed partial class ParticipantGrain(
             State.PendingStops.Add(egressId); // it may linger half-alive; make sure LiveKit lets it go
         }
 
-        _stream?.Stop();
-        _stream = null;
+        RetireStream();
         State.EgressId = null;
         if (State.Restarts >= Options.EgressRestartAttempts)
         {
@@ -416,7 +421,22 @@ public sealed partial class ParticipantGrain(
             await record.WriteStateAsync();
         }
 
-        _stream?.Stop();
+        if (_stream is { } stream)
+        {
+            // The stream is at a pause: let it deliver its last segment, so its figures travel with the state.
+            RetireStream();
+            try
+            {
+                await stream.Ended.WaitAsync(HandOffEnd);
+            }
+            catch (TimeoutException)
+            {
+                LogHandOffUnfinished(State.Room, State.Identity, HandOffEnd.TotalSeconds);
+            }
+
+            await FoldEndedStreamsAsync();
+        }
+
         LogHandingOff(State.Room, State.Identity, target.ToParsableString());
         var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
         RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
@@ -439,7 +459,7 @@ public sealed partial class ParticipantGrain(
 
     public Task<SpeakerStatus> GetStatusAsync()
     {
-        var stream = _stream is { IsCompleted: false } running ? running : null;
+        var stream = _stream is { Ended.IsCompleted: false } running ? running : null;
         var state = stream switch
         {
             not null => stream.Transcriber.State,
@@ -450,37 +470,74 @@ public sealed partial class ParticipantGrain(
         };
         return Task.FromResult(new SpeakerStatus(
             State.Identity, State.Name, State.TrackSid, state, stream?.Transcriber.EndpointName, State.EgressId, stream?.Transcriber.Error ?? State.Error,
-            // A stream that ended but is not yet folded into State.Usage (the watch does that) still counts.
-            State.Usage.Plus(_stream?.Transcriber.Usage)));
+            // Streams not yet folded into State.Usage (the watch does that once they end) still count.
+            _ending.Aggregate(State.Usage.Plus(_stream?.Transcriber.Usage), (total, ending) => total.Plus(ending.Transcriber.Usage))));
     }
 
-    private async Task WatchStreamAsync(CancellationToken cancellationToken)
+    /// <summary>Stops the current stream and keeps it until it has ended, so its usage is not lost.</summary>
+    private void RetireStream()
     {
-        if (_stream is { IsCompleted: true } ended)
+        if (_stream is { } stream)
         {
-            // Keep the finished stream's figures: the speaker's usage is the sum over all its streams.
-            State.Usage = State.Usage.Plus(ended.Transcriber.Usage);
+            stream.Stop();
+            _ending.Add(stream);
             _stream = null;
-            await record.WriteStateAsync(cancellationToken);
+            WatchStreams();
+        }
+    }
+
+    /// <summary>Keeps the grain active while a stream runs or finishes; the watch lets go once all have ended.</summary>
+    private void WatchStreams() =>
+        _watch ??= this.RegisterGrainTimer(WatchStreamsAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });
+
+    private async Task WatchStreamsAsync(CancellationToken cancellationToken)
+    {
+        if (_stream is { Ended.IsCompleted: true } ended)
+        {
+            _ending.Add(ended);
+            _stream = null;
         }
 
-        if (_stream is null)
+        await FoldEndedStreamsAsync(cancellationToken);
+        if (_stream is null && _ending.Count == 0)
         {
             _watch?.Dispose();
             _watch = null;
         }
     }
 
+    /// <summary>The speaker's usage is the sum over all its streams: an ended stream's figures move into the record.</summary>
+    private async Task FoldEndedStreamsAsync(CancellationToken cancellationToken = default)
+    {
+        var ended = _ending.FindAll(stream => stream.Ended.IsCompleted);
+        if (ended.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var stream in ended)
+        {
+            State.Usage = State.Usage.Plus(stream.Transcriber.Usage);
+            _ending.Remove(stream);
+        }
+
+        await record.WriteStateAsync(cancellationToken);
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_stream is { IsCompleted: false })
+        if (_stream is { Ended.IsCompleted: false })
         {
             LogDeactivatedWhileStreaming(State.Room, State.Identity, reason.ReasonCode, reason.Description);
         }
 
         _stream?.Stop();
+        _ending.ForEach(stream => stream.Stop());
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: the stream did not end within {Seconds} s of the hand-off; its usage stays behind")]
+    private partial void LogHandOffUnfinished(string room, string identity, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: egress {EgressId} started for track {TrackSid}")]
     private partial void LogEgressStarted(string room, string identity, string trackSid, string egressId);

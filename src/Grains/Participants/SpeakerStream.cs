@@ -33,8 +33,6 @@ public sealed class SpeakerStream : IAsyncDisposable
     /// <summary>Cancelled when the grain stops the stream (track unpublished, participant left, room finished).</summary>
     public CancellationToken Stopping => _stop.Token;
 
-    public bool IsCompleted { get; private set; }
-
     /// <summary>Completes when the stream has ended here, its last segments delivered or given up on.</summary>
     public Task Ended => _ended.Task;
 
@@ -63,7 +61,6 @@ public sealed class SpeakerStream : IAsyncDisposable
         {
             await Transcriber.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await _publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
-            IsCompleted = true;
         }
         finally
         {

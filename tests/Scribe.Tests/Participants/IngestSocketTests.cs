@@ -96,6 +96,45 @@ public sealed class IngestSocketTests : IAsyncLifetime
         Assert.Single(_egress.Started, s => s.Room == "garbage");
     }
 
+    [Fact]
+    public async Task Speech_heard_before_an_egress_was_lost_still_counts_after_the_restart()
+    {
+        var url = await PublishAsync("counted");
+        var participant = _silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IParticipantGrain>(ParticipantKey.Of("counted", "alice"));
+        using (var lost = await ConnectAsync(url))
+        {
+            await SendToneAsync(lost, TimeSpan.FromSeconds(1));
+            await lost.SendAsync("not json"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await ReceiveCloseAsync(lost));
+        }
+
+        await WaitUntilAsync(() => _egress.Started.Count(s => s.Room == "counted") == 2, "the egress is restarted");
+        using var restarted = await ConnectAsync(_egress.Started.Last(s => s.Room == "counted").Url);
+        await SendToneAsync(restarted, TimeSpan.FromMilliseconds(500));
+        await restarted.CloseAsync(WebSocketCloseStatus.NormalClosure, "end of stream", CancellationToken.None);
+        await WaitUntilAsync(async () => (await participant.GetStatusAsync()).EgressId is null, "the finished egress is let go");
+
+        Assert.InRange((await participant.GetStatusAsync()).Usage!.SpeechSeconds, 1.45, 1.55); // both streams' speech
+    }
+
+    /// <summary>A loud 440 Hz tone as egress audio (48 kHz stereo s16le) in 20 ms frames: speech to a level detector.</summary>
+    private static async Task SendToneAsync(ClientWebSocket socket, TimeSpan length)
+    {
+        var frame = new byte[960 * 4];
+        var samples = (int)(length.TotalSeconds * 48_000);
+        for (var at = 0; at < samples; at += 960)
+        {
+            for (var i = 0; i < 960; i++)
+            {
+                var value = (short)(16_000 * Math.Sin(2 * Math.PI * 440 * (at + i) / 48_000.0));
+                BitConverter.TryWriteBytes(frame.AsSpan(i * 4), value);
+                BitConverter.TryWriteBytes(frame.AsSpan((i * 4) + 2), value);
+            }
+
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+    }
+
     private async Task<Uri> PublishAsync(string roomName)
     {
         var room = new LiveKitRoom { Name = roomName, Sid = "RM_" + roomName };
