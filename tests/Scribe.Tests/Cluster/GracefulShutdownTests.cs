@@ -105,6 +105,12 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
                 var lost = heard.Count - oldWhole.Count - speaker.SentencesAfter(rejoinedAt).Count;
                 output.WriteLine($"{speaker}: {oldWhole.Count} sentences before the hand-off, {newSaid.Count} after; {lost} said while moving");
                 Assert.InRange(lost, 0, 1);
+
+                // The speaker's usage moved with it: the speech of both streams counts.
+                var bothStreams = oldWhole.Concat(speaker.SentencesAfter(rejoinedAt)).Sum(Meeting.DurationMs) / 1000.0;
+                var counted = await survivor.Admin.SpeechSecondsAsync(room.Key, speaker.Identity, timeout.Token);
+                output.WriteLine($"{speaker}: {counted:F2} s of speech counted for {bothStreams:F2} s heard whole");
+                Assert.True(counted >= bothStreams * 0.9, $"{speaker}: {counted:F2} s of speech counted for {bothStreams:F2} s heard whole by its two streams");
             }
         }
 

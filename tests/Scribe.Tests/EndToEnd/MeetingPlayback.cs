@@ -60,6 +60,15 @@ public static class MeetingPlayback
             : [];
     }
 
+    /// <summary>The speech seconds the room's view counts for one speaker, over all its streams.</summary>
+    public static async Task<double> SpeechSecondsAsync(this HttpClient admin, string room, string identity, CancellationToken cancellationToken)
+    {
+        var view = await admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/rooms/{room}", UriKind.Relative), cancellationToken);
+        return view.GetProperty("speakerStatus").EnumerateArray()
+            .Single(s => s.GetProperty("identity").GetString() == identity)
+            .GetProperty("usage").GetProperty("speechSeconds").GetDouble();
+    }
+
     /// <summary>Polls until the room holds at least <paramref name="count"/> segments and all are final.</summary>
     public static async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(this HttpClient admin, string room, int count, CancellationToken cancellationToken)
     {
