@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
+using Scribe.Fakes.Speech;
 using Scribe.Fakes.Vllm;
 using Scribe.LiveKit;
 
@@ -34,14 +34,45 @@ internal static class IngestLoad
         var max = int.Parse(Option(args, "--max", "3000"), CultureInfo.InvariantCulture);
         var seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
         var frameMs = int.Parse(Option(args, "--frame-ms", "20"), CultureInfo.InvariantCulture);
-        // The load signal is a tone, which Silero rightly does not take for speech: Energy measures the audio path,
-        // Silero adds what voice detection costs on every frame.
+        // The first step also waits this long: under load the silo's JIT tiers up the hot paths first and the rarely
+        // called ones (timers, probes) for a minute or more after, all on the silo's own core, which a server that
+        // runs for days has long done (measured: JIT took a sixth of a one-core silo 70 s in).
+        var warmup = int.Parse(Option(args, "--warmup", "90"), CultureInfo.InvariantCulture);
+        var ramp = int.Parse(Option(args, "--ramp", "100"), CultureInfo.InvariantCulture);
+        // The tone is not speech to Silero: Energy measures the audio path with every stream talking; Silero runs
+        // speak flite sentences instead, and --speaking sets how many streams talk at all (a meeting is mostly
+        // listeners, whose microphones carry a quiet noise floor).
         var vad = Option(args, "--vad", "Energy");
+        var voice = Option(args, "--voice", vad.Equals("Silero", StringComparison.OrdinalIgnoreCase) ? "flite" : "tone");
+        var speaking = double.Parse(Option(args, "--speaking", "1"), CultureInfo.InvariantCulture);
+        // Transcription:VadGateDbfs for the silo; −120 shows Silero every frame that is not digital silence.
+        var gate = Option(args, "--vad-gate", "-60");
+        // On a small machine the silo gets cores of its own and this process (generator and fake endpoints) the
+        // rest, so neither steals from the other; 0 shares all cores as before.
+        var siloCores = int.Parse(Option(args, "--silo-cores", Environment.ProcessorCount >= 2 ? "1" : "0"), CultureInfo.InvariantCulture);
         if (!File.Exists(silo))
         {
             Console.Error.WriteLine($"{silo} not found: build the solution in Release first (dotnet build -c Release)");
             return 2;
         }
+
+        if (siloCores < 0 || siloCores >= Environment.ProcessorCount && siloCores != 0)
+        {
+            Console.Error.WriteLine($"--silo-cores {siloCores}: this machine has {Environment.ProcessorCount} cores and the load generator needs one");
+            return 2;
+        }
+
+        var siloCpus = siloCores == 0 ? null : $"0-{siloCores - 1}";
+        var loadCpus = siloCores == 0 ? null : $"{siloCores}-{Environment.ProcessorCount - 1}";
+        if (loadCpus is not null)
+        {
+            await PinAsync(Environment.ProcessId, loadCpus);
+        }
+
+        // The generator is a managed thread: a blocking full collection in this process would stop the egress clock.
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+        var talking = await SignalAsync(voice, frameMs);
+        var listening = new EgressSignal(EgressSignal.NoiseFloor(5, seed: 3), frameMs, speaking: false);
 
         var endpoints = new List<FakeVllmServer>();
         for (var i = 0; i < 4; i++)
@@ -54,148 +85,146 @@ internal static class IngestLoad
 
         await using var liveKit = await EgressRecorder.StartAsync();
         var port = Loopback.FreePort();
-        using var process = StartSilo(silo, port, liveKit.Url, endpoints, vad);
+        using var process = StartSilo(silo, port, liveKit.Url, endpoints, vad, gate, siloCpus);
+        using var stopSilo = new SiloGuard(process); // whatever ends this run, an exception included, ends the silo
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         http.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
         await WaitReadyAsync(http, process);
 
         var webhooks = new LiveKitWebhookSender(http, ApiKey, ApiSecret);
-        var streams = new List<ClientWebSocket>();
-        var signal = Signal();
-        using var invoker = new HttpMessageInvoker(new RawAudioHandshake());
-        Console.WriteLine($"Silo pid {process.Id}; frames of {frameMs} ms; VAD {vad}; {seconds} s per step; 4 fake endpoints in this process.\n");
-        Console.WriteLine("| streams | silo CPU (cores) | silo RSS (MB) | RSS per stream (KB) | append p50 (ms) | append p99 (ms) | late ticks | sockets closed |");
-        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|");
-        var baselineRss = Rss(process);
+        using var generator = new EgressLoadGenerator(frameMs);
+        var cores = siloCores == 0 ? $"all {Environment.ProcessorCount} cores shared with the load" : $"silo on CPU {siloCpus}, load generator and fakes on CPU {loadCpus}";
+        Console.WriteLine($"Silo pid {process.Id}; {cores}; frames of {frameMs} ms; VAD {vad}{(vad.Equals("Silero", StringComparison.OrdinalIgnoreCase) ? $" (gate {gate} dBFS)" : "")}; {speaking:P0} of streams speaking ({voice}); {seconds} s per step; 4 fake endpoints in this process.\n");
+        Console.WriteLine("| streams | silo CPU (cores) | silo µs per frame | silo RSS (MB) | RSS per stream (KB) | delay p50 (ms) | delay p99 (ms) | append p99 (ms) | GC pauses (ms/s) | others on silo cores | load CPU (cores) | late ticks | max tick lag (ms) | sockets closed |");
+        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        var baselineRss = Rss(process.Id);
         var best = 0;
+        var bestSpeaking = 0;
+        var assigned = 0;
         for (var n = start; n <= max; n += step)
         {
-            await GrowAsync(streams, n, webhooks, new Uri(http.BaseAddress!, "livekit/webhook"), liveKit, invoker);
-            using var sending = new CancellationTokenSource();
-            var lateTicks = 0;
-            var lostSockets = 0;
-            var sender = SendAsync(streams, signal, frameMs, () => lateTicks++, () => Interlocked.Increment(ref lostSockets), sending.Token);
-            await Task.Delay(TimeSpan.FromSeconds(3)); // settle
-            var before = await LatencyAsync(http);
-            var cpuBefore = CpuSeconds(process);
-            var clock = Stopwatch.StartNew();
-            lateTicks = 0;
-            await Task.Delay(TimeSpan.FromSeconds(seconds));
-            var cores = (CpuSeconds(process) - cpuBefore) / clock.Elapsed.TotalSeconds;
-            var after = await LatencyAsync(http);
-            var late = lateTicks;
-            await sending.CancelAsync();
-            await sender;
-            var rss = Rss(process);
-            var (p50, p99) = Percentiles(before, after);
-            var closed = streams.Count(s => s.State != WebSocketState.Open);
-            Console.WriteLine($"| {n} | {cores:F2} | {rss / 1e6:F0} | {(rss - baselineRss) / 1e3 / n:F0} | {p50:F2} | {p99:F2} | {late} | {closed} |");
-            if (p99 > 20 || cores > 1.9 || late > seconds * 1000 / frameMs / 10 || closed > 0)
+            await GrowAsync(generator, generator.Count, n, ramp, webhooks, new Uri(http.BaseAddress!, "livekit/webhook"), liveKit, i =>
             {
-                var reason = p99 > 20 ? "p99 over 20 ms" : cores > 1.9 ? "silo CPU saturated" : closed > 0 ? $"{closed} ingest sockets closed by the silo" : "the load generator could not keep real-time pace";
+                // Spread the talkers evenly: stream i talks when the running share of talkers crosses a whole number.
+                var talks = Math.Floor((i + 1) * speaking) > Math.Floor(i * speaking);
+                assigned += talks ? 1 : 0;
+                return talks ? talking : listening;
+            });
+            await Task.Delay(TimeSpan.FromSeconds(n == start ? warmup : 3)); // settle: sessions open, first generations
+            var before = await LatencyAsync(http, "scribe_audio_append_latency");
+            var delayBefore = await LatencyAsync(http, "scribe_audio_append_delay");
+            var pausesBefore = await GcPauseSecondsAsync(http);
+            var siloBefore = CpuSeconds(process.Id);
+            var coresBefore = BusySeconds(siloCores == 0 ? Environment.ProcessorCount : siloCores);
+            var loadBefore = CpuSeconds(Environment.ProcessId);
+            var lateBefore = generator.LateTicks;
+            var ticksBefore = generator.Ticks;
+            generator.TakeMaxLag();
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var siloUse = (CpuSeconds(process.Id) - siloBefore) / elapsed;
+            var loadUse = (CpuSeconds(Environment.ProcessId) - loadBefore) / elapsed;
+            // The machine is shared: whatever else ran on the silo's cores took time the silo may have needed.
+            var others = Math.Max(0, (BusySeconds(siloCores == 0 ? Environment.ProcessorCount : siloCores) - coresBefore) / elapsed - siloUse - (siloCores == 0 ? loadUse : 0));
+            var late = generator.LateTicks - lateBefore;
+            var ticks = generator.Ticks - ticksBefore;
+            var maxLag = generator.TakeMaxLag();
+            var after = await LatencyAsync(http, "scribe_audio_append_latency");
+            var delayAfter = await LatencyAsync(http, "scribe_audio_append_delay");
+            var pauses = (await GcPauseSecondsAsync(http) - pausesBefore) / elapsed * 1000;
+            var rss = Rss(process.Id);
+            var (_, p99) = Percentiles(before, after);
+            var (delay50, delay99) = Percentiles(delayBefore, delayAfter);
+            var closed = generator.CountClosed();
+            var perFrame = siloUse / (n * 1000.0 / frameMs) * 1e6;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {n} | {siloUse:F2} | {perFrame:F1} | {rss / 1e6:F0} | {(rss - baselineRss) / 1e3 / n:F0} | {delay50:F2} | {delay99:F2} | {p99:F2} | {pauses:F1} | {others:F2} | {loadUse:F2} | {late} of {ticks} | {maxLag.TotalMilliseconds:F1} | {closed} |"));
+            var saturated = siloUse > 0.95 * (siloCores == 0 ? Environment.ProcessorCount : siloCores);
+            if (delay99 > 20 || saturated || late > ticks / 10 || closed > 0)
+            {
+                var reason = delay99 > 20 ? "p99 delay over 20 ms" : saturated ? "silo CPU saturated" : closed > 0 ? $"{closed} ingest sockets closed by the silo" : "the load generator could not keep real-time pace";
                 Console.WriteLine($"\nStopped at {n} streams: {reason}.");
                 break;
             }
 
-            best = n;
+            (best, bestSpeaking) = (n, assigned);
         }
 
-        Console.WriteLine($"Highest N held: {best}");
-        foreach (var socket in streams) socket.Abort();
+        Console.WriteLine($"Highest N held: {best} ({bestSpeaking} of them speaking){(siloCores == 0 ? "" : $" on {siloCores} silo core(s)")}");
         Stop(process);
         foreach (var endpoint in endpoints) await endpoint.DisposeAsync();
         return 0;
     }
 
-    /// <summary>Adds rooms of ten speakers until there are <paramref name="count"/> streams.</summary>
+    /// <summary>The talkers' signal: the tone, or the flite corpus as one speaker talking on and off.</summary>
+    private static async Task<EgressSignal> SignalAsync(string voice, int frameMs) => voice switch
+    {
+        "tone" => new EgressSignal(EgressSignal.Tone(), frameMs, speaking: true),
+        "flite" => new EgressSignal(EgressSignal.Sentences((await FliteCorpus.LoadAsync()).Select(s => s.Pcm48kStereo)), frameMs, speaking: true),
+        _ => throw new ArgumentException($"--voice {voice}: tone or flite"),
+    };
+
+    /// <summary>Pins every thread of a process (and so the threads it starts later) to <paramref name="cpus"/>.</summary>
+    private static async Task PinAsync(int pid, string cpus)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-p", "-c", cpus, pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true })!;
+        await taskset.StandardOutput.ReadToEndAsync();
+        await taskset.WaitForExitAsync();
+        if (taskset.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"taskset could not pin process {pid} to CPU {cpus}");
+        }
+    }
+
+    /// <summary>
+    /// Adds rooms of ten speakers from stream <paramref name="from"/> up to <paramref name="count"/>, at most
+    /// <paramref name="perSecond"/> streams a second: people join a meeting over minutes, and hundreds of sessions
+    /// opened in the same instant would measure a connection storm, not a steady load.
+    /// </summary>
     private static async Task GrowAsync(
-        List<ClientWebSocket> streams, int count, LiveKitWebhookSender webhooks, Uri webhookUrl, EgressRecorder liveKit, HttpMessageInvoker invoker)
+        EgressLoadGenerator generator, int from, int count, int perSecond, LiveKitWebhookSender webhooks, Uri webhookUrl, EgressRecorder liveKit,
+        Func<int, EgressSignal> signalFor)
     {
-        var pending = new List<Task<ClientWebSocket>>();
-        for (var i = streams.Count; i < count; i++)
+        const int Batch = 10;
+        for (var first = from; first < count; first += Batch)
         {
-            var room = new LiveKitRoom { Name = $"load-{i / 10}", Sid = $"RM_{i / 10}" };
-            if (i % 10 == 0) await webhooks.RoomStartedAsync(webhookUrl, room, CancellationToken.None);
-            var participant = new LiveKitParticipant { Identity = $"s{i}", Name = $"Speaker {i}", Sid = $"PA_{i}" };
-            var track = LiveKitWebhookSender.MicrophoneTrack($"TR_{i}");
-            await webhooks.TrackPublishedAsync(webhookUrl, room, participant, track, CancellationToken.None);
-            pending.Add(ConnectAsync(liveKit, track.Sid, invoker));
-        }
-
-        streams.AddRange(await Task.WhenAll(pending));
-    }
-
-    private static async Task<ClientWebSocket> ConnectAsync(EgressRecorder liveKit, string trackSid, HttpMessageInvoker invoker)
-    {
-        var url = await liveKit.UrlFor(trackSid).WaitAsync(TimeSpan.FromSeconds(30));
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(url, invoker, CancellationToken.None);
-        return socket;
-    }
-
-    /// <summary>One frame per stream per tick, at real-time pace; streams start at different points of the signal.</summary>
-    private static async Task SendFrameAsync(ClientWebSocket socket, ReadOnlyMemory<byte> frame, Action lost, CancellationToken cancellationToken)
-    {
-        if (socket.State != WebSocketState.Open) return;
-        try
-        {
-            await socket.SendAsync(frame, WebSocketMessageType.Binary, true, cancellationToken);
-        }
-        catch (WebSocketException)
-        {
-            lost();
-        }
-    }
-
-    private static async Task SendAsync(List<ClientWebSocket> streams, byte[] signal, int frameMs, Action late, Action lost, CancellationToken cancellationToken)
-    {
-        var frameBytes = frameMs * 48 * 4;
-        var positions = streams.Select((_, i) => i * 7_919 * 4 % (signal.Length - frameBytes) / 4 * 4).ToArray();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(frameMs));
-        var sends = new Task[streams.Count];
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            var began = Stopwatch.GetTimestamp();
+            var pending = new List<Task<EgressStream>>();
+            for (var i = first; i < Math.Min(first + Batch, count); i++)
             {
-                var tick = Stopwatch.GetTimestamp();
-                for (var i = 0; i < streams.Count; i++)
-                {
-                    if (positions[i] + frameBytes > signal.Length) positions[i] = 0;
-                    sends[i] = SendFrameAsync(streams[i], signal.AsMemory(positions[i], frameBytes), lost, cancellationToken);
-                    positions[i] += frameBytes;
-                }
+                var room = new LiveKitRoom { Name = $"load-{i / 10}", Sid = $"RM_{i / 10}" };
+                if (i % 10 == 0) await webhooks.RoomStartedAsync(webhookUrl, room, CancellationToken.None);
+                var participant = new LiveKitParticipant { Identity = $"s{i}", Name = $"Speaker {i}", Sid = $"PA_{i}" };
+                var track = LiveKitWebhookSender.MicrophoneTrack($"TR_{i}");
+                await webhooks.TrackPublishedAsync(webhookUrl, room, participant, track, CancellationToken.None);
+                pending.Add(ConnectAsync(liveKit, track.Sid, signalFor(i), i));
+            }
 
-                await Task.WhenAll(sends);
-                if (Stopwatch.GetElapsedTime(tick).TotalMilliseconds > frameMs) late();
+            generator.Add(await Task.WhenAll(pending));
+            var due = TimeSpan.FromSeconds(pending.Count / (double)perSecond) - Stopwatch.GetElapsedTime(began);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
-    /// <summary>Speech-like load: 5 s of tone, then 0.8 s of silence, so generations open and close.</summary>
-    private static byte[] Signal()
+    private static async Task<EgressStream> ConnectAsync(EgressRecorder liveKit, string trackSid, EgressSignal signal, int index)
     {
-        var samples = 5_800 * 48;
-        var pcm = new byte[samples * 4];
-        for (var i = 0; i < 5_000 * 48; i++)
-        {
-            var value = (short)(8_000 * Math.Sin(2 * Math.PI * 440 * i / 48_000.0));
-            BitConverter.TryWriteBytes(pcm.AsSpan(i * 4), value);
-            BitConverter.TryWriteBytes(pcm.AsSpan(i * 4 + 2), value);
-        }
-
-        return pcm;
+        var url = await liveKit.UrlFor(trackSid).WaitAsync(TimeSpan.FromSeconds(30));
+        // Streams start at different points of their signal, so talkers do not pause in step, and at different
+        // frames of their first 100 ms.
+        return await EgressLoadGenerator.ConnectAsync(url, signal, index * 7_919, index / 4 % 5, CancellationToken.None);
     }
 
-    private static async Task<Dictionary<double, double>> LatencyAsync(HttpClient http)
+    private static async Task<Dictionary<double, double>> LatencyAsync(HttpClient http, string histogram)
     {
         var text = await http.GetStringAsync("metrics");
         var buckets = new Dictionary<double, double>();
         foreach (var line in text.Split('\n'))
         {
-            if (!line.StartsWith("scribe_audio_append_latency", StringComparison.Ordinal) || !line.Contains("_bucket{", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith(histogram, StringComparison.Ordinal) || !line.Contains("_bucket{", StringComparison.Ordinal)) continue;
             var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
             le = le[..le.IndexOf('"', StringComparison.Ordinal)];
             var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
@@ -204,6 +233,14 @@ internal static class IngestLoad
         }
 
         return buckets;
+    }
+
+    /// <summary>The silo's total GC pause time so far (the System.Runtime meter's dotnet.gc.pause.time).</summary>
+    private static async Task<double> GcPauseSecondsAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>p50 and p99 of the observations between two scrapes, interpolated within buckets.</summary>
@@ -231,22 +268,48 @@ internal static class IngestLoad
         return (Quantile(0.5), Quantile(0.99));
     }
 
-    private static double CpuSeconds(Process process)
+    private static double CpuSeconds(int pid)
     {
-        var fields = File.ReadAllText($"/proc/{process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks / 100.0; // USER_HZ
     }
 
-    private static long Rss(Process process)
+    // In a /proc/stat cpu line: user nice system idle iowait irq softirq steal; busy is all but idle and iowait.
+    private static readonly int[] BusyFields = [1, 2, 3, 6, 7, 8];
+
+    /// <summary>Busy time of CPUs 0 … <paramref name="cpus"/> − 1, from /proc/stat.</summary>
+    private static double BusySeconds(int cpus)
     {
-        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var busy = 0L;
+        foreach (var line in File.ReadLines("/proc/stat"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields[0].StartsWith("cpu", StringComparison.Ordinal) && fields[0].Length > 3
+                && int.Parse(fields[0].AsSpan(3), CultureInfo.InvariantCulture) < cpus)
+            {
+                busy += BusyFields.Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+            }
+        }
+
+        return busy / 100.0; // USER_HZ
+    }
+
+    private static long Rss(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static Process StartSilo(string dll, int port, Uri liveKit, List<FakeVllmServer> endpoints, string vad)
+    private static Process StartSilo(string dll, int port, Uri liveKit, List<FakeVllmServer> endpoints, string vad, string gate, string? cpus)
     {
-        var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // taskset execs dotnet in place: the pid is the silo's, and every thread it starts inherits the CPU set
+        // (the runtime then also sizes its thread pool and GC for those cores, as in a container with a CPU limit).
+        var start = cpus is null
+            ? new ProcessStartInfo("dotnet", [dll])
+            : new ProcessStartInfo("taskset", ["-c", cpus, "dotnet", dll]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Admin__ApiKey"] = AdminKey;
         start.Environment["LiveKit__Url"] = liveKit.ToString();
@@ -255,11 +318,13 @@ internal static class IngestLoad
         start.Environment["Cluster__SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Cluster__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         start.Environment["Transcription__VadMode"] = vad;
+        start.Environment["Transcription__VadGateDbfs"] = gate;
         // Thread-pool workers spin before they sleep; with thousands of tiny socket callbacks that spinning is
         // most of the CPU a silo shows (measured with perf: sched_yield on top). The deployment sets it to 0 too.
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "0";
-        foreach (var name in new[] { "DOTNET_PerfMapEnabled", "DOTNET_gcServer" })
+        foreach (var name in new[] { "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute", "DOTNET_gcServer", "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_GCgen0size" })
         {
             if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
         }
@@ -299,6 +364,11 @@ internal static class IngestLoad
         }
 
         throw new InvalidOperationException("the silo did not become ready");
+    }
+
+    private sealed class SiloGuard(Process process) : IDisposable
+    {
+        public void Dispose() => Stop(process);
     }
 
     private static void Stop(Process process)

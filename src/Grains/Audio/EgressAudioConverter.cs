@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Scribe.Audio;
 
@@ -19,9 +20,9 @@ public sealed class EgressAudioConverter
     // A windowed-sinc low-pass at 7.2 kHz keeps speech and removes what would alias above the 8 kHz Nyquist.
     private static readonly float[] Taps = LowPassFilter.Design(tapCount: 48, cutoffHz: 7_200, sampleRate: InputRate);
 
-    // The last Taps.Length mono samples, stored twice so the newest window is always one contiguous span.
-    private readonly float[] _window = new float[2 * Taps.Length];
-    private int _windowPosition;
+    // Mono samples: the last Taps.Length - 1 of earlier calls, then the current call's. Converting a whole frame at
+    // once (downmix all, then one dot product per output) costs a fraction of pushing sample by sample.
+    private float[] _mono = new float[Taps.Length - 1 + 1024];
     private int _phase;
     private readonly byte[] _partialFrame = new byte[BytesPerInputFrame];
     private int _partialLength;
@@ -56,45 +57,61 @@ public sealed class EgressAudioConverter
             }
 
             _partialLength = 0;
-            written += Push(_partialFrame, output);
+            written += Process(_partialFrame, output);
         }
 
         var whole = input.Length - input.Length % BytesPerInputFrame;
-        for (var offset = 0; offset < whole; offset += BytesPerInputFrame)
-        {
-            written += Push(input.Slice(offset, BytesPerInputFrame), output[written..]);
-        }
-
+        written += Process(input[..whole], output[written..]);
         var rest = input[whole..];
         rest.CopyTo(_partialFrame);
         _partialLength = rest.Length;
         return written;
     }
 
-    private int Push(ReadOnlySpan<byte> frame, Span<short> output)
+    /// <summary>Downmixes whole input frames after the kept history and filters every third position.</summary>
+    private int Process(ReadOnlySpan<byte> frames, Span<short> output)
     {
-        var left = BinaryPrimitives.ReadInt16LittleEndian(frame);
-        var right = BinaryPrimitives.ReadInt16LittleEndian(frame[2..]);
-        var mono = (left + right) * 0.5f;
-
-        var n = Taps.Length;
-        _window[_windowPosition] = mono;
-        _window[_windowPosition + n] = mono;
-        _windowPosition = _windowPosition + 1 == n ? 0 : _windowPosition + 1;
-        InputFrames++;
-
-        var emit = _phase == 0;
-        _phase = _phase + 1 == Factor ? 0 : _phase + 1;
-        if (!emit)
+        var count = frames.Length / BytesPerInputFrame;
+        if (count == 0)
         {
             return 0;
         }
 
-        // Oldest-to-newest window starts at the next write position; taps are stored in the same order.
-        var value = Dot(_window.AsSpan(_windowPosition, n), Taps);
-        output[0] = (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);
-        OutputSamples++;
-        return 1;
+        var history = Taps.Length - 1;
+        if (_mono.Length < history + count)
+        {
+            var grown = new float[history + count];
+            _mono.AsSpan(0, history).CopyTo(grown);
+            _mono = grown;
+        }
+
+        var mono = _mono.AsSpan(0, history + count);
+        var pcm = MemoryMarshal.Cast<byte, short>(frames);
+        var fresh = mono[history..];
+        for (var i = 0; i < fresh.Length; i++)
+        {
+            int left = pcm[2 * i], right = pcm[2 * i + 1];
+            if (!BitConverter.IsLittleEndian)
+            {
+                (left, right) = (BinaryPrimitives.ReverseEndianness((short)left), BinaryPrimitives.ReverseEndianness((short)right));
+            }
+
+            fresh[i] = (left + right) * 0.5f;
+        }
+
+        // Input frame i is emitted when the phase before it is 0; its window is the Taps.Length samples ending at it.
+        var written = 0;
+        for (var i = (Factor - _phase) % Factor; i < count; i += Factor)
+        {
+            var value = Dot(mono.Slice(i, Taps.Length), Taps);
+            output[written++] = (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);
+        }
+
+        _phase = (_phase + count) % Factor;
+        mono[count..].CopyTo(mono);
+        InputFrames += count;
+        OutputSamples += written;
+        return written;
     }
 
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -12,11 +12,13 @@ public sealed partial class VoiceActivityDetectors : IDisposable
 
     private readonly SileroVadModel? _silero;
     private readonly double _energyThresholdDbfs;
+    private readonly double? _gateDbfs;
 
-    private VoiceActivityDetectors(SileroVadModel? silero, double energyThresholdDbfs)
+    private VoiceActivityDetectors(SileroVadModel? silero, double energyThresholdDbfs, double? gateDbfs = null)
     {
         _silero = silero;
         _energyThresholdDbfs = energyThresholdDbfs;
+        _gateDbfs = gateDbfs;
     }
 
     /// <summary>Where the set-up script puts the model: <c>$XDG_CACHE_HOME/scribe/silero_vad.onnx</c> (<c>~/.cache</c> by default).</summary>
@@ -35,7 +37,9 @@ public sealed partial class VoiceActivityDetectors : IDisposable
     /// warning naming the set-up script. A file that is there but is not the model is an error, not a fallback:
     /// someone meant to configure it.
     /// </summary>
-    public static VoiceActivityDetectors Load(string? modelPath, double energyThresholdDbfs, ILogger logger)
+    /// <param name="gateDbfs">When given, each Silero detector sits behind an <see cref="EnergyGatedVoiceActivityDetector"/>
+    /// that skips frames quieter than this.</param>
+    public static VoiceActivityDetectors Load(string? modelPath, double energyThresholdDbfs, ILogger logger, double? gateDbfs = null)
     {
         var path = string.IsNullOrWhiteSpace(modelPath) ? DefaultModelPath : modelPath;
         if (!File.Exists(path))
@@ -46,14 +50,18 @@ public sealed partial class VoiceActivityDetectors : IDisposable
 
         var model = SileroVadModel.Load(path);
         LogSilero(logger, path);
-        return new VoiceActivityDetectors(model, energyThresholdDbfs);
+        return new VoiceActivityDetectors(model, energyThresholdDbfs, gateDbfs);
     }
 
     /// <summary>Energy detection only (no model).</summary>
     public static VoiceActivityDetectors EnergyOnly(double energyThresholdDbfs) => new(null, energyThresholdDbfs);
 
-    public IVoiceActivityDetector Create() =>
-        _silero is { } model ? model.CreateDetector() : new EnergyVoiceActivityDetector(_energyThresholdDbfs);
+    public IVoiceActivityDetector Create() => _silero switch
+    {
+        null => new EnergyVoiceActivityDetector(_energyThresholdDbfs),
+        { } model when _gateDbfs is { } gate => new EnergyGatedVoiceActivityDetector(model.CreateDetector(), gate),
+        { } model => model.CreateDetector(),
+    };
 
     public void Dispose() => _silero?.Dispose();
 

@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,11 @@ namespace Scribe.Realtime;
 /// replayed, with its interim text reset, so the same segment completes without loss or duplicates.</item>
 /// </list>
 /// One loop owns all state; the ingest side only writes into a bounded channel.
+/// <para>Chunk buffers are pooled. A chunk belongs to one place at a time: the ingest side while it fills, the
+/// input channel, then the loop's pre-roll, held queue or generation (kept there for a replay after a reconnect).
+/// Its buffer goes back to the pool when it leaves the last of these: pushed out of the pre-roll, cleared by a
+/// mute, or with its generation once <c>transcription.done</c> (or the final time-out) ends it. Whatever is still
+/// held when the transcriber is torn down is left to the garbage collector.</para>
 /// </summary>
 public sealed partial class SpeakerTranscriber : IAsyncDisposable
 {
@@ -45,9 +51,11 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     // Ingest side.
     private readonly ChunkSpeechClassifier _classifier;
-    private short[] _filling = new short[ChunkSamples];
+    private readonly ArrayPool<short> _buffers;
+    private short[]? _filling;
     private int _filled;
     private long _clock;
+    private readonly AudioClockPace _pace;
     private long? _mutedAt;
     private bool _backpressureReported;
 
@@ -59,6 +67,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private long _silentSamples;
     private long? _mutedSince;
     private Task? _idleTimer;
+    private Task<bool>? _inputWait;
+    private Task<bool>? _eventWait;
     private RealtimeSession? _session;
     private EndpointLease? _lease;
     private volatile SpeakerState _state = SpeakerState.Idle;
@@ -67,10 +77,12 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
     /// <see cref="TranscriberOptions.SpeechThresholdDbfs"/> when none is given.</param>
+    /// <param name="chunkBuffers">Where chunk buffers are rented and returned; the shared pool when none is given.</param>
     public SpeakerTranscriber(
         SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null,
-        IVoiceActivityDetector? detector = null)
+        IVoiceActivityDetector? detector = null, ArrayPool<short>? chunkBuffers = null)
     {
+        _buffers = chunkBuffers ?? ArrayPool<short>.Shared;
         _speaker = speaker;
         _options = options;
         _endpoints = endpoints;
@@ -78,11 +90,18 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _usage = new SpeakerUsageMeter(_time);
+        _pace = new AudioClockPace(_time.TimestampFrequency);
         _classifier = new ChunkSpeechClassifier(
             detector ?? new EnergyVoiceActivityDetector(options.SpeechThresholdDbfs),
             new SpeechHysteresis((float)options.VadSpeechOnProbability, (float)options.VadSpeechOffProbability));
         var capacity = Math.Max(10, options.MaxBufferedMs / 100);
-        _input = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // A waiting loop resumes inside the writer's call: the chunk's append leaves in the ingest frame's own
+        // thread-pool turn instead of queueing behind every other stream's frames (measured in ingest-load: that
+        // second hop was the append-latency tail once a core was busy).
+        _input = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
+        });
         _run = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -115,6 +134,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         while (!samples.IsEmpty)
         {
+            _filling ??= _buffers.Rent(ChunkSamples);
             var take = Math.Min(ChunkSamples - _filled, samples.Length);
             samples.Span[..take].CopyTo(_filling.AsSpan(_filled));
             _filled += take;
@@ -165,15 +185,17 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             return;
         }
 
-        var samples = _filled == ChunkSamples ? _filling : _filling[.._filled];
-        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples), _time.GetTimestamp());
+        // A rented buffer may be longer than a chunk: the chunk is its first _filled samples.
+        var samples = _filling!.AsMemory(0, _filled);
+        var now = _time.GetTimestamp();
+        var chunk = new AudioChunk(_clock, samples, _classifier.Classify(samples.Span), now, _pace.DueAt(now, _clock + samples.Length));
         _clock += samples.Length;
         if (chunk.IsSpeech)
         {
             _usage.Speech(samples.Length);
         }
 
-        _filling = new short[ChunkSamples];
+        _filling = null;
         _filled = 0;
         ScribeMetrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
         await EnqueueAsync(chunk, cancellationToken).ConfigureAwait(false);
@@ -242,8 +264,20 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                     }
                 }
 
-                var inputReady = inputOpen ? _input.Reader.WaitToReadAsync(cancellationToken).AsTask() : Task.Delay(Timeout.Infinite, cancellationToken);
-                var eventReady = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                // A wait that has not fired yet is kept for the next turn: asking again would leave one more waiter
+                // and token registration behind on the channel per chunk, all woken at once by the next event.
+                if (inputOpen && _inputWait is not { IsCompleted: false })
+                {
+                    _inputWait = _input.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                }
+
+                if (_eventWait is not { IsCompleted: false })
+                {
+                    _eventWait = _events.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                }
+
+                var inputReady = inputOpen ? _inputWait! : Task.Delay(Timeout.Infinite, cancellationToken);
+                var eventReady = _eventWait;
                 if (_generation is { FinalSent: true } waiting)
                 {
                     var overdue = TimeSpan.FromMilliseconds(_options.FinalTimeoutMs) - _time.GetElapsedTime(waiting.FinalSentAt);
@@ -284,6 +318,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 }
             }
 
+            // The stream ended and every generation is done: only the pre-roll still holds buffers.
+            ReleasePreRoll();
             _state = SpeakerState.Stopped;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -322,6 +358,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         }
 
         _generation = null;
+        generation.Release(_buffers);
         await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -338,7 +375,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             case MuteChanged { Muted: true }:
                 _state = SpeakerState.Muted;
                 _mutedSince ??= _time.GetTimestamp();
-                _preRoll.Clear();
+                ReleasePreRoll();
                 if (_generation is { FinalSent: false })
                 {
                     await SendFinalAsync(cancellationToken).ConfigureAwait(false);
@@ -371,7 +408,10 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
             if (_endingAtPause)
             {
-                return; // this stream is handing over: the next utterance belongs to the speaker's next stream
+                // This stream is handing over: the next utterance belongs to the speaker's next stream. The chunk
+                // goes where silence goes, so its buffer is returned like any other.
+                KeepPreRoll(chunk);
+                return;
             }
 
             _silentSamples = 0;
@@ -385,7 +425,9 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         if (live)
         {
             // Live audio only: pre-roll and held audio wait on purpose.
-            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt).TotalMilliseconds);
+            var sent = _time.GetTimestamp();
+            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt, sent).TotalMilliseconds);
+            ScribeMetrics.AppendDelay.Record(_time.GetElapsedTime(chunk.DueAt, sent).TotalMilliseconds);
         }
         var windowFull = generation.DurationMs >= _options.MaxGenerationMs
             && (!chunk.IsSpeech || generation.DurationMs >= _options.MaxGenerationMs + _options.WindowGraceMs);
@@ -435,10 +477,34 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private void KeepPreRoll(AudioChunk chunk)
     {
         _preRoll.Enqueue(chunk);
-        var kept = _preRoll.Sum(c => c.Samples.Length);
+        var kept = 0;
+        foreach (var held in _preRoll)
+        {
+            kept += held.Samples.Length;
+        }
+
         while (_preRoll.Count > 0 && kept > _options.PreRollMs * SamplesPerMs)
         {
-            kept -= _preRoll.Dequeue().Samples.Length;
+            var dropped = _preRoll.Dequeue();
+            kept -= dropped.Samples.Length;
+            Release(_buffers, dropped);
+        }
+    }
+
+    private void ReleasePreRoll()
+    {
+        while (_preRoll.TryDequeue(out var chunk))
+        {
+            Release(_buffers, chunk);
+        }
+    }
+
+    /// <summary>Gives a chunk's buffer back; the chunk must not be read afterwards.</summary>
+    private static void Release(ArrayPool<short> buffers, AudioChunk chunk)
+    {
+        if (MemoryMarshal.TryGetArray(chunk.Samples, out var rented) && rented.Array is { } array)
+        {
+            buffers.Return(array);
         }
     }
 
@@ -512,6 +578,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
                 ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
                 ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
                 _generation = null;
+                generation.Release(_buffers);
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
@@ -747,6 +814,17 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         public long SampleCount { get; private set; }
         public int TrailingSilenceMs { get; private set; }
         public long DurationMs => SampleCount / SamplesPerMs;
+
+        /// <summary>The generation is over: its audio will not be replayed, so the buffers go back.</summary>
+        public void Release(ArrayPool<short> buffers)
+        {
+            foreach (var chunk in _audio)
+            {
+                SpeakerTranscriber.Release(buffers, chunk);
+            }
+
+            _audio.Clear();
+        }
 
         public void Add(AudioChunk chunk)
         {

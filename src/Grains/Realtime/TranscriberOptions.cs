@@ -32,6 +32,12 @@ public sealed class TranscriberOptions : IValidatableObject
     /// <summary>The Silero VAD v5 model (scripts/setup/vad-model.sh); empty means the set-up script's cache path.</summary>
     public string? VadModelPath { get; set; }
 
+    /// <summary>
+    /// Frames quieter than this (RMS, dB full scale) count as silence without running Silero: far below any voice, it
+    /// spares the model on the quiet microphones that are most of a meeting. −120 leaves only digital silence to it.
+    /// </summary>
+    [Range(-120, -30)] public double VadGateDbfs { get; set; } = -60;
+
     /// <summary>Silero speech probability at which a silent stream starts speaking.</summary>
     [Range(0.01, 1.0)] public double VadSpeechOnProbability { get; set; } = 0.5;
 

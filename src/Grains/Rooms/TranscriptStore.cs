@@ -15,7 +15,10 @@ namespace Scribe.Rooms;
 /// </remarks>
 public sealed class TranscriptStore
 {
-    public const int DefaultChunkSize = 256;
+    // Every final segment waits for its chunk to be serialized and written, so a chunk's size is what one final
+    // costs: at 256 the chunk writes were a tenth of a busy silo's CPU (ingest-load, bench/README.md); at 64 a
+    // two-hour meeting of ten speakers is still only a few hundred chunks to read when the room loads.
+    public const int DefaultChunkSize = 64;
 
     private readonly IGrainStorage _storage;
     private readonly GrainId _grainId;

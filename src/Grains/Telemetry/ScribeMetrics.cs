@@ -24,6 +24,9 @@ public static class ScribeMetrics
     public static readonly Histogram<double> AppendLatency = Meter.CreateHistogram<double>(
         "scribe.audio.append_latency", "ms", "From the ingest frame that completes a 100 ms chunk to its append on the endpoint's socket.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] });
+    public static readonly Histogram<double> AppendDelay = Meter.CreateHistogram<double>(
+        "scribe.audio.append_delay", "ms", "From when a 100 ms chunk's last sample was due by its stream's own audio clock to its append on the endpoint's socket: sender jitter, network and every queue in the silo included.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] });
     public static readonly Counter<long> CapacityWaits = Meter.CreateCounter<long>("scribe.endpoints.capacity_waits", description: "Times a speaker found no endpoint with room and had to wait.");
     public static readonly Histogram<double> CapacityWaitTime = Meter.CreateHistogram<double>("scribe.endpoints.capacity_wait_time", "ms", "How long a speaker waited for an endpoint with room.");
     public static readonly Counter<long> EndpointMoves = Meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");

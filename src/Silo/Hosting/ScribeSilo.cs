@@ -51,7 +51,8 @@ public static class ScribeSilo
         services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy
             ? VoiceActivityDetectors.EnergyOnly(transcription.SpeechThresholdDbfs)
             : VoiceActivityDetectors.Load(
-                transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>()));
+                transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>(),
+                transcription.VadGateDbfs));
         services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret)));
         services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
         services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
@@ -93,7 +94,8 @@ public static class ScribeSilo
         services.AddProblemDetails();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans")
+            // System.Runtime: GC pauses, thread pool queue, CPU, which a latency tail under load is read against.
+            .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
 

@@ -62,6 +62,40 @@ public sealed class EgressAudioConverterTests
         Assert.Equal(whole, bytewise);
     }
 
+    [Fact]
+    public void Each_output_is_the_low_passed_downmix_at_every_third_input_frame()
+    {
+        // The definition, sample by sample in double precision: mono = (L + R) / 2, output k = the 48-tap filter over the
+        // mono samples ending at input frame 3k (silence before the stream). The converter works on whole frames in
+        // float; it may differ from this by rounding only.
+        var pcm = Stereo(i => (9000 * Math.Sin(i * 0.021) + 700 * Math.Sin(i * 1.9), -4000 * Math.Cos(i * 0.0037)), 9_600);
+        var taps = LowPassFilter.Design(tapCount: 48, cutoffHz: 7_200, sampleRate: 48_000);
+        var frames = pcm.Length / 4;
+        var mono = new double[frames];
+        for (var i = 0; i < frames; i++)
+        {
+            mono[i] = (BinaryPrimitives.ReadInt16LittleEndian(pcm.AsSpan(i * 4)) + BinaryPrimitives.ReadInt16LittleEndian(pcm.AsSpan(i * 4 + 2))) / 2.0;
+        }
+
+        var expected = new List<double>();
+        for (var end = 0; end < frames; end += 3)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < taps.Length; j++)
+            {
+                var at = end - (taps.Length - 1) + j;
+                sum += at < 0 ? 0 : taps[j] * mono[at];
+            }
+
+            expected.Add(Math.Clamp(Math.Round(sum), short.MinValue, short.MaxValue));
+        }
+
+        var actual = ConvertAll(pcm, [3_840, 3_840, 1_000, 7, 9_000, pcm.Length]);
+
+        Assert.Equal(expected.Count, actual.Length);
+        Assert.All(expected.Zip(actual), pair => Assert.InRange(pair.Second - pair.First, -1, 1));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

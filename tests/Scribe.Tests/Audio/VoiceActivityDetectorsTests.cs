@@ -41,6 +41,17 @@ public sealed class VoiceActivityDetectorsTests : IDisposable
     }
 
     [Fact]
+    public void With_a_gate_each_silero_detector_sits_behind_it()
+    {
+        using var detectors = VoiceActivityDetectors.Load(SileroModelFixture.ModelPath, -45, new RecordingLogger(), gateDbfs: -60);
+        using var detector = detectors.Create();
+
+        var gated = Assert.IsType<EnergyGatedVoiceActivityDetector>(detector);
+        Assert.Equal(-60, gated.GateDbfs);
+        Assert.Equal("silero", detector.Kind);
+    }
+
+    [Fact]
     public void A_file_that_is_not_the_model_is_an_error_not_a_silent_fallback()
     {
         var bogus = Path.Combine(_scratch, "bogus.onnx");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
@@ -49,8 +50,11 @@ public sealed class GatedFidelityTests(SileroModelFixture silero, LocalSpeechSer
         var sink = new RecordingSink();
         var endpoint = new InferenceEndpoint("local", speech.Server.RealtimeUri, LocalSpeechOptions.DefaultModelName, 2);
         var speaker = new SpeakerContext("review", "carol", "Carol", "TR_C", 1, 0);
+        // Silero behind the energy gate, as a silo composes it (VoiceActivityDetectors with Transcription:VadGateDbfs).
+        var options = new TranscriberOptions();
         await using (var transcriber = new SpeakerTranscriber(
-            speaker, new TranscriberOptions(), new EndpointBalancer([endpoint]), sink, NullLogger.Instance, detector: silero.Model.CreateDetector()))
+            speaker, options, new EndpointBalancer([endpoint]), sink, NullLogger.Instance,
+            detector: new EnergyGatedVoiceActivityDetector(silero.Model.CreateDetector(), options.VadGateDbfs)))
         {
             var stream = new List<short>(new short[SilenceBetweenMs * 16]);
             foreach (var sentence in spoken)

@@ -37,7 +37,7 @@ public sealed class TranscriptStoreTests(ITestOutputHelper output)
     public async Task Updating_one_segment_of_a_long_meeting_writes_one_chunk_and_the_head(string serializer)
     {
         var storage = Storage(serializer);
-        var store = new TranscriptStore(storage, Room);
+        var store = new TranscriptStore(storage, Room, chunkSize: 256);
         var transcript = await store.LoadAsync(CancellationToken.None);
         Speak(transcript, store, 10_000);
         await store.FlushAsync(transcript, CancellationToken.None);
@@ -65,7 +65,7 @@ public sealed class TranscriptStoreTests(ITestOutputHelper output)
     public async Task Load_after_flush_gives_back_the_identical_transcript(string serializer)
     {
         var storage = Storage(serializer);
-        var store = new TranscriptStore(storage, Room);
+        var store = new TranscriptStore(storage, Room, chunkSize: 256);
         var transcript = await store.LoadAsync(CancellationToken.None);
         var origin = new DateTimeOffset(2026, 11, 24, 7, 0, 0, TimeSpan.Zero);
         store.ClockOrigin = origin;
@@ -75,7 +75,7 @@ public sealed class TranscriptStoreTests(ITestOutputHelper output)
         store.Track(transcript.Upsert(moved! with { StartMs = 1_000_000, Text = "re-aligned" })!);
         await store.FlushAsync(transcript, CancellationToken.None);
 
-        var reloadedStore = new TranscriptStore(storage, Room);
+        var reloadedStore = new TranscriptStore(storage, Room, chunkSize: 256);
         var reloaded = await reloadedStore.LoadAsync(CancellationToken.None);
 
         Assert.Equal(transcript.Revision, reloaded.Revision);
