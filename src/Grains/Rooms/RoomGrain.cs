@@ -1,8 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Scribe.Participants;
+using Scribe.Realtime;
 
 namespace Scribe.Rooms;
 
@@ -14,6 +16,7 @@ namespace Scribe.Rooms;
 /// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", "transcripts")] IPersistentState<RoomRecord> record,
+    IOptions<TranscriberOptions> transcriberOptions,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
@@ -33,6 +36,9 @@ public sealed partial class RoomGrain(
     private DateTimeOffset _reportedAt;
 
     private RoomRecord State => record.State;
+
+    /// <summary>A stopped stream waits up to its final timeout for the last text; as long again covers delivery.</summary>
+    private TimeSpan AbandonedAfterFinish => TimeSpan.FromMilliseconds(2 * transcriberOptions.Value.FinalTimeoutMs);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -209,6 +215,19 @@ public sealed partial class RoomGrain(
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
+        if (State.State == RoomState.Finished && _transcript.HasOpenInterims && time.GetUtcNow() - State.FinishedAt >= AbandonedAfterFinish)
+        {
+            // Every stream of the room has been stopped and had a final timeout to deliver: what is still interim
+            // came from a stream that was lost (its silo died) and whose speaker never spoke again.
+            foreach (var closed in _transcript.CloseOpenInterims())
+            {
+                LogInterimClosed(State.Name, closed.Id);
+                _store.Track(closed);
+            }
+
+            Signal();
+        }
+
         await FlushTranscriptAsync(cancellationToken);
         var counts = (State.Speakers.Count, _transcript.Count);
         if (counts != _reported && time.GetUtcNow() - _reportedAt >= DirectoryReportPeriod)

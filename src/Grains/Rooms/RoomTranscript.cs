@@ -96,6 +96,20 @@ public sealed class RoomTranscript
         return [.. abandoned.Select(s => Upsert(s with { IsFinal = true })!)];
     }
 
+    /// <summary>
+    /// Closes every interim still open as final with the words it has: for a room that finished long enough ago that
+    /// any stream able to finalise them has done so. A real final arriving later still replaces the closed one.
+    /// </summary>
+    /// <returns>The segments closed, as stored.</returns>
+    public IReadOnlyList<TranscriptSegment> CloseOpenInterims()
+    {
+        var open = _open.Values.SelectMany(ids => ids).Select(id => _byId[id]).ToList();
+        return [.. open.Select(s => Upsert(s with { IsFinal = true })!)];
+    }
+
+    /// <summary>Whether any segment is still interim.</summary>
+    public bool HasOpenInterims => _open.Values.Any(ids => ids.Count > 0);
+
     /// <summary>Segment ids are <c>{identity}:{trackSid}:{stream}.{generation}</c>: all but the generation names the stream.</summary>
     private static string StreamOf(string id)
     {

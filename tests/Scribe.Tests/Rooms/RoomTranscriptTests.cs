@@ -46,6 +46,26 @@ public sealed class RoomTranscriptTests
     }
 
     [Fact]
+    public void Closing_what_is_open_finalises_every_interim_once_and_a_late_final_still_wins()
+    {
+        var transcript = new RoomTranscript();
+        transcript.Upsert(Segment("alice:TR_1:1.1", 1_000, "done", final: true));
+        transcript.Upsert(Segment("alice:TR_1:1.2", 4_000, "cut off"));
+        transcript.Upsert(Segment("bob:TR_2:1.1", 3_000, "never came back", speaker: "bob"));
+        Assert.True(transcript.HasOpenInterims);
+
+        var closed = transcript.CloseOpenInterims();
+
+        Assert.Equal(["alice:TR_1:1.2", "bob:TR_2:1.1"], closed.Select(s => s.Id).Order());
+        Assert.All(transcript.Segments, s => Assert.True(s.IsFinal));
+        Assert.Equal(["done", "never came back", "cut off"], transcript.Segments.Select(s => s.Text));
+        Assert.False(transcript.HasOpenInterims);
+        Assert.Empty(transcript.CloseOpenInterims());
+        transcript.Upsert(Segment("alice:TR_1:1.2", 4_000, "cut off at last", final: true));
+        Assert.True(transcript.TryGet("alice:TR_1:1.2", out var stored) && stored.Text == "cut off at last");
+    }
+
+    [Fact]
     public void An_interim_that_started_after_the_arriving_segment_is_not_closed_and_restored_transcripts_remember_what_is_open()
     {
         var transcript = new RoomTranscript();
