@@ -125,8 +125,9 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     }
 
     /// <summary>
-    /// The stream route is not on this branch yet: the browser's request is answered here with server-sent events
-    /// of the agreed shape (<c>id: revision</c>, <c>data: segment JSON</c>), first an interim, then on reconnect the final.
+    /// The browser's stream request is answered here with server-sent events of the stream route's shape
+    /// (<c>id: revision</c>, <c>data: segment JSON</c>), first an interim, then on reconnect the final, so the test
+    /// decides when each arrives.
     /// </summary>
     [Fact]
     public async Task A_room_follows_the_transcript_stream_with_the_key_in_the_query()
@@ -135,9 +136,16 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var page = await fixture.SignedInPageAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
         var requests = new List<Microsoft.Playwright.IRequest>();
+        // The reconnect is answered only once the interim has been seen: a slow page must not miss it.
+        var interimSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await page.RouteAsync($"**/api/rooms/{roomName}/transcript/stream**", async route =>
         {
             requests.Add(route.Request);
+            if (requests.Count > 1)
+            {
+                await interimSeen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
             var segment = requests.Count == 1
                 ? new TranscriptSegment("carol:TR_c:1.0", roomName, "carol", "Carol", "TR_c", 1_200, 2_000, "b20 c20", IsFinal: false, Revision: 1)
                 : new TranscriptSegment("carol:TR_c:1.0", roomName, "carol", "Carol", "TR_c", 1_200, 2_600, "b20 c20 d20", IsFinal: true, Revision: 2);
@@ -153,6 +161,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var segmentItem = page.Locator("li[data-id=\"carol:TR_c:1.0\"]");
         await Expect(segmentItem).ToHaveClassAsync(new Regex(@"\binterim\b"));
         await Expect(segmentItem.Locator(".words")).ToHaveTextAsync("b20 c20");
+        interimSeen.SetResult();
         await Expect(segmentItem).ToHaveClassAsync(new Regex(@"\bfinal\b"));
         await Expect(segmentItem.Locator(".words")).ToHaveTextAsync("b20 c20 d20");
         await Expect(page.Locator("li.segment")).ToHaveCountAsync(1);
