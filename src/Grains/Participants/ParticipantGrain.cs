@@ -68,10 +68,7 @@ public sealed partial class ParticipantGrain(
             await record.WriteStateAsync(cancellationToken);
         }
 
-        if (State.PendingStops.Count > 0 || NeedsEgress)
-        {
-            ScheduleEgressWork(TimeSpan.Zero);
-        }
+        ScheduleOutstandingEgressWork();
     }
 
     public async Task StartTrackAsync(ParticipantInfo participant, TrackInfo track)
@@ -302,6 +299,15 @@ public sealed partial class ParticipantGrain(
 
     private bool NeedsEgress => State.TrackSid is not null && State.EgressId is null && State.Error is null;
 
+    /// <summary>Runs the egress work now if an egress is owed a stop or the track lacks one.</summary>
+    private void ScheduleOutstandingEgressWork()
+    {
+        if (State.PendingStops.Count > 0 || NeedsEgress)
+        {
+            ScheduleEgressWork(TimeSpan.Zero);
+        }
+    }
+
     private void ScheduleEgressWork(TimeSpan due)
     {
         if (_egressTimer is null)
@@ -396,11 +402,7 @@ public sealed partial class ParticipantGrain(
     public Task ResumeAsync()
     {
         // Safe to repeat: the egress work honours a restart's backoff, and a start in flight cannot interleave.
-        if (State.PendingStops.Count > 0 || NeedsEgress)
-        {
-            ScheduleEgressWork(TimeSpan.Zero);
-        }
-
+        ScheduleOutstandingEgressWork();
         return Task.CompletedTask;
     }
 

@@ -89,11 +89,7 @@ public sealed class RoomTranscript
         }
 
         var stream = StreamOf(arrived.Id);
-        var abandoned = open
-            .Select(id => _byId[id])
-            .Where(s => StreamOf(s.Id) != stream && s.StartMs <= arrived.StartMs)
-            .ToList();
-        return [.. abandoned.Select(s => Upsert(s with { IsFinal = true })!)];
+        return Close(open.Select(id => _byId[id]).Where(s => StreamOf(s.Id) != stream && s.StartMs <= arrived.StartMs));
     }
 
     /// <summary>
@@ -101,11 +97,11 @@ public sealed class RoomTranscript
     /// any stream able to finalise them has done so. A real final arriving later still replaces the closed one.
     /// </summary>
     /// <returns>The segments closed, as stored.</returns>
-    public IReadOnlyList<TranscriptSegment> CloseOpenInterims()
-    {
-        var open = _open.Values.SelectMany(ids => ids).Select(id => _byId[id]).ToList();
-        return [.. open.Select(s => Upsert(s with { IsFinal = true })!)];
-    }
+    public IReadOnlyList<TranscriptSegment> CloseOpenInterims() => Close(_open.Values.SelectMany(ids => ids).Select(id => _byId[id]));
+
+    /// <summary>Makes <paramref name="interims"/> final with the words they have; read whole first, as closing changes the open sets.</summary>
+    private List<TranscriptSegment> Close(IEnumerable<TranscriptSegment> interims) =>
+        [.. interims.ToList().Select(s => Upsert(s with { IsFinal = true })!)];
 
     /// <summary>Whether any segment is still interim.</summary>
     public bool HasOpenInterims => _open.Values.Any(ids => ids.Count > 0);

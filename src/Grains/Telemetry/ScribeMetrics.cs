@@ -9,6 +9,9 @@ public static class ScribeMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
+    // Declared before the histograms that use it: static fields initialise in textual order.
+    private static readonly InstrumentAdvice<double> AudioLatencyBuckets = new() { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] };
+
     public static readonly Counter<double> AudioSeconds = Meter.CreateCounter<double>("scribe.audio.received", "s", "Speech audio received at ingest (16 kHz seconds).");
     public static readonly Counter<double> GenerationSeconds = Meter.CreateCounter<double>("scribe.generation.audio", "s", "Audio sent to speech endpoints inside generations.");
     public static readonly Counter<double> SpeechSeconds = Meter.CreateCounter<double>("scribe.audio.speech", "s", "Audio the voice activity detector classified as speech.");
@@ -23,10 +26,10 @@ public static class ScribeMetrics
     public static readonly UpDownCounter<long> ActiveStreams = Meter.CreateUpDownCounter<long>("scribe.ingest.streams", description: "Ingest streams open on this silo.");
     public static readonly Histogram<double> AppendLatency = Meter.CreateHistogram<double>(
         "scribe.audio.append_latency", "ms", "From the ingest frame that completes a 100 ms chunk to its append on the endpoint's socket.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] });
+        advice: AudioLatencyBuckets);
     public static readonly Histogram<double> AppendDelay = Meter.CreateHistogram<double>(
         "scribe.audio.append_delay", "ms", "From when a 100 ms chunk's last sample was due by its stream's own audio clock to its append on the endpoint's socket: sender jitter, network and every queue in the silo included.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] });
+        advice: AudioLatencyBuckets);
     public static readonly Counter<long> CapacityWaits = Meter.CreateCounter<long>("scribe.endpoints.capacity_waits", description: "Times a speaker found no endpoint with room and had to wait.");
     public static readonly Histogram<double> CapacityWaitTime = Meter.CreateHistogram<double>("scribe.endpoints.capacity_wait_time", "ms", "How long a speaker waited for an endpoint with room.");
     public static readonly Counter<long> EndpointMoves = Meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");

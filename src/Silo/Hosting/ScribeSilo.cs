@@ -107,12 +107,12 @@ public static class ScribeSilo
                 o.ClusterId = cluster.ClusterId;
             });
             silo.AddDashboard();
-            // Orleans' default directory deactivates every grain whose registration lived on a silo that shuts down,
-            // which would cut speakers on the silos that stay. This directory hands its ranges over instead.
             // Grain state as plain System.Text.Json. Orleans' default (Newtonsoft) names runtime types in the JSON and
             // fills a property's existing value on read: it wrote one speaker's usage into the shared zero every
             // record starts from, and could not read back a list made by a collection expression.
             silo.UseSystemTextJsonGrainStorageSerializer();
+            // Orleans' default directory deactivates every grain whose registration lived on a silo that shuts down,
+            // which would cut speakers on the silos that stay. This directory hands its ranges over instead.
 #pragma warning disable ORLEANSEXP003
             silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
