@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.Cluster;
+using Scribe.Tests.EndToEnd;
 
 namespace Scribe.Tests.Participants;
 
@@ -117,21 +119,14 @@ public sealed class IngestSocketTests : IAsyncLifetime
         Assert.InRange((await participant.GetStatusAsync()).Usage!.SpeechSeconds, 1.45, 1.55); // both streams' speech
     }
 
-    /// <summary>A loud 440 Hz tone as egress audio (48 kHz stereo s16le) in 20 ms frames: speech to a level detector.</summary>
+    /// <summary>One tone word of <paramref name="length"/> as egress audio, in 20 ms frames: speech to a level detector.</summary>
     private static async Task SendToneAsync(ClientWebSocket socket, TimeSpan length)
     {
-        var frame = new byte[960 * 4];
-        var samples = (int)(length.TotalSeconds * 48_000);
-        for (var at = 0; at < samples; at += 960)
+        var word = $"a{(int)length.TotalMilliseconds / 10}";
+        var audio = ToneSpeech.SynthesizeEgress([word], leadingSilenceMs: 0).AsMemory(0, Meeting.DurationMs(word) * 48 * 4);
+        for (var at = 0; at < audio.Length; at += 3_840)
         {
-            for (var i = 0; i < 960; i++)
-            {
-                var value = (short)(16_000 * Math.Sin(2 * Math.PI * 440 * (at + i) / 48_000.0));
-                BitConverter.TryWriteBytes(frame.AsSpan(i * 4), value);
-                BitConverter.TryWriteBytes(frame.AsSpan((i * 4) + 2), value);
-            }
-
-            await socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
+            await socket.SendAsync(audio[at..Math.Min(at + 3_840, audio.Length)], WebSocketMessageType.Binary, true, CancellationToken.None);
         }
     }
 
