@@ -1,6 +1,6 @@
-using Scribe.Participants;
+using Scribe.LiveKit;
 
-namespace Scribe.LiveKit;
+namespace Scribe.Participants;
 
 /// <summary>Track egress through LiveKit's Egress service.</summary>
 public sealed class LiveKitTrackEgress(EgressClient egress) : ITrackEgress

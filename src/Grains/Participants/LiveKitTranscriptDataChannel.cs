@@ -1,6 +1,6 @@
-using Scribe.Participants;
+using Scribe.LiveKit;
 
-namespace Scribe.LiveKit;
+namespace Scribe.Participants;
 
 /// <summary>Transcript messages through RoomService/SendData: reliable packets on our documented topic.</summary>
 public sealed class LiveKitTranscriptDataChannel(RoomServiceClient rooms) : ITranscriptDataChannel

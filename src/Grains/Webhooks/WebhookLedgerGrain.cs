@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Scribe.LiveKit;
+namespace Scribe.Webhooks;
 
 /// <summary>
 /// Remembers the last <see cref="Capacity"/> event ids of a room, so LiveKit's retries are handled once, and

@@ -1,4 +1,4 @@
-namespace Scribe.LiveKit;
+namespace Scribe.Webhooks;
 
 /// <summary>What a room's webhook ledger keeps: bounded lists, oldest first, so the record stays small.</summary>
 [GenerateSerializer, Alias("scribe.webhook-ledger-record")]

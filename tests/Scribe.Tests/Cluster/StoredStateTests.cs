@@ -4,6 +4,7 @@ using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Rooms;
 using Scribe.Tests.Rooms;
+using Scribe.Webhooks;
 
 namespace Scribe.Tests.Cluster;
 
