@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Scribe.LiveKit;
 
 /// <summary>LiveKit's RoomService: list rooms and participants, and send data messages into a room.</summary>
-public sealed class RoomServiceClient
+public sealed partial class RoomServiceClient
 {
     private const string Service = "RoomService";
 
@@ -57,8 +57,11 @@ public sealed class RoomServiceClient
         }
 
         await _channel.CallAsync(Service, "SendData", request, AdminOf(room), ct).ConfigureAwait(false);
-        _logger.LogDebug("Sent {Bytes} bytes of {DataKind} data to room {Room} on topic {Topic}", data.Length, kind, room, topic);
+        LogDataSent(data.Length, kind, room, topic);
     }
 
     private static VideoGrant AdminOf(string room) => new() { RoomAdmin = true, Room = room };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sent {Bytes} bytes of {DataKind} data to room {Room} on topic {Topic}")]
+    private partial void LogDataSent(int bytes, DataPacketKind dataKind, string room, string? topic);
 }

@@ -10,7 +10,7 @@ namespace Scribe.LiveKit;
 /// One Twirp call to LiveKit: <c>POST {Url}/twirp/livekit.{Service}/{Method}</c> with a JSON body and a
 /// fresh short-lived bearer token carrying only the grant the method needs.
 /// </summary>
-internal sealed class TwirpChannel
+internal sealed partial class TwirpChannel
 {
     /// <summary>Tokens for API calls live just long enough for a call and its retries.</summary>
     private static readonly TimeSpan CallTokenTtl = TimeSpan.FromMinutes(5);
@@ -45,12 +45,11 @@ internal sealed class TwirpChannel
         if (!response.IsSuccessStatusCode)
         {
             var error = ToException(service, method, (int)response.StatusCode, body);
-            _logger.LogWarning("LiveKit {Service}/{Method} failed with {TwirpCode} ({HttpStatus}): {TwirpMessage}",
-                service, method, error.Code, error.HttpStatus, error.ServerMessage);
+            LogFailed(service, method, error.Code, error.HttpStatus, error.ServerMessage);
             throw error;
         }
 
-        _logger.LogDebug("LiveKit {Service}/{Method} succeeded", service, method);
+        LogSucceeded(service, method);
         if (body.Length == 0)
         {
             return JsonDocument.Parse("{}").RootElement.Clone();
@@ -138,4 +137,10 @@ internal sealed class TwirpChannel
         >= 300 and < 400 => "internal",
         _ => "unknown",
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LiveKit {Service}/{Method} failed with {TwirpCode} ({HttpStatus}): {TwirpMessage}")]
+    private partial void LogFailed(string service, string method, string twirpCode, int httpStatus, string twirpMessage);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "LiveKit {Service}/{Method} succeeded")]
+    private partial void LogSucceeded(string service, string method);
 }
