@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Scribe.LiveKit;
 
 /// <summary>LiveKit's Egress service: we use track egress to a WebSocket to receive each speaker's audio.</summary>
-public sealed class EgressClient
+public sealed partial class EgressClient
 {
     private const string Service = "Egress";
     private static readonly VideoGrant RecordGrant = new() { RoomRecord = true };
@@ -21,7 +21,8 @@ public sealed class EgressClient
 
     /// <summary>
     /// Asks LiveKit to stream one track as raw PCM to <paramref name="websocketUrl"/>. The returned info
-    /// echoes the URL with its query values redacted: keep the egress id, not the URL.
+    /// echoes the URL with its query values redacted: keep the egress id, not the URL. The URL carries the
+    /// ingest token, so it is never logged.
     /// </summary>
     public async Task<EgressInfo> StartTrackEgressAsync(string roomName, string trackSid, Uri websocketUrl, CancellationToken ct)
     {
@@ -40,8 +41,7 @@ public sealed class EgressClient
             ["websocket_url"] = websocketUrl.AbsoluteUri,
         };
         var info = EgressInfo.FromProtoJson(await _channel.CallAsync(Service, "StartTrackEgress", request, RecordGrant, ct).ConfigureAwait(false));
-        _logger.LogInformation("Started track egress {EgressId} for track {TrackSid} in room {Room} ({EgressStatus})",
-            info.EgressId, trackSid, roomName, info.Status);
+        LogStarted(info.EgressId, trackSid, roomName, info.Status);
         return info;
     }
 
@@ -50,7 +50,7 @@ public sealed class EgressClient
         ArgumentException.ThrowIfNullOrEmpty(egressId);
         var request = new JsonObject { ["egress_id"] = egressId };
         var info = EgressInfo.FromProtoJson(await _channel.CallAsync(Service, "StopEgress", request, RecordGrant, ct).ConfigureAwait(false));
-        _logger.LogInformation("Stopped egress {EgressId} ({EgressStatus})", info.EgressId, info.Status);
+        LogStopped(info.EgressId, info.Status);
         return info;
     }
 
@@ -75,4 +75,10 @@ public sealed class EgressClient
         var response = await _channel.CallAsync(Service, "ListEgress", request, RecordGrant, ct).ConfigureAwait(false);
         return response.GetList("items", EgressInfo.FromProtoJson);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started track egress {EgressId} for track {TrackSid} in room {Room} ({EgressStatus})")]
+    private partial void LogStarted(string egressId, string trackSid, string room, EgressStatus egressStatus);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped egress {EgressId} ({EgressStatus})")]
+    private partial void LogStopped(string egressId, EgressStatus egressStatus);
 }
