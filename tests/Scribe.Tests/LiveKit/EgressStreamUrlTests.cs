@@ -35,6 +35,14 @@ public sealed class EgressStreamUrlTests
         Assert.Equal("EG_1", parsed.EgressId);
         Assert.DoesNotContain(Token, JsonSerializer.Serialize(parsed), StringComparison.Ordinal);
         Assert.Equal("wss://silo-1:8080/ingest/PA_1?token={...}", parsed.WebsocketUrl);
+
+        // The same EgressInfo as a Twirp reply (StartTrackEgress, StopEgress, ListEgress items), snake_case.
+        var reply = LiveKitProtoJson.Egress(egress, ProtoJsonStyle.TwirpResponse, url).ToJsonString();
+        Assert.Contains(Token, reply, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(reply);
+        var fromReply = EgressInfo.FromProtoJson(document.RootElement);
+        Assert.Equal("EG_1", fromReply.EgressId);
+        Assert.DoesNotContain(Token, JsonSerializer.Serialize(fromReply), StringComparison.Ordinal);
     }
 
     [Fact]
