@@ -4,7 +4,7 @@ namespace Scribe.LiveKit;
 
 /// <summary>
 /// Verifies LiveKit tokens (ours, LiveKit's webhook signatures, any SDK's): HS256 signature with the
-/// secret of the issuing key, <c>exp</c> required, <c>nbf</c> honoured, both with a small clock skew.
+/// secret of the issuing key, <c>exp</c> required, <c>nbf</c> and <c>iat</c> honoured, all with a small clock skew.
 /// </summary>
 public sealed class AccessTokenVerifier
 {
@@ -65,6 +65,12 @@ public sealed class AccessTokenVerifier
         if (notBefore - ClockSkew > at)
         {
             throw new AccessTokenRejectedException(AccessTokenRejection.NotYetValid, $"token is not valid before {notBefore:O}");
+        }
+
+        var issuedAt = ReadTime(payload, "iat");
+        if (issuedAt - ClockSkew > at)
+        {
+            throw new AccessTokenRejectedException(AccessTokenRejection.NotYetValid, $"token was issued in the future, at {issuedAt:O}");
         }
 
         VideoGrant? video = null;

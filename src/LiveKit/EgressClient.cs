@@ -21,7 +21,8 @@ public sealed partial class EgressClient
 
     /// <summary>
     /// Asks LiveKit to stream one track as raw PCM to <paramref name="websocketUrl"/>. The returned info
-    /// echoes the URL with its query values redacted: keep the egress id, not the URL.
+    /// echoes the URL with its query values redacted: keep the egress id, not the URL. The URL carries the
+    /// ingest token, so it is never logged.
     /// </summary>
     public async Task<EgressInfo> StartTrackEgressAsync(string roomName, string trackSid, Uri websocketUrl, CancellationToken ct)
     {

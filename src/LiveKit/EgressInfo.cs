@@ -4,7 +4,8 @@ namespace Scribe.LiveKit;
 
 /// <summary>
 /// The parts of LiveKit's <c>EgressInfo</c> we use. Times are unix nanoseconds as LiveKit reports them.
-/// <see cref="WebsocketUrl"/> comes back with its query values redacted: correlate by <see cref="EgressId"/>.
+/// LiveKit reports the URL an egress dials, ingest token included, in <c>stream_results</c>: we never read those,
+/// and keep <see cref="WebsocketUrl"/> only with its query values redacted. Correlate by <see cref="EgressId"/>.
 /// </summary>
 public sealed record EgressInfo
 {
@@ -39,7 +40,24 @@ public sealed record EgressInfo
             EndedAt = json.GetInt64("ended_at"),
             UpdatedAt = json.GetInt64("updated_at"),
             TrackId = track?.GetString("track_id") ?? "",
-            WebsocketUrl = track?.GetString("websocket_url") ?? "",
+            WebsocketUrl = Redacted(track?.GetString("websocket_url") ?? ""),
         };
+    }
+
+    /// <summary>
+    /// LiveKit already hides the query values of the echoed request URL (<c>?token={...}</c>); doing it again
+    /// here keeps a token out of our state and logs should a server echo it whole.
+    /// </summary>
+    internal static string Redacted(string url)
+    {
+        var query = url.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0)
+        {
+            return url;
+        }
+
+        var pairs = url[(query + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2) is [var name, _] ? name + "={...}" : "{...}");
+        return url[..query] + "?" + string.Join('&', pairs);
     }
 }

@@ -11,16 +11,22 @@ namespace Scribe.LiveKit;
 /// </summary>
 public sealed class WebhookReceiver
 {
+    /// <summary>
+    /// LiveKit's own webhook verifier allows a minute of clock skew and its notifier does not retry a refused
+    /// delivery, so a stricter check here would silently lose events whenever the two clocks drift apart.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
+
     private readonly AccessTokenVerifier _verifier;
 
     public WebhookReceiver(string apiKey, string apiSecret)
     {
-        _verifier = new AccessTokenVerifier(apiKey, apiSecret);
+        _verifier = new AccessTokenVerifier(apiKey, apiSecret) { ClockSkew = ClockSkew };
     }
 
     public WebhookReceiver(IReadOnlyDictionary<string, string> secretsByKey)
     {
-        _verifier = new AccessTokenVerifier(secretsByKey);
+        _verifier = new AccessTokenVerifier(secretsByKey) { ClockSkew = ClockSkew };
     }
 
     /// <exception cref="WebhookRejectedException">Missing header, unknown key, bad signature, expired, checksum mismatch or malformed body.</exception>

@@ -8,6 +8,10 @@ public static class VllmMetricsText
     // vLLM has named its KV-cache gauge differently across versions; the first present wins.
     private static readonly string[] KvCacheGauges = ["vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"];
 
+    // Each engine of a data-parallel server has its own KV cache and reports it as its own series
+    // (engine="N"): the fullest engine is the one that refuses the next request, so take the highest, not the sum.
+    private static readonly HashSet<string> HighestWins = [.. KvCacheGauges];
+
     public static EndpointLoad Parse(string text)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -19,7 +23,8 @@ public static class VllmMetricsText
                 continue;
             }
 
-            // "name{labels} value [timestamp]": labelled series (one per model) are summed under the bare name.
+            // "name{labels} value [timestamp]": labelled series (per model, per engine) are summed under the bare
+            // name, except the per-engine fractions in HighestWins.
             var nameEnd = line.IndexOfAny([' ', '{']);
             if (nameEnd <= 0)
             {
@@ -45,7 +50,9 @@ public static class VllmMetricsText
                 continue;
             }
 
-            values[name] = values.GetValueOrDefault(name) + value;
+            values[name] = !values.TryGetValue(name, out var seen) ? value
+                : HighestWins.Contains(name) ? Math.Max(seen, value)
+                : seen + value;
         }
 
         int? Count(string name) => values.TryGetValue(name, out var v) ? (int)Math.Round(v) : null;

@@ -41,6 +41,10 @@ public static class ScribeSilo
         var transcription = ValidatedOptions.Bind<TranscriberOptions>(configuration, TranscriberOptions.Section);
         var transcripts = ValidatedOptions.Bind<TranscriptOptions>(configuration, TranscriptOptions.Section);
 
+        // ASP.NET Core logs every request's query string at Information ("Request starting …"), and egress dials
+        // /ingest with its token in the query: keep those lines out of the logs.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(admin));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));

@@ -33,7 +33,7 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
     private readonly Dictionary<string, Egress> _egresses = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedTwirpRequest> _requests = new();
     private readonly ConcurrentQueue<SentDataPacket> _sentData = new();
-    private readonly Channel<EgressInfo> _egressWebhooks = Channel.CreateUnbounded<EgressInfo>(new() { SingleReader = true });
+    private readonly Channel<(EgressInfo Info, string StreamUrl)> _egressWebhooks = Channel.CreateUnbounded<(EgressInfo Info, string StreamUrl)>(new() { SingleReader = true });
     private Task _webhookDelivery = Task.CompletedTask;
     private int _egressCount;
 
@@ -417,15 +417,15 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
             var sequence = ++_egressCount;
             var simulator = new EgressSimulator(
                 url, track.Pcm, track.Script, Pace, _seed + sequence, _loggerFactory.CreateLogger<EgressSimulator>(), track.Script.Live ? track.LivePosition : null);
-            egress = new Egress("EG_" + NewId(), sequence, roomName, room.Sid, trackId, Redact(url), simulator) { UpdatedAt = NowNanos() };
+            egress = new Egress("EG_" + NewId(), sequence, roomName, room.Sid, trackId, url, simulator) { UpdatedAt = NowNanos() };
             _egresses[egress.Id] = egress;
         }
 
         _logger.LogInformation("Fake LiveKit started egress {EgressId} of track {TrackSid} to {Url}", egress.Id, trackId, egress.RedactedUrl);
         var started = egress.ToInfo();
-        _egressWebhooks.Writer.TryWrite(started);
+        _egressWebhooks.Writer.TryWrite((started, egress.StreamUrl));
         egress.Run = Task.Run(() => RunEgressAsync(egress));
-        return Reply.Ok(LiveKitProtoJson.Egress(started, ProtoJsonStyle.TwirpResponse));
+        return Reply.Ok(LiveKitProtoJson.Egress(started, ProtoJsonStyle.TwirpResponse, egress.StreamUrl));
     }
 
     private async Task RunEgressAsync(Egress egress)
@@ -465,13 +465,13 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         }
 
         EgressChanged?.Invoke(info);
-        _egressWebhooks.Writer.TryWrite(info);
+        _egressWebhooks.Writer.TryWrite((info, egress.StreamUrl));
         return info;
     }
 
     private async Task DeliverWebhooksAsync(LiveKitWebhookSender sender, Func<Uri> target)
     {
-        await foreach (var egress in _egressWebhooks.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (egress, streamUrl) in _egressWebhooks.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             for (var attempt = 1; attempt <= 5; attempt++)
             {
@@ -479,9 +479,9 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
                 {
                     var delivery = egress.Status switch
                     {
-                        EgressStatus.Starting => await sender.EgressStartedAsync(target(), egress, CancellationToken.None).ConfigureAwait(false),
-                        EgressStatus.Active or EgressStatus.Ending => await sender.EgressUpdatedAsync(target(), egress, CancellationToken.None).ConfigureAwait(false),
-                        _ => await sender.EgressEndedAsync(target(), egress, CancellationToken.None).ConfigureAwait(false),
+                        EgressStatus.Starting => await sender.EgressStartedAsync(target(), egress, CancellationToken.None, streamUrl).ConfigureAwait(false),
+                        EgressStatus.Active or EgressStatus.Ending => await sender.EgressUpdatedAsync(target(), egress, CancellationToken.None, streamUrl).ConfigureAwait(false),
+                        _ => await sender.EgressEndedAsync(target(), egress, CancellationToken.None, streamUrl).ConfigureAwait(false),
                     };
                     if (delivery.HttpStatus == 200)
                     {
@@ -526,7 +526,7 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
 
         var info = Update(egress, _ => { });
         egress.Stop.Cancel();
-        return Reply.Ok(LiveKitProtoJson.Egress(info, ProtoJsonStyle.TwirpResponse));
+        return Reply.Ok(LiveKitProtoJson.Egress(info, ProtoJsonStyle.TwirpResponse, egress.StreamUrl));
     }
 
     private Reply ListEgress(JsonElement request)
@@ -534,20 +534,20 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         var roomName = request.GetString("room_name");
         var egressId = request.GetString("egress_id");
         var active = request.GetBool("active");
-        List<EgressInfo> items;
+        List<(EgressInfo Info, string StreamUrl)> items;
         lock (_gate)
         {
             items = [.. _egresses.Values
                 .OrderBy(e => e.Sequence)
                 .Where(e => roomName.Length == 0 || e.RoomName == roomName)
                 .Where(e => egressId.Length == 0 || e.Id == egressId)
-                .Select(e => e.ToInfo())
-                .Where(e => !active || e.IsActive)];
+                .Select(e => (Info: e.ToInfo(), e.StreamUrl))
+                .Where(e => !active || e.Info.IsActive)];
         }
 
         return Reply.Ok(new JsonObject
         {
-            ["items"] = new JsonArray([.. items.Select(i => (JsonNode?)LiveKitProtoJson.Egress(i, ProtoJsonStyle.TwirpResponse))]),
+            ["items"] = new JsonArray([.. items.Select(i => (JsonNode?)LiveKitProtoJson.Egress(i.Info, ProtoJsonStyle.TwirpResponse, i.StreamUrl))]),
             ["next_page_token"] = null,
         });
     }
@@ -734,13 +734,16 @@ public sealed class FakeLiveKitServer : IAsyncDisposable
         };
     }
 
-    private sealed class Egress(string id, int sequence, string roomName, string roomId, string trackId, string redactedUrl, EgressSimulator simulator)
+    private sealed class Egress(string id, int sequence, string roomName, string roomId, string trackId, Uri url, EgressSimulator simulator)
     {
         public string Id { get; } = id;
         public int Sequence { get; } = sequence;
         public string RoomName { get; } = roomName;
         public string TrackId { get; } = trackId;
-        public string RedactedUrl { get; } = redactedUrl;
+        public string RedactedUrl { get; } = Redact(url);
+
+        /// <summary>The URL as dialled, token included: LiveKit reports it so in <c>stream_results</c>.</summary>
+        public string StreamUrl { get; } = url.AbsoluteUri;
         public EgressSimulator Simulator { get; } = simulator;
         public CancellationTokenSource Stop { get; } = new();
         public TaskCompletionSource<EgressInfo> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

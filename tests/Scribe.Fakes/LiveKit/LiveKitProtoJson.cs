@@ -64,7 +64,11 @@ public static class LiveKitProtoJson
         .List("audio_features", [])
         .Json;
 
-    public static JsonObject Egress(EgressInfo egress, ProtoJsonStyle style)
+    /// <param name="streamUrl">
+    /// The websocket URL the egress dials, token and all: LiveKit redacts it in <c>track.websocket_url</c> but
+    /// reports it whole in <c>stream_results</c> (StartTrackEgress reply, ListEgress, <c>egress_*</c> webhooks).
+    /// </param>
+    public static JsonObject Egress(EgressInfo egress, ProtoJsonStyle style, string? streamUrl = null)
     {
         JsonObject? track = string.IsNullOrEmpty(egress.TrackId) && string.IsNullOrEmpty(egress.WebsocketUrl)
             ? null
@@ -84,7 +88,7 @@ public static class LiveKitProtoJson
             .Int64("ended_at", egress.EndedAt)
             .Int64("updated_at", egress.UpdatedAt)
             .Message("track", track)
-            .List("stream_results", [])
+            .List("stream_results", streamUrl is null ? [] : [StreamResult(egress, streamUrl, style)])
             .List("file_results", [])
             .List("segment_results", [])
             .List("image_results", [])
@@ -94,6 +98,26 @@ public static class LiveKitProtoJson
             .String("manifest_location", "")
             .Bool("backup_storage_used", false)
             .Int32("retry_count", 0)
+            .Json;
+    }
+
+    private static JsonObject StreamResult(EgressInfo egress, string url, ProtoJsonStyle style)
+    {
+        var (status, isZero) = egress.Status switch
+        {
+            EgressStatus.Complete => ("FINISHED", false),
+            EgressStatus.Failed or EgressStatus.Aborted or EgressStatus.LimitReached => ("FAILED", false),
+            _ => ("ACTIVE", true),
+        };
+        return new ProtoJsonObject(style)
+            .String("url", url)
+            .Int64("started_at", egress.StartedAt)
+            .Int64("ended_at", egress.EndedAt)
+            .Int64("duration", egress.EndedAt > egress.StartedAt && egress.StartedAt > 0 ? egress.EndedAt - egress.StartedAt : 0)
+            .Enum("status", status, isZero)
+            .String("error", egress.Error)
+            .Int64("last_retry_at", 0)
+            .Int32("retries", 0)
             .Json;
     }
 

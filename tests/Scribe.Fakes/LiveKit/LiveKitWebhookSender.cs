@@ -40,14 +40,14 @@ public sealed class LiveKitWebhookSender(HttpClient http, string apiKey, string 
     public Task<WebhookDelivery> TrackUnpublishedAsync(Uri url, LiveKitRoom room, LiveKitParticipant participant, LiveKitTrack track, CancellationToken ct) =>
         SendAsync(url, Build("track_unpublished", room: room, participant: participant, track: track), ct);
 
-    public Task<WebhookDelivery> EgressStartedAsync(Uri url, EgressInfo egress, CancellationToken ct) =>
-        SendAsync(url, Build("egress_started", egress: egress), ct);
+    public Task<WebhookDelivery> EgressStartedAsync(Uri url, EgressInfo egress, CancellationToken ct, string? streamUrl = null) =>
+        SendAsync(url, Build("egress_started", egress: egress, egressStreamUrl: streamUrl), ct);
 
-    public Task<WebhookDelivery> EgressUpdatedAsync(Uri url, EgressInfo egress, CancellationToken ct) =>
-        SendAsync(url, Build("egress_updated", egress: egress), ct);
+    public Task<WebhookDelivery> EgressUpdatedAsync(Uri url, EgressInfo egress, CancellationToken ct, string? streamUrl = null) =>
+        SendAsync(url, Build("egress_updated", egress: egress, egressStreamUrl: streamUrl), ct);
 
-    public Task<WebhookDelivery> EgressEndedAsync(Uri url, EgressInfo egress, CancellationToken ct) =>
-        SendAsync(url, Build("egress_ended", egress: egress), ct);
+    public Task<WebhookDelivery> EgressEndedAsync(Uri url, EgressInfo egress, CancellationToken ct, string? streamUrl = null) =>
+        SendAsync(url, Build("egress_ended", egress: egress, egressStreamUrl: streamUrl), ct);
 
     /// <summary>A microphone track as LiveKit describes it: no <c>type</c> in the JSON since AUDIO is zero.</summary>
     public static LiveKitTrack MicrophoneTrack(string trackSid, string name = "") => new()
@@ -67,7 +67,8 @@ public sealed class LiveKitWebhookSender(HttpClient http, string apiKey, string 
         LiveKitParticipant? participant = null,
         LiveKitTrack? track = null,
         EgressInfo? egress = null,
-        int numDropped = 0)
+        int numDropped = 0,
+        string? egressStreamUrl = null)
     {
         const ProtoJsonStyle style = ProtoJsonStyle.Webhook;
         var id = $"EV_{Guid.NewGuid():N}"[..15] + Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -76,7 +77,7 @@ public sealed class LiveKitWebhookSender(HttpClient http, string apiKey, string 
             .String("event", eventName)
             .Message("room", room is null ? null : LiveKitProtoJson.Room(room, style))
             .Message("participant", participant is null ? null : LiveKitProtoJson.Participant(participant with { Tracks = [] }, style))
-            .Message("egress_info", egress is null ? null : LiveKitProtoJson.Egress(egress, style))
+            .Message("egress_info", egress is null ? null : LiveKitProtoJson.Egress(egress, style, egressStreamUrl))
             .Message("track", track is null ? null : LiveKitProtoJson.Track(track, style))
             .String("id", id)
             .Int64("created_at", Clock().ToUnixTimeSeconds())

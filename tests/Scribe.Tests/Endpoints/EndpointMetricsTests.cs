@@ -25,6 +25,27 @@ public sealed class EndpointMetricsTests
     }
 
     [Fact]
+    public void The_kv_cache_usage_of_a_multi_engine_server_is_its_fullest_engine_not_the_sum()
+    {
+        // A data-parallel vLLM reports one KV-cache gauge per engine; each engine has its own cache.
+        const string text = """
+            # HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.
+            # TYPE vllm:kv_cache_usage_perc gauge
+            vllm:kv_cache_usage_perc{engine="0",model_name="voxtral"} 0.35
+            vllm:kv_cache_usage_perc{engine="1",model_name="voxtral"} 0.8
+            vllm:kv_cache_usage_perc{engine="2",model_name="voxtral"} 0.1
+            vllm:num_requests_running{engine="0",model_name="voxtral"} 4
+            vllm:num_requests_running{engine="1",model_name="voxtral"} 6
+            vllm:num_requests_running{engine="2",model_name="voxtral"} 1
+            """;
+
+        var load = VllmMetricsText.Parse(text);
+
+        Assert.Equal(0.8, load.KvCacheUsage);
+        Assert.Equal(11, load.RequestsRunning);
+    }
+
+    [Fact]
     public void Missing_gauges_are_null_and_garbage_is_ignored()
     {
         var load = VllmMetricsText.Parse("garbage line\nvllm:num_requests_running NaN\n{}\nvllm:gpu_cache_usage_perc 0.9\n");

@@ -107,6 +107,38 @@ public sealed class LiveKitInteropTests
     }
 
     [Fact]
+    public async Task A_js_sdk_signed_webhook_is_accepted_within_a_minute_of_clock_skew_either_way()
+    {
+        var body = """{"event":"room_started","id":"EV_skew","room":{"name":"standup"}}""";
+        var signed = await NodeInterop.RunAsync("sign-webhook", new JsonObject { ["apiKey"] = Key, ["apiSecret"] = Secret, ["body"] = body });
+        var authorization = signed["authorization"]!.GetValue<string>();
+        var claims = JwtPayload.Claims(authorization);
+        var notBefore = DateTimeOffset.FromUnixTimeSeconds(claims["nbf"]!.GetValue<long>());
+        var expires = DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>());
+        var receiver = new WebhookReceiver(Key, Secret);
+        var bytes = Encoding.UTF8.GetBytes(body);
+
+        WebhookRejection? VerdictAt(DateTimeOffset now)
+        {
+            try
+            {
+                receiver.Receive(bytes, authorization, now);
+                return null;
+            }
+            catch (WebhookRejectedException ex)
+            {
+                return ex.Reason;
+            }
+        }
+
+        // Our clock behind LiveKit's (the token is not yet valid here), then ahead of it (already expired).
+        Assert.Null(VerdictAt(notBefore - TimeSpan.FromSeconds(50)));
+        Assert.Equal(WebhookRejection.Expired, VerdictAt(notBefore - TimeSpan.FromSeconds(70)));
+        Assert.Null(VerdictAt(expires + TimeSpan.FromSeconds(50)));
+        Assert.Equal(WebhookRejection.Expired, VerdictAt(expires + TimeSpan.FromSeconds(70)));
+    }
+
+    [Fact]
     public async Task A_livekit_signed_webhook_whose_body_was_altered_is_refused_by_our_receiver()
     {
         var body = """{"event":"room_started","id":"EV_1","room":{"name":"standup"}}""";

@@ -38,7 +38,8 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
 
     public Uri WebhookUrl => Silo.WebhookUrl;
 
-    public static async Task<LiveKitRoomHarness> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, double pace = 4.0)
+    public static async Task<LiveKitRoomHarness> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, double pace = 4.0, Action<IServiceCollection>? services = null)
     {
         var vllm = await FakeVllmServer.StartAsync();
         var liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: pace);
@@ -53,7 +54,7 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
             ["Inference:Endpoints:0:MaxSessions"] = "16",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        var silo = await TestSilo.StartAsync(all);
+        var silo = await TestSilo.StartAsync(all, services);
         return new LiveKitRoomHarness(vllm, liveKit, silo);
     }
 

@@ -91,7 +91,52 @@ public sealed class WebhookReceiverTests
     public void An_expired_signature_is_refused()
     {
         var (body, authorization) = Signed();
-        Assert.Equal(WebhookRejection.Expired, Rejection(body, authorization, Now + LiveKitWebhookSender.TokenTtl + TimeSpan.FromMinutes(1)));
+        // LiveKit's minute of skew is allowed past the expiry, not a second more.
+        Assert.Equal(WebhookRejection.Expired, Rejection(body, authorization, Now + LiveKitWebhookSender.TokenTtl + WebhookReceiver.ClockSkew + TimeSpan.FromSeconds(1)));
+    }
+
+    [Theory]
+    [InlineData(50, true)]
+    [InlineData(70, false)]
+    public void A_signature_from_a_clock_ahead_is_accepted_within_livekits_minute_of_skew(int aheadSeconds, bool accepted)
+    {
+        // LiveKit's clock runs ahead of ours: its token's nbf lies in our future.
+        var ahead = new LiveKitWebhookSender(new HttpClient(), Key, Secret) { Clock = () => Now + TimeSpan.FromSeconds(aheadSeconds) };
+        var body = Encoding.UTF8.GetBytes(ahead.Build("room_started").ToJsonString());
+        AssertVerdict(accepted, WebhookRejection.Expired, body, ahead.Sign(body), Now);
+    }
+
+    [Theory]
+    [InlineData(50, true)]
+    [InlineData(70, false)]
+    public void A_signature_past_its_expiry_is_accepted_within_livekits_minute_of_skew(int pastSeconds, bool accepted)
+    {
+        var (body, authorization) = Signed();
+        AssertVerdict(accepted, WebhookRejection.Expired, body, authorization, Now + LiveKitWebhookSender.TokenTtl + TimeSpan.FromSeconds(pastSeconds));
+    }
+
+    [Theory]
+    [InlineData(50, true)]
+    [InlineData(70, false)]
+    public void A_signature_issued_in_the_future_is_accepted_within_livekits_minute_of_skew(int aheadSeconds, bool accepted)
+    {
+        // A signer that also writes iat (LiveKit's Go SDK does): a future iat counts like a future nbf.
+        var (body, authorization) = Signed();
+        var issued = (Now + TimeSpan.FromSeconds(aheadSeconds)).ToUnixTimeSeconds();
+        var token = JwtPayload.Resigned(authorization, Secret, c => c["iat"] = issued);
+        AssertVerdict(accepted, WebhookRejection.Expired, body, token, Now);
+    }
+
+    private static void AssertVerdict(bool accepted, WebhookRejection refusal, byte[] body, string authorization, DateTimeOffset at)
+    {
+        if (accepted)
+        {
+            Assert.Equal("room_started", Receiver.Receive(body, authorization, at).Event);
+        }
+        else
+        {
+            Assert.Equal(refusal, Rejection(body, authorization, at));
+        }
     }
 
     [Fact]
