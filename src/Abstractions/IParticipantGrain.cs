@@ -12,14 +12,26 @@ namespace Scribe;
 [Alias("scribe.participant-grain")]
 public interface IParticipantGrain : IGrainWithStringKey
 {
-    [OneWay, Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track);
+    /// <summary>
+    /// The participant published its microphone track. With <paramref name="transcribe"/> false (the room is not being
+    /// transcribed now) the track is only recorded: no egress, no endpoint session, until <see cref="SetTranscriptionAsync"/>.
+    /// </summary>
+    [OneWay, Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track, bool transcribe);
+
+    /// <summary>
+    /// Turns transcription of the published track on (a fresh egress) or off: the stream ends at the speaker's next
+    /// pause with its last utterance delivered (bounded by a few seconds), then the egress stops; the track stays
+    /// known and usage is kept. Idempotent; persisted.
+    /// </summary>
+    [OneWay, Alias("transcription")] Task SetTranscriptionAsync(bool active);
+
     [OneWay, Alias("stop-track")] Task StopTrackAsync(string trackSid);
 
     /// <summary>The room finished: stop whatever runs.</summary>
-    [OneWay, Alias("leave")] Task LeaveAsync();
+    [OneWay, Alias("room-finished")] Task RoomFinishedAsync();
 
     /// <summary>The participant left (or its connection aborted): stop, and ignore late events of this session.</summary>
-    [OneWay, Alias("left")] Task LeftAsync(ParticipantInfo participant);
+    [OneWay, Alias("participant-left")] Task ParticipantLeftAsync(ParticipantInfo participant);
 
     /// <summary>Makes sure this silo holds the speaker's stream for <paramref name="trackSid"/> so ingest can feed it.</summary>
     /// <param name="clockOrigin">The room's media-clock origin, fetched by the caller: a participant never waits on its

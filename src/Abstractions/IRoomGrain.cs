@@ -7,8 +7,6 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("start")] Task StartAsync();
     [Alias("participant-joined")] Task ParticipantJoinedAsync(ParticipantInfo participant);
     [Alias("track-published")] Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track);
-    [Alias("track-unpublished")] Task TrackUnpublishedAsync(ParticipantInfo participant, string trackSid);
-    [Alias("participant-left")] Task ParticipantLeftAsync(ParticipantInfo participant);
     [Alias("finish")] Task FinishAsync();
 
     /// <summary>

@@ -24,8 +24,6 @@ public sealed partial class SpeakerHandoff(
     /// <summary>The whole hand-off; the host's shutdown timeout must leave Orleans time after it.</summary>
     internal static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
-
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var local = streams.Snapshot();
@@ -51,13 +49,7 @@ public sealed partial class SpeakerHandoff(
         var speaker = stream.Speaker;
         try
         {
-            stream.Transcriber.EndAtNextPause();
-            var waiting = Stopwatch.StartNew();
-            while (!stream.Transcriber.AtGenerationBoundary && !stream.Ended.IsCompleted && waiting.Elapsed < PauseWait)
-            {
-                await Task.Delay(Poll, cancellationToken);
-            }
-
+            await stream.EndAtNextPauseAsync(PauseWait, cancellationToken);
             await grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(speaker.Room, speaker.Identity)).HandOffAsync(target).WaitAsync(cancellationToken);
             await stream.Ended.WaitAsync(cancellationToken);
             return true;
@@ -65,7 +57,7 @@ public sealed partial class SpeakerHandoff(
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
             LogHandOffFailed(e, speaker.Room, speaker.Identity);
-            stream.Stop();
+            await streams.StopAsync(stream);
             return false;
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Scribe.Audio;
 using Scribe.Realtime;
 
@@ -5,39 +6,53 @@ namespace Scribe.Participants;
 
 /// <summary>
 /// One egress connection's worth of a speaker's audio on this silo: egress frames in, transcript segments out.
-/// Created by the participant grain, fed by the ingest socket, stopped by either.
+/// Built by <see cref="SpeakerPipelineFactory"/>, owned by <see cref="SpeakerStreams"/> (the only place that disposes
+/// it), fed through a <see cref="SpeakerStreamLease"/>.
 /// </summary>
-public sealed class SpeakerStream : IAsyncDisposable
+public sealed class SpeakerStream : IUsageSource, IAsyncDisposable
 {
+    private static readonly TimeSpan PausePoll = TimeSpan.FromMilliseconds(20);
+
     private readonly EgressAudioConverter _converter = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly SpeakerTranscriber _transcriber;
     private readonly SegmentPublisher _publisher;
     private readonly IAsyncDisposable? _broadcaster;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _life = new();
     private short[] _converted = new short[4096];
-    private int _attached;
+
+    // The registry's own hold, plus one per lease; disposal when the last is let go. Guarded by _life.
+    private int _holds = 1;
+    private bool _released;
+    private bool _fed;
 
     /// <param name="broadcaster">Also fed by the transcriber (the room's data channel); disposed with the stream.</param>
     public SpeakerStream(SpeakerContext speaker, SpeakerTranscriber transcriber, SegmentPublisher publisher, IAsyncDisposable? broadcaster = null)
     {
         _broadcaster = broadcaster;
         Speaker = speaker;
-        Transcriber = transcriber;
+        _transcriber = transcriber;
         _publisher = publisher;
     }
 
     public SpeakerContext Speaker { get; }
 
-    public SpeakerTranscriber Transcriber { get; }
+    public SpeakerState State => _transcriber.State;
 
-    /// <summary>Cancelled when the grain stops the stream (track unpublished, participant left, room finished).</summary>
+    public string? EndpointName => _transcriber.EndpointName;
+
+    public string? Error => _transcriber.Error;
+
+    public SpeakerUsage Usage => _transcriber.Usage;
+
+    public bool HasEnded => _ended.Task.IsCompleted;
+
+    /// <summary>Cancelled when the stream is stopped (track unpublished, participant left, room finished, transcription off).</summary>
     public CancellationToken Stopping => _stop.Token;
 
     /// <summary>Completes when the stream has ended here, its last segments delivered or given up on.</summary>
     public Task Ended => _ended.Task;
-
-    /// <summary>Only one ingest socket may feed a stream.</summary>
-    public bool TryAttach() => Interlocked.Exchange(ref _attached, 1) == 0;
 
     /// <summary>Converts one egress frame (48 kHz stereo s16le, any size) and passes it on.</summary>
     public ValueTask WriteEgressAudioAsync(ReadOnlySpan<byte> frame, CancellationToken cancellationToken)
@@ -49,17 +64,39 @@ public sealed class SpeakerStream : IAsyncDisposable
         }
 
         var count = _converter.Convert(frame, _converted);
-        return count == 0 ? ValueTask.CompletedTask : Transcriber.WriteAsync(_converted.AsMemory(0, count), cancellationToken);
+        return count == 0 ? ValueTask.CompletedTask : _transcriber.WriteAsync(_converted.AsMemory(0, count), cancellationToken);
     }
 
-    public ValueTask SetMutedAsync(bool muted, CancellationToken cancellationToken) => Transcriber.SetMutedAsync(muted, cancellationToken);
+    public ValueTask SetMutedAsync(bool muted, CancellationToken cancellationToken) => _transcriber.SetMutedAsync(muted, cancellationToken);
+
+    /// <summary>
+    /// Lets the speaker finish the utterance under way and opens no other: returns once the last generation is
+    /// closed (or the stream ended), or after <paramref name="limit"/> if the speaker talks on.
+    /// </summary>
+    /// <returns>Whether the stream reached a pause in time.</returns>
+    public async Task<bool> EndAtNextPauseAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        _transcriber.EndAtNextPause();
+        var waiting = Stopwatch.StartNew();
+        while (!_transcriber.AtGenerationBoundary && !HasEnded)
+        {
+            if (waiting.Elapsed >= limit)
+            {
+                return false;
+            }
+
+            await Task.Delay(PausePoll, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
 
     /// <summary>The egress ended: finish the last generation and deliver every segment to the room.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Transcriber.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await _transcriber.CompleteAsync(cancellationToken).ConfigureAwait(false);
             await _publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -68,22 +105,56 @@ public sealed class SpeakerStream : IAsyncDisposable
         }
     }
 
-    public void Stop()
+    /// <summary>Takes the one feeder's hold; false once fed or stopped.</summary>
+    internal bool TryHoldForFeeding()
     {
-        try
+        lock (_life)
         {
-            _stop.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The ingest socket ended and disposed the stream first: it is stopped already.
+            if (_fed || _released)
+            {
+                return false;
+            }
+
+            _fed = true;
+            _holds++;
+            return true;
         }
     }
 
+    /// <summary>Cancels <see cref="Stopping"/> and lets go of the registry's hold; a second call does nothing.</summary>
+    /// <returns>Whether that was the last hold (the caller disposes).</returns>
+    internal bool StopAndRelease()
+    {
+        lock (_life)
+        {
+            if (_released)
+            {
+                return false;
+            }
+
+            _released = true;
+        }
+
+        // Outside the lock: cancellation runs the feeder's callbacks. The registry's hold, let go only below,
+        // keeps the stream undisposed meanwhile.
+        _stop.Cancel();
+        return LetGo();
+    }
+
+    /// <returns>Whether that was the last hold (the caller disposes).</returns>
+    internal bool LetGo()
+    {
+        lock (_life)
+        {
+            return --_holds == 0;
+        }
+    }
+
+    /// <summary>Called by <see cref="SpeakerStreams"/> only, once no one holds the stream.</summary>
     public async ValueTask DisposeAsync()
     {
         _ended.TrySetResult();
-        await Transcriber.DisposeAsync().ConfigureAwait(false);
+        await _transcriber.DisposeAsync().ConfigureAwait(false);
         await _publisher.DisposeAsync().ConfigureAwait(false);
         if (_broadcaster is not null)
         {

@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 
 namespace Scribe.Participants;
 
-/// <summary>The speaker streams this silo holds, by track, so the ingest socket finds the one its grain made.</summary>
+/// <summary>
+/// The speaker streams this silo holds, by track, and the one owner of their lives: a grain hands a new stream
+/// over, ingest leases it to feed it, anyone may stop it, and it is disposed here, exactly once, when it is stopped
+/// and its last lease returned.
+/// </summary>
 public sealed class SpeakerStreams
 {
     private readonly ConcurrentDictionary<string, SpeakerStream> _streams = new(StringComparer.Ordinal);
@@ -14,12 +18,42 @@ public sealed class SpeakerStreams
     /// <summary>The streams held now.</summary>
     public IReadOnlyList<SpeakerStream> Snapshot() => [.. _streams.Values];
 
-    public bool TryGet(string room, string identity, string trackSid, out SpeakerStream? stream) =>
-        _streams.TryGetValue(Key(room, identity, trackSid), out stream);
+    /// <summary>Whether <paramref name="stream"/> is the one held for its track.</summary>
+    public bool Holds(SpeakerStream stream) =>
+        _streams.TryGetValue(KeyOf(stream), out var held) && ReferenceEquals(held, stream);
 
-    public bool TryAdd(SpeakerStream stream) =>
-        _streams.TryAdd(Key(stream.Speaker.Room, stream.Speaker.Identity, stream.Speaker.TrackSid), stream);
+    /// <summary>Takes ownership of a new stream; a track that already has one keeps it, and the new one is disposed.</summary>
+    public async Task<bool> AdoptAsync(SpeakerStream stream)
+    {
+        if (_streams.TryAdd(KeyOf(stream), stream))
+        {
+            return true;
+        }
 
-    public bool Remove(SpeakerStream stream) =>
-        _streams.TryRemove(new KeyValuePair<string, SpeakerStream>(Key(stream.Speaker.Room, stream.Speaker.Identity, stream.Speaker.TrackSid), stream));
+        await StopAsync(stream);
+        return false;
+    }
+
+    /// <summary>The lease of the one socket that may feed the track's stream; false if there is none here or it is fed.</summary>
+    public bool TryLease(string room, string identity, string trackSid, out SpeakerStreamLease? lease)
+    {
+        lease = _streams.TryGetValue(Key(room, identity, trackSid), out var stream) && stream.TryHoldForFeeding()
+            ? new SpeakerStreamLease(stream)
+            : null;
+        return lease is not null;
+    }
+
+    /// <summary>
+    /// Stops the stream and forgets it, so a new egress of its track gets a new stream. A fed stream finishes and
+    /// delivers what it has (its ingest completes it) and is disposed when its lease returns; an unfed one at once.
+    /// </summary>
+    public ValueTask StopAsync(SpeakerStream stream)
+    {
+        _streams.TryRemove(new KeyValuePair<string, SpeakerStream>(KeyOf(stream), stream));
+        return stream.StopAndRelease() ? stream.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    internal static ValueTask ReturnAsync(SpeakerStream stream) => stream.LetGo() ? stream.DisposeAsync() : ValueTask.CompletedTask;
+
+    private static string KeyOf(SpeakerStream stream) => Key(stream.Speaker.Room, stream.Speaker.Identity, stream.Speaker.TrackSid);
 }

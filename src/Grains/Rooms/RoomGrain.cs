@@ -80,13 +80,8 @@ public sealed partial class RoomGrain(
     public async Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track)
     {
         await ParticipantJoinedAsync(participant);
-        await Participant(participant.Identity).StartTrackAsync(participant, track);
+        await Participant(participant.Identity).StartTrackAsync(participant, track, transcribe: true);
     }
-
-    public Task TrackUnpublishedAsync(ParticipantInfo participant, string trackSid) =>
-        Participant(participant.Identity).StopTrackAsync(trackSid);
-
-    public Task ParticipantLeftAsync(ParticipantInfo participant) => Participant(participant.Identity).LeaveAsync();
 
     public async Task FinishAsync()
     {
@@ -95,7 +90,7 @@ public sealed partial class RoomGrain(
             return;
         }
 
-        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).LeaveAsync()));
+        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()));
         State.State = RoomState.Finished;
         State.FinishedAt = time.GetUtcNow();
         await WriteRecordAsync();

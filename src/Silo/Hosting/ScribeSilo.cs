@@ -52,6 +52,7 @@ public static class ScribeSilo
         services.AddSingleton<RoomTranscriptFeed>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();
+        services.AddSingleton<SpeakerPipelineFactory>();
         services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy
             ? VoiceActivityDetectors.EnergyOnly(transcription.SpeechThresholdDbfs)
             : VoiceActivityDetectors.Load(

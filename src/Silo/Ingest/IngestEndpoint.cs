@@ -70,50 +70,17 @@ public static partial class IngestEndpoint
             return Results.Problem(detail: "This track is not being transcribed.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (!streams.TryGet(grant.Room, grant.Identity, trackSid, out var stream) || !stream!.TryAttach())
+        if (!streams.TryLease(grant.Room, grant.Identity, trackSid, out var lease))
         {
             LogRefused(logger, trackSid, "the speaker's stream lives on another silo or is already fed");
             return Results.Problem(detail: "This silo does not hold the speaker's stream.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        ScribeMetrics.ActiveStreams.Add(1);
-        LogStarted(logger, grant.Room, grant.Identity, trackSid);
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stream.Stopping);
-        IngestEnd end;
+        var stream = lease!.Stream;
+        var (end, ended) = (IngestEnd.Failed, "ingest failed");
         try
         {
-            (end, var status, reason) = await PumpAsync(socket, stream, logger, stopping.Token);
-            await CloseAsync(socket, status, reason);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-            // Stopped by the grain, or the peer vanished: either way the stream ends below with what it has.
-            if (stream.Stopping.IsCancellationRequested)
-            {
-                (end, reason) = (IngestEnd.StoppedHere, "transcription stopped");
-                await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, reason);
-            }
-            else
-            {
-                (end, reason) = (IngestEnd.Lost, e.Message);
-                LogLost(logger, trackSid, e.Message);
-            }
-        }
-        catch (Exception e)
-        {
-            // Our side broke while handling audio: say so on the socket, keep the silo running, let the grain restart.
-            (end, reason) = (IngestEnd.Failed, "ingest failed");
-            LogFailed(logger, e, trackSid);
-            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, reason);
-        }
-        finally
-        {
-            ScribeMetrics.ActiveStreams.Add(-1);
-        }
-
-        try
-        {
+            (end, ended) = await FeedAsync(http, stream, logger);
             await stream.CompleteAsync(CancellationToken.None);
         }
         catch (Exception e)
@@ -122,15 +89,16 @@ public static partial class IngestEndpoint
         }
         finally
         {
-            streams.Remove(stream);
-            await stream.DisposeAsync();
+            // The stream leaves this silo's registry, and is disposed once the lease is back.
+            await streams.StopAsync(stream);
+            await lease.DisposeAsync();
             LogEnded(logger, grant.Room, grant.Identity, trackSid, end);
         }
 
         try
         {
             // After the stream is gone from this silo, so a restarted egress attaches to a fresh one.
-            await participant.IngestEndedAsync(trackSid, stream.Speaker.Epoch, end, reason);
+            await participant.IngestEndedAsync(trackSid, stream.Speaker.Epoch, end, ended);
         }
         catch (Exception e)
         {
@@ -138,6 +106,45 @@ public static partial class IngestEndpoint
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>Accepts the socket and pumps it into the stream until the egress closes, the stream is stopped, or either side breaks.</summary>
+    private static async Task<(IngestEnd End, string Reason)> FeedAsync(HttpContext http, SpeakerStream stream, ILogger logger)
+    {
+        var trackSid = stream.Speaker.TrackSid;
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        ScribeMetrics.ActiveStreams.Add(1);
+        LogStarted(logger, stream.Speaker.Room, stream.Speaker.Identity, trackSid);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stream.Stopping);
+        try
+        {
+            var (end, status, reason) = await PumpAsync(socket, stream, logger, stopping.Token);
+            await CloseAsync(socket, status, reason);
+            return (end, reason);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // Stopped by the grain, or the peer vanished: either way the stream ends with what it has.
+            if (stream.Stopping.IsCancellationRequested)
+            {
+                await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, "transcription stopped");
+                return (IngestEnd.StoppedHere, "transcription stopped");
+            }
+
+            LogLost(logger, trackSid, e.Message);
+            return (IngestEnd.Lost, e.Message);
+        }
+        catch (Exception e)
+        {
+            // Our side broke while handling audio: say so on the socket, keep the silo running, let the grain restart.
+            LogFailed(logger, e, trackSid);
+            await CloseAsync(socket, WebSocketCloseStatus.InternalServerError, "ingest failed");
+            return (IngestEnd.Failed, "ingest failed");
+        }
+        finally
+        {
+            ScribeMetrics.ActiveStreams.Add(-1);
+        }
     }
 
     /// <summary>

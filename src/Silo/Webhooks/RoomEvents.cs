@@ -49,7 +49,7 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
                 await room.ParticipantJoinedAsync(participant);
                 break;
             case "participant_left" or "participant_connection_aborted" when participant is not null:
-                await Participant(roomName, participant.Identity).LeftAsync(participant);
+                await Participant(roomName, participant.Identity).ParticipantLeftAsync(participant);
                 break;
             case "track_published" when participant is not null && IsMicrophone(webhook.Track):
                 await room.TrackPublishedAsync(participant, new TrackInfo(webhook.Track!.Sid, webhook.Track.Muted));

@@ -101,7 +101,7 @@ public sealed partial class RoomReconciler(
         var gone = known.Except(transcribed.Select(p => p.Identity), StringComparer.Ordinal).ToList();
         foreach (var identity in gone)
         {
-            await Participant(room, identity).LeaveAsync();
+            await Participant(room, identity).ParticipantLeftAsync(new ParticipantInfo(identity, identity, "")); // gone, its session unknown
         }
 
         LogReconciled(logger, room, transcribed.Count, started, stopped + gone.Count);

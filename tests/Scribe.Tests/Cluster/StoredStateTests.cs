@@ -24,14 +24,14 @@ public sealed class StoredStateTests
         // A reader that fills the existing property value instead of replacing it would write this speaker's
         // figures into SpeakerUsage.None, which every new record, and every room's sum, starts from.
         var usage = new SpeakerUsage(2.5, 4.25, 6.5, 2, 1);
-        var stored = new ParticipantRecord { Room = "standup", Identity = "alice", TrackSid = "TR_a", Usage = usage, PendingStops = ["EG_1"] };
+        var stored = new ParticipantRecord { Room = "standup", Identity = "alice", Egress = { TrackSid = "TR_a", PendingStops = ["EG_1"] }, Usage = usage };
 
         var first = RoundTrip(stored);
         var second = RoundTrip(stored);
 
         Assert.Equal(usage, first.Usage);
         Assert.Equal(usage, second.Usage);
-        Assert.Equal(["EG_1"], second.PendingStops);
+        Assert.Equal(["EG_1"], second.Egress.PendingStops);
         Assert.Equal(new SpeakerUsage(0, 0, 0, 0, 0), SpeakerUsage.None);
         Assert.Equal(SpeakerUsage.None, new ParticipantRecord().Usage);
     }

@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe;
 
 /// <summary>Participant grain keys: <c>{room}/{identity}</c>.</summary>
 public static class ParticipantKey

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scribe.Audio;
+using Scribe.Endpoints;
+using Scribe.LiveKit;
+using Scribe.Realtime;
+
+namespace Scribe.Participants;
+
+/// <summary>
+/// Builds a speaker's stream: audio conversion, voice activity detection, the realtime transcriber, and the sinks
+/// its segments go to (the room transcript, and the room's data channel when transcripts are published).
+/// </summary>
+public sealed class SpeakerPipelineFactory(
+    IGrainFactory grains,
+    IEndpointPicker endpoints,
+    IOptions<TranscriberOptions> transcriberOptions,
+    VoiceActivityDetectors detectors,
+    IOptions<LiveKitOptions> liveKitOptions,
+    ITranscriptDataChannel dataChannel,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    public SpeakerStream Create(SpeakerContext speaker)
+    {
+        var options = liveKitOptions.Value;
+        var publisher = new SegmentPublisher(grains.GetGrain<IRoomGrain>(speaker.Room), loggers.CreateLogger<SegmentPublisher>());
+        var broadcaster = options.PublishTranscripts
+            ? new TranscriptBroadcaster(
+                (payload, ct) => dataChannel.SendAsync(speaker.Room, payload, ct),
+                TimeSpan.FromMilliseconds(options.TranscriptInterimIntervalMs),
+                time,
+                loggers.CreateLogger<TranscriptBroadcaster>())
+            : null;
+        ISegmentSink sink = broadcaster is null ? publisher : new SegmentSinks(publisher, broadcaster);
+        var transcriber = new SpeakerTranscriber(
+            speaker, transcriberOptions.Value, endpoints, sink, loggers.CreateLogger<SpeakerTranscriber>(), time, detectors.Create());
+        return new SpeakerStream(speaker, transcriber, publisher, broadcaster);
+    }
+}
