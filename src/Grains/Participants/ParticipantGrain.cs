@@ -576,4 +576,10 @@ public sealed partial class ParticipantGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: egress {EgressId} dialled silo {OldSilo}; restarting it to {Silo}")]
     private partial void LogEgressMoved(string room, string identity, string egressId, string oldSilo, string silo);
+
+    public async Task EraseAsync()
+    {
+        await record.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }
