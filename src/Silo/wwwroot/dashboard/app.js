@@ -190,34 +190,7 @@ keyForm.addEventListener("submit", async (event) => {
   }
   keyInput.value = "";
   signIn.hidden = true;
-  // ---------- Notifications ----------
-
-function showNotifications() {
-  const notice = h("p", { class: "notice", hidden: true });
-  const table = keyedTable({
-    caption: "Events for the backend not yet delivered",
-    empty: "Every event was delivered.",
-    columns: [
-      { title: "Event", header: true, width: "22%", render: (n) => h("code", {}, n.id) },
-      { title: "Type", width: "14%", render: (n) => n.type },
-      { title: "Room", width: "12%", render: (n) => n.room },
-      { title: "Created", width: "12%", render: (n) => formatTime(n.createdAt) },
-      { title: "Attempts", numeric: true, width: "8%", render: (n) => n.attempts },
-      { title: "Next attempt", width: "12%", render: (n) => formatTime(n.nextAttemptAt) },
-      { title: "Last error", width: "20%", render: (n) => (n.lastError ? badge(n.lastError, "bad") : "") },
-    ],
-  });
-  view.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Notifications")), notice, table.element);
-  every(2000, async () => {
-    const outbox = await getJson("/api/notifications");
-    notice.hidden = outbox.configured;
-    notice.textContent = "Notifications:Url is not set: no events are sent to a backend.";
-    table.update(outbox.pending, (n) => n.id);
-    say(`Notifications updated ${new Date().toLocaleTimeString()}`);
-  });
-}
-
-route();
+  route();
 });
 
 signOut.addEventListener("click", () => forgetKey());
@@ -612,6 +585,33 @@ function showCluster() {
   every(2000, async () => {
     table.update(await getJson("/api/cluster"), (s) => s.address);
     say(`Cluster updated ${new Date().toLocaleTimeString()}`);
+  });
+}
+
+// ---------- Notifications ----------
+
+function showNotifications() {
+  const notice = h("p", { class: "notice", hidden: true });
+  const table = keyedTable({
+    caption: "Events for the backend not yet delivered",
+    empty: "Every event was delivered.",
+    columns: [
+      { title: "Event", header: true, width: "22%", render: (n) => h("code", {}, n.id) },
+      { title: "Type", width: "14%", render: (n) => n.type },
+      { title: "Room", width: "12%", render: (n) => n.room },
+      { title: "Created", width: "12%", render: (n) => formatTime(n.createdAt) },
+      { title: "Attempts", numeric: true, width: "8%", render: (n) => n.attempts },
+      { title: "Next attempt", width: "12%", render: (n) => formatTime(n.nextAttemptAt) },
+      { title: "Last error", width: "20%", render: (n) => (n.lastError ? badge(n.lastError, "bad") : "") },
+    ],
+  });
+  view.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Notifications")), notice, table.element);
+  every(2000, async () => {
+    const outbox = await getJson("/api/notifications");
+    notice.hidden = outbox.configured;
+    notice.textContent = "Notifications:Url is not set: no events are sent to a backend.";
+    table.update(outbox.pending, (n) => n.id);
+    say(`Notifications updated ${new Date().toLocaleTimeString()}`);
   });
 }
 
