@@ -43,6 +43,7 @@ public sealed record RequiredScope(string Scope)
     public static RequiredScope AnyCaller { get; } = new("*");
 }
 
+/// <summary>How a route declares its scope: <c>api.MapGet("/rooms", ListAsync).RequireScope(ApiScope.TranscriptsRead)</c>.</summary>
 public static class ApiScopeExtensions
 {
     /// <summary>Declares the scope a caller needs for this route (checked by <see cref="ApiAuthFilter"/>).</summary>
