@@ -57,4 +57,7 @@ public interface IParticipantGrain : IGrainWithStringKey
     [Alias("hand-off")] Task HandOffAsync(SiloAddress? target);
 
     [Alias("status")] Task<SpeakerStatus> GetStatusAsync();
+
+    /// <summary>Deletes the speaker's stored record (its room is being erased) and deactivates.</summary>
+    [Alias("erase")] Task EraseAsync();
 }

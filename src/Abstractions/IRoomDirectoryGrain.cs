@@ -20,4 +20,7 @@ public interface IRoomDirectoryGrain : IGrainWithIntegerKey
 
     /// <summary>Drops finished rooms past the retention period now (a timer does this too); returns how many went.</summary>
     [Alias("expire")] Task<int> ExpireAsync();
+
+    /// <summary>Erases <paramref name="room"/> (<see cref="IRoomGrain.EraseAsync"/>) and, once it is gone, its entry here.</summary>
+    [Alias("erase")] Task<RoomErasure> EraseAsync(string room);
 }

@@ -38,4 +38,11 @@ public interface IRoomGrain : IGrainWithStringKey
     /// finished and was finished at or before <paramref name="finishedBefore"/>, so a room that started again is kept.
     /// </summary>
     [Alias("expire")] Task<bool> ExpireAsync(DateTimeOffset finishedBefore);
+
+    /// <summary>
+    /// Erases the room from storage: its transcript, its record, its speakers' records and its webhook ledger.
+    /// Refused while the room is active (its speakers would write again); its directory entry is the caller's
+    /// (<see cref="IRoomDirectoryGrain.EraseAsync"/>).
+    /// </summary>
+    [Alias("erase")] Task<RoomErasure> EraseAsync();
 }

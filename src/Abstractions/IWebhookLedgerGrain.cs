@@ -15,4 +15,7 @@ public interface IWebhookLedgerGrain : IGrainWithStringKey
 
     /// <returns>The identity of the participant that started <paramref name="egressId"/>, or null.</returns>
     [Alias("egress-owner")] Task<string?> FindEgressOwnerAsync(string egressId);
+
+    /// <summary>Deletes the stored ledger (its room is being erased) and deactivates.</summary>
+    [Alias("erase")] Task EraseAsync();
 }

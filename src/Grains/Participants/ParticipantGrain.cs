@@ -323,6 +323,13 @@ public sealed partial class ParticipantGrain(
         }
     }
 
+    /// <summary>The room was erased: nothing of this speaker stays in storage.</summary>
+    public async Task EraseAsync()
+    {
+        await record.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
     /// <summary>Keeps the grain active while a stream runs or finishes; the watch lets go once all have ended.</summary>
     private void WatchStreams() =>
         _watch ??= this.RegisterGrainTimer(WatchStreamsAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { KeepAlive = true });

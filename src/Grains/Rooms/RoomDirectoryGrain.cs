@@ -65,10 +65,27 @@ public sealed partial class RoomDirectoryGrain(
         return dropped;
     }
 
+    public async Task<RoomErasure> EraseAsync(string room)
+    {
+        var erasure = await GrainFactory.GetGrain<IRoomGrain>(room).EraseAsync();
+        // An unknown room may still be listed after an expiry cut short; either way the entry goes.
+        if (erasure != RoomErasure.Active && Rooms.Remove(room))
+        {
+            await directory.WriteStateAsync();
+            LogRoomErased(room);
+            return RoomErasure.Erased;
+        }
+
+        return erasure;
+    }
+
     private Task SweepAsync(CancellationToken cancellationToken) => ExpireAsync();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}, finished at {FinishedAt}, is past retention: its transcript was cleared")]
     private partial void LogRoomExpired(string room, DateTimeOffset? finishedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} was erased on request")]
+    private partial void LogRoomErased(string room);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not expire room {Room}; will retry")]
     private partial void LogExpiryFailed(Exception exception, string room);

@@ -180,6 +180,32 @@ public sealed partial class RoomGrain(
             return false;
         }
 
+        await EraseStoredAsync();
+        return true;
+    }
+
+    public async Task<RoomErasure> EraseAsync()
+    {
+        if (State.ClockOrigin is null)
+        {
+            return RoomErasure.Unknown;
+        }
+
+        if (State.State == RoomState.Active)
+        {
+            return RoomErasure.Active;
+        }
+
+        await EraseStoredAsync();
+        return RoomErasure.Erased;
+    }
+
+    /// <summary>Deletes everything stored for this room, the speakers' records and webhook ledger included, and deactivates.</summary>
+    private async Task EraseStoredAsync()
+    {
+        var room = this.GetPrimaryKeyString();
+        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).EraseAsync()));
+        await GrainFactory.GetGrain<IWebhookLedgerGrain>(room).EraseAsync();
         await _store.ClearAsync(CancellationToken.None);
         await record.ClearStateAsync();
         record.State = new RoomRecord();
@@ -187,7 +213,7 @@ public sealed partial class RoomGrain(
         _transcript = await _store.LoadAsync(CancellationToken.None);
         Signal();
         DeactivateOnIdle();
-        return true;
+        LogRoomErased(room);
     }
 
     private RoomSummary? Summary() => State.ClockOrigin is null
@@ -224,11 +250,30 @@ public sealed partial class RoomGrain(
         }
 
         await FlushTranscriptAsync(cancellationToken);
+        await AnnounceTranscriptReadyAsync();
         var counts = (State.Speakers.Count, _transcript.Count);
         if (counts != _reported && time.GetUtcNow() - _reportedAt >= DirectoryReportPeriod)
         {
             ReportToDirectory();
         }
+    }
+
+    /// <summary>
+    /// Once a finished room's streams have all had their final timeout and what they left open is closed and
+    /// flushed, the transcript is complete: the backend hears <c>transcript.ready</c>, once per finish.
+    /// </summary>
+    private async Task AnnounceTranscriptReadyAsync()
+    {
+        if (State.State != RoomState.Finished || State.FinishedAt is not { } finishedAt || State.TranscriptReadyFor == finishedAt
+            || time.GetUtcNow() - finishedAt < AbandonedAfterFinish || _transcript.HasOpenInterims)
+        {
+            return;
+        }
+
+        var ready = TranscriptReady.Of(State, _transcript, time.GetUtcNow());
+        await GrainFactory.GetGrain<INotificationOutboxGrain>(INotificationOutboxGrain.Key).EnqueueAsync(ready);
+        State.TranscriptReadyFor = finishedAt;
+        await WriteRecordAsync();
     }
 
     /// <summary>Flushes the transcript; on a storage etag conflict, reloads, keeps what either side has, and writes once more.</summary>
@@ -304,6 +349,9 @@ public sealed partial class RoomGrain(
 
     private IParticipantGrain Participant(string identity) =>
         GrainFactory.GetGrain<IParticipantGrain>(ParticipantKey.Of(this.GetPrimaryKeyString(), identity));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} erased from storage")]
+    private partial void LogRoomErased(string room);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} started")]
     private partial void LogRoomStarted(string room);

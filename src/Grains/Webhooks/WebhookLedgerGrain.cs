@@ -89,6 +89,13 @@ public sealed partial class WebhookLedgerGrain(
         await record.WriteStateAsync();
     }
 
+    public async Task EraseAsync()
+    {
+        await record.ClearStateAsync();
+        _seen.Clear();
+        DeactivateOnIdle();
+    }
+
     public Task<string?> FindEgressOwnerAsync(string egressId) =>
         Task.FromResult<string?>(State.EgressOwners.FirstOrDefault(p => p.Key == egressId).Value);
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Runtime;
 using Scribe.Participants;
 using Scribe.Rooms;
@@ -7,17 +8,18 @@ namespace Scribe.Silo.Api;
 /// <summary><c>GET /api/cluster</c>: the silos Orleans knows, their status, and how many rooms and speakers each hosts.</summary>
 public static class ClusterApi
 {
-    public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapClusterApi(this RouteGroupBuilder api)
     {
-        app.MapGroup("/api").AddEndpointFilter<AdminKeyFilter>()
-            .MapGet("/cluster", async (IGrainFactory grains, ILocalSiloDetails self) =>
-            {
-                var management = grains.GetGrain<IManagementGrain>(0);
-                var hosts = await management.GetDetailedHosts(onlyActive: false);
-                var statistics = await management.GetSimpleGrainStatistics();
-                return Results.Ok(Describe(hosts, statistics, self.SiloAddress));
-            });
-        return app;
+        api.MapGet("/cluster", ListSilosAsync).RequireScope(ApiScope.Cluster).WithSummary("The silos of the cluster, their status and what each hosts.");
+        return api;
+    }
+
+    internal static async Task<Ok<IReadOnlyList<SiloView>>> ListSilosAsync(IGrainFactory grains, ILocalSiloDetails self)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var statistics = await management.GetSimpleGrainStatistics();
+        return TypedResults.Ok(Describe(hosts, statistics, self.SiloAddress));
     }
 
     /// <summary>One row per silo, active ones first, then by start time.</summary>
@@ -45,7 +47,7 @@ public static class ClusterApi
 
     /// <param name="Activations">All grain activations on the silo, ours and Orleans' own.</param>
     /// <param name="IsThisSilo">True for the silo that answered the request.</param>
-    internal sealed record SiloView(
+    public sealed record SiloView(
         string Address, string Name, string? HostName, string Status, DateTimeOffset? StartedAt,
         int Rooms, int Participants, int Activations, bool IsThisSilo);
 }

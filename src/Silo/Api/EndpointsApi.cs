@@ -1,72 +1,75 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.RegularExpressions;
 using Scribe.Endpoints;
 
 namespace Scribe.Silo.Api;
 
 /// <summary>
-/// The admin API for speech endpoints: list with status, add, remove, drain, undrain. Behind the admin key.
+/// The API for speech endpoints: list with status, add, remove, drain, undrain (scope <c>endpoints</c>).
 /// A change is applied to this silo's balancer at once; other silos pick it up within a probe interval.
 /// </summary>
 public static partial class EndpointsApi
 {
-    /// <summary>camelCase, enums as camelCase names (<c>"healthy"</c>), no API keys in any answer.</summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public static RouteGroupBuilder MapEndpointsApi(this RouteGroupBuilder api)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    public static IEndpointRouteBuilder MapEndpointsApi(this IEndpointRouteBuilder app)
-    {
-        var api = app.MapGroup("/api/endpoints").AddEndpointFilter<AdminKeyFilter>();
-
-        api.MapGet("", async (IGrainFactory grains) =>
-            Results.Json((await Registry(grains).GetSnapshotAsync()).Endpoints.Select(e => e.Status), Json));
-
-        api.MapPost("", async (EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer) =>
-        {
-            if (request is null)
-            {
-                return Results.Problem(title: "Bad request", detail: "Send a JSON body {name, url, model, maxSessions, apiKey?, healthUrl?}.", statusCode: StatusCodes.Status400BadRequest);
-            }
-
-            var errors = request.Validate();
-            if (errors.Count > 0)
-            {
-                return Results.ValidationProblem(errors);
-            }
-
-            var endpoint = request.ToEndpoint();
-            if (await Registry(grains).AddAsync(endpoint) == EndpointChange.DuplicateName)
-            {
-                return Results.Problem(title: "Duplicate endpoint", detail: $"An endpoint named '{endpoint.Name}' exists.", statusCode: StatusCodes.Status409Conflict);
-            }
-
-            var status = await RefreshAsync(grains, balancer, endpoint.Name);
-            return Results.Json(status, Json, statusCode: StatusCodes.Status201Created);
-        });
-
+        var endpoints = api.MapGroup("/endpoints").RequireScope(ApiScope.Endpoints);
+        endpoints.MapGet("", ListAsync).WithSummary("Every speech endpoint with its status. API keys are never shown.");
+        endpoints.MapPost("", AddAsync).WithSummary("Adds a speech endpoint.")
+            .Produces<EndpointStatus>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         // Sessions on a removed endpoint move at their next generation boundary, like a drain.
-        api.MapDelete("/{name}", async (string name, IGrainFactory grains, EndpointBalancer balancer) =>
-        {
-            if (await Registry(grains).RemoveAsync(name) != EndpointChange.Done)
-            {
-                return UnknownEndpoint(name);
-            }
-
-            await RefreshAsync(grains, balancer, name);
-            return Results.NoContent();
-        });
-
-        api.MapPost("/{name}/drain", (string name, IGrainFactory grains, EndpointBalancer balancer) =>
-            ChangeAsync(name, grains, balancer, r => r.DrainAsync(name)));
-
-        api.MapPost("/{name}/undrain", (string name, IGrainFactory grains, EndpointBalancer balancer) =>
-            ChangeAsync(name, grains, balancer, r => r.UndrainAsync(name)));
-
-        return app;
+        endpoints.MapDelete("/{name}", RemoveAsync).WithSummary("Removes a speech endpoint.");
+        endpoints.MapPost("/{name}/drain", DrainAsync).WithSummary("Sends no new sessions to the endpoint; running ones move at a boundary.")
+            .Produces<EndpointStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapPost("/{name}/undrain", UndrainAsync).WithSummary("Lets the endpoint take sessions again.")
+            .Produces<EndpointStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
     }
+
+    internal static async Task<Ok<IEnumerable<EndpointStatus>>> ListAsync(IGrainFactory grains) =>
+        TypedResults.Ok((await Registry(grains).GetSnapshotAsync()).Endpoints.Select(e => e.Status));
+
+    internal static async Task<IResult> AddAsync(EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer)
+    {
+        if (request is null)
+        {
+            return ApiProblems.BadRequest("Send a JSON body {name, url, model, maxSessions, apiKey?, healthUrl?}.");
+        }
+
+        var errors = request.Validate();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var endpoint = request.ToEndpoint();
+        if (await Registry(grains).AddAsync(endpoint) == EndpointChange.DuplicateName)
+        {
+            return ApiProblems.Conflict("Duplicate endpoint", $"An endpoint named '{endpoint.Name}' exists.");
+        }
+
+        var status = await RefreshAsync(grains, balancer, endpoint.Name);
+        return TypedResults.Json(status, statusCode: StatusCodes.Status201Created);
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(string name, IGrainFactory grains, EndpointBalancer balancer)
+    {
+        if (await Registry(grains).RemoveAsync(name) != EndpointChange.Done)
+        {
+            return UnknownEndpoint(name);
+        }
+
+        await RefreshAsync(grains, balancer, name);
+        return TypedResults.NoContent();
+    }
+
+    internal static Task<IResult> DrainAsync(string name, IGrainFactory grains, EndpointBalancer balancer) =>
+        ChangeAsync(name, grains, balancer, r => r.DrainAsync(name));
+
+    internal static Task<IResult> UndrainAsync(string name, IGrainFactory grains, EndpointBalancer balancer) =>
+        ChangeAsync(name, grains, balancer, r => r.UndrainAsync(name));
 
     private static async Task<IResult> ChangeAsync(
         string name, IGrainFactory grains, EndpointBalancer balancer, Func<IEndpointRegistryGrain, Task<EndpointChange>> change)
@@ -76,7 +79,7 @@ public static partial class EndpointsApi
             return UnknownEndpoint(name);
         }
 
-        return Results.Json(await RefreshAsync(grains, balancer, name), Json);
+        return TypedResults.Ok(await RefreshAsync(grains, balancer, name));
     }
 
     /// <summary>Hands the new snapshot to this silo's balancer now rather than at the next tick.</summary>
@@ -89,8 +92,8 @@ public static partial class EndpointsApi
 
     private static IEndpointRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IEndpointRegistryGrain>(IEndpointRegistryGrain.Key);
 
-    private static IResult UnknownEndpoint(string name) =>
-        Results.Problem(title: "Unknown endpoint", detail: $"No endpoint named '{name}' is registered.", statusCode: StatusCodes.Status404NotFound);
+    private static ProblemHttpResult UnknownEndpoint(string name) =>
+        TypedResults.Problem(title: "Unknown endpoint", detail: $"No endpoint named '{name}' is registered.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>The body of <c>POST /api/endpoints</c>.</summary>
     public sealed record EndpointRequest(string? Name, string? Url, string? Model, int? MaxSessions, string? ApiKey, string? HealthUrl)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Scribe.Silo.Api;
@@ -20,12 +19,6 @@ public sealed record RoomView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SpeakerStatus>? SpeakerStatus = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SpeakerUsage? Usage = null)
 {
-    /// <summary>camelCase names and enums as camelCase strings (<c>"active"</c>, <c>"streaming"</c>), not numbers.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     public static RoomView Of(RoomSummary summary, DateTimeOffset now, IReadOnlyList<SpeakerStatus>? speakers = null)
     {
         ArgumentNullException.ThrowIfNull(summary);

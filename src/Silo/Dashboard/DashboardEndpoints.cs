@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -43,26 +44,15 @@ public static class DashboardEndpoints
             },
         });
 
-        // Issues the /orleans cookie to a caller that proved it holds the key.
-        app.MapPost(Path + "/session", (HttpContext http, DashboardCookie cookie) =>
-        {
-            http.Response.Cookies.Append(DashboardCookie.Name, cookie.Issue(), new CookieOptions
-            {
-                Path = OrleansPath,
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-                MaxAge = DashboardCookie.Lifetime,
-            });
-            return Results.NoContent();
-        }).AddEndpointFilter<AdminKeyFilter>();
+        // Issues the /orleans cookie to a caller that proved it holds a key with the cluster scope.
+        app.MapPost(Path + "/session", IssueOrleansCookie).AddEndpointFilter<ApiAuthFilter>().RequireScope(ApiScope.Cluster);
 
         // The gate runs before any /orleans endpoint, whatever kind of endpoint the Orleans Dashboard maps.
         app.UseWhen(http => http.Request.Path.StartsWithSegments(OrleansPath), gate => gate.Use(async (http, next) =>
         {
-            var key = http.RequestServices.GetRequiredService<AdminKeyFilter>();
+            var caller = http.RequestServices.GetRequiredService<ApiCredentials>().Authenticate(http.Request);
             var cookie = http.RequestServices.GetRequiredService<DashboardCookie>();
-            if (key.IsAuthorized(http.Request) || cookie.IsValid(http.Request.Cookies[DashboardCookie.Name]))
+            if (caller?.Holds(ApiScope.Cluster) == true || cookie.IsValid(http.Request.Cookies[DashboardCookie.Name]))
             {
                 await next(http);
                 return;
@@ -77,5 +67,18 @@ public static class DashboardEndpoints
         }));
         app.MapOrleansDashboard(OrleansPath);
         return app;
+    }
+
+    private static NoContent IssueOrleansCookie(HttpContext http, DashboardCookie cookie)
+    {
+        http.Response.Cookies.Append(DashboardCookie.Name, cookie.Issue(), new CookieOptions
+        {
+            Path = OrleansPath,
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            MaxAge = DashboardCookie.Lifetime,
+        });
+        return TypedResults.NoContent();
     }
 }

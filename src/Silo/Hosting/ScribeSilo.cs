@@ -8,6 +8,7 @@ using Scribe.Ingest;
 using Scribe.LiveKit;
 using Scribe.LocalSpeech;
 using Scribe.Silo.Webhooks;
+using Scribe.Notifications;
 using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Rooms;
@@ -34,6 +35,8 @@ public static class ScribeSilo
         var cluster = ValidatedOptions.Bind<ClusterHostingOptions>(configuration, ClusterHostingOptions.Section,
             o => o.RedisConnectionString ??= configuration.GetConnectionString("Redis"));
         var admin = ValidatedOptions.Bind<AdminOptions>(configuration, AdminOptions.Section);
+        var api = ValidatedOptions.Bind<ApiOptions>(configuration, ApiOptions.Section);
+        var notifications = ValidatedOptions.Bind<NotificationOptions>(configuration, NotificationOptions.Section);
         var liveKit = ValidatedOptions.Bind<LiveKitOptions>(configuration, LiveKitOptions.Section);
         var ingest = ValidatedOptions.Bind<IngestOptions>(configuration, IngestOptions.Section,
             o => o.PublicUrl = ExpandHostPlaceholders(o.PublicUrl));
@@ -47,6 +50,8 @@ public static class ScribeSilo
 
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(admin));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(api));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(notifications));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcripts));
         services.AddSingleton<RoomTranscriptFeed>();
@@ -58,7 +63,9 @@ public static class ScribeSilo
             : VoiceActivityDetectors.Load(
                 transcription.VadModelPath, transcription.SpeechThresholdDbfs, sp.GetRequiredService<ILoggerFactory>().CreateLogger<VoiceActivityDetectors>(),
                 transcription.VadGateDbfs));
-        services.AddSingleton(new IngestToken(System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret)));
+        var clusterSecret = System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret);
+        services.AddSingleton(new IngestToken(clusterSecret));
+        services.AddSingleton(new ViewerToken(clusterSecret));
         services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
         services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(sp => new EgressClient(
@@ -94,7 +101,13 @@ public static class ScribeSilo
         services.AddHostedService<EndpointHealthProbe>();
         services.AddHostedService<SpeakerRecovery>();
         services.AddHostedService<SpeakerHandoff>();
-        services.AddSingleton<AdminKeyFilter>();
+        services.AddSingleton<ApiCredentials>();
+        services.AddSingleton<ApiAuthFilter>();
+        services.ConfigureHttpJsonOptions(o => ScribeApi.Configure(o.SerializerOptions));
+        services.AddOpenApi(ScribeOpenApi.Configure);
+        services.AddHttpClient(NotificationDelivery.HttpClientName);
+        services.AddSingleton<NotificationDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationDelivery>());
         services.AddScribeDashboard();
         services.AddProblemDetails();
 
@@ -143,8 +156,17 @@ public static class ScribeSilo
             {
                 var redis = RedisConfiguration.Parse(cluster.RedisConnectionString!);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
-                silo.AddRedisGrainStorage(ParticipantStorage, o => o.ConfigurationOptions = redis);
-                silo.AddRedisGrainStorage(RoomGrain.StorageName, o => o.ConfigurationOptions = redis);
+                // Cleared state is deleted, not kept as an empty record: an erased room leaves no key behind.
+                silo.AddRedisGrainStorage(ParticipantStorage, o =>
+                {
+                    o.ConfigurationOptions = redis;
+                    o.DeleteStateOnClear = true;
+                });
+                silo.AddRedisGrainStorage(RoomGrain.StorageName, o =>
+                {
+                    o.ConfigurationOptions = redis;
+                    o.DeleteStateOnClear = true;
+                });
                 var advertised = cluster.AdvertisedIp is { } ip ? IPAddress.Parse(ip) : null;
                 if (advertised is not null)
                 {
@@ -179,9 +201,8 @@ public static class ScribeSilo
 
         app.MapLiveKitWebhook();
         app.MapIngest();
-        app.MapAdminApi();
-        app.MapEndpointsApi();
-        app.MapClusterApi();
+        app.MapScribeApi();
+        app.MapOpenApi(ScribeOpenApi.Path);
         app.MapScribeDashboard();
         return app;
     }

@@ -10,7 +10,11 @@ namespace Scribe.Tests.Dashboard;
 public sealed class DashboardAuthTests
 {
     private const string Key = "the-admin-key-0123456789";
-    private readonly AdminKeyFilter _filter = new(Microsoft.Extensions.Options.Options.Create(new AdminOptions { ApiKey = Key }));
+    private readonly ApiCredentials _credentials = new(
+        Microsoft.Extensions.Options.Options.Create(new AdminOptions { ApiKey = Key }),
+        Microsoft.Extensions.Options.Options.Create(new ApiOptions()),
+        new ViewerToken(Encoding.UTF8.GetBytes("a-cluster-secret")),
+        TimeProvider.System);
 
     [Theory]
     [InlineData("GET", "/api/rooms/standup/transcript/stream", "?access_token=" + Key, true)]
@@ -28,7 +32,7 @@ public sealed class DashboardAuthTests
         http.Request.Path = path;
         http.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
 
-        Assert.Equal(allowed, _filter.IsAuthorized(http.Request));
+        Assert.Equal(allowed, _credentials.Authenticate(http.Request) is not null);
     }
 
     [Fact]
@@ -38,10 +42,10 @@ public sealed class DashboardAuthTests
         http.Request.Method = "POST";
         http.Request.Path = "/api/endpoints/gpu-1/drain";
         http.Request.Headers.Authorization = "Bearer " + Key;
-        Assert.True(_filter.IsAuthorized(http.Request));
+        Assert.True(_credentials.Authenticate(http.Request) is not null);
 
         http.Request.Headers.Authorization = "Bearer " + Key + "x";
-        Assert.False(_filter.IsAuthorized(http.Request));
+        Assert.False(_credentials.Authenticate(http.Request) is not null);
     }
 
     [Fact]

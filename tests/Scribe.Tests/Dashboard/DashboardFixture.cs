@@ -17,6 +17,9 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>A named key holding only the <c>cluster</c> scope.</summary>
+    public const string OpsKey = "ops-key-for-the-dashboard-0123";
+
     private readonly HttpClient _http = new();
     private IPlaywright? _playwright;
 
@@ -41,6 +44,9 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["Inference:Endpoints:0:Url"] = Vllm.RealtimeUrl.ToString(),
             ["Inference:Endpoints:0:Model"] = Vllm.Model,
             ["Inference:Endpoints:0:MaxSessions"] = "16",
+            ["Api:Keys:0:Name"] = "ops",
+            ["Api:Keys:0:Key"] = OpsKey,
+            ["Api:Keys:0:Scopes"] = "cluster",
         });
         Webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
 

@@ -1,7 +1,9 @@
-// Scribe admin dashboard: plain ES module, no build step. Every call carries the admin key as a bearer token;
-// the key lives in sessionStorage (this tab's session only).
+// Scribe admin dashboard: plain ES module, no build step. Every call carries the key (the admin key or a named
+// key of Api:Keys) as a bearer token; the key and what it may do (GET /api/me) live in sessionStorage (this tab's
+// session only). Views and actions the key's scopes do not allow are not shown.
 
 const KEY_STORAGE = "scribe.adminKey";
+const CALLER_STORAGE = "scribe.caller";
 const ROOM_STATES = ["Active", "Finished"];
 const SPEAKER_STATES = ["Idle", "Starting", "Streaming", "Muted", "WaitingForCapacity", "Stopped", "Error"];
 const SPEAKER_COLOURS = ["#2557c9", "#b4461b", "#1d7a3e", "#8a3fb5", "#0f7587", "#a1306b", "#6b6200", "#4a5568"];
@@ -116,6 +118,12 @@ class HttpError extends Error {
 
 const currentKey = () => sessionStorage.getItem(KEY_STORAGE);
 
+/** The signed-in key's name and scopes, as GET /api/me answered. */
+const currentCaller = () => JSON.parse(sessionStorage.getItem(CALLER_STORAGE) ?? '{"name":"","scopes":[]}');
+
+/** True when the signed-in key holds `scope` (transcription, transcripts:read, transcripts:delete, endpoints, cluster). */
+const can = (scope) => currentCaller().scopes.includes(scope);
+
 async function api(path, { method = "GET", key = currentKey(), accept = "application/json" } = {}) {
   const response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: accept }, cache: "no-store" });
   if (!response.ok) throw new HttpError(response);
@@ -146,6 +154,8 @@ function report(error) {
 
 function forgetKey(message = "") {
   sessionStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(CALLER_STORAGE);
+  document.getElementById("caller").hidden = true;
   stopView();
   view.replaceChildren();
   signOut.hidden = true;
@@ -161,19 +171,23 @@ keyForm.addEventListener("submit", async (event) => {
   const key = keyInput.value.trim();
   keyError.textContent = "";
   if (!key) return;
+  let caller;
   try {
-    // The cluster route is behind the key on every silo: 200 means the key is right.
-    await api("/api/cluster", { key });
+    // Any key may ask who it is: 200 means the key is right, and says what it may do.
+    caller = await (await api("/api/me", { key })).json();
   } catch (error) {
     keyError.textContent = error instanceof HttpError && error.status === 401
-      ? "That key was refused by the server. Check Admin:ApiKey and try again."
+      ? "That key was refused by the server. Check Admin:ApiKey (or Api:Keys) and try again."
       : `Could not reach the server to check the key (${error.message}).`;
     keyInput.select();
     return;
   }
   sessionStorage.setItem(KEY_STORAGE, key);
+  sessionStorage.setItem(CALLER_STORAGE, JSON.stringify({ name: caller.name, scopes: caller.scopes }));
   // Lets this browser open /orleans (an HttpOnly cookie scoped to /orleans; see README, "Dashboard").
-  try { await api("/dashboard/session", { method: "POST", key }); } catch { /* the Orleans link will say so */ }
+  if (can("cluster")) {
+    try { await api("/dashboard/session", { method: "POST", key }); } catch { /* the Orleans link will say so */ }
+  }
   keyInput.value = "";
   signIn.hidden = true;
   route();
@@ -197,8 +211,13 @@ function route() {
   signIn.hidden = true;
   signOut.hidden = false;
   nav.hidden = false;
+  for (const item of nav.querySelectorAll("li[data-scope]")) item.hidden = !can(item.dataset.scope);
+  const caller = document.getElementById("caller");
+  caller.textContent = `Signed in as ${currentCaller().name}`;
+  caller.hidden = false;
   const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
-  const page = name || "rooms";
+  const first = nav.querySelector("li[data-scope]:not([hidden]) a[data-view]");
+  const page = name || (can("transcripts:read") ? "rooms" : first?.dataset.view ?? "rooms");
   for (const link of document.querySelectorAll("nav a[data-view]")) {
     if (link.dataset.view === page) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
@@ -208,6 +227,7 @@ function route() {
     case "room": showRoom(decodeURIComponent(rest.join("/"))); break;
     case "endpoints": showEndpoints(); break;
     case "cluster": showCluster(); break;
+    case "notifications": showNotifications(); break;
     default: showRooms(); break;
   }
   document.getElementById("main").focus({ preventScroll: true });
@@ -565,6 +585,33 @@ function showCluster() {
   every(2000, async () => {
     table.update(await getJson("/api/cluster"), (s) => s.address);
     say(`Cluster updated ${new Date().toLocaleTimeString()}`);
+  });
+}
+
+// ---------- Notifications ----------
+
+function showNotifications() {
+  const notice = h("p", { class: "notice", hidden: true });
+  const table = keyedTable({
+    caption: "Events for the backend not yet delivered",
+    empty: "Every event was delivered.",
+    columns: [
+      { title: "Event", header: true, width: "22%", render: (n) => h("code", {}, n.id) },
+      { title: "Type", width: "14%", render: (n) => n.type },
+      { title: "Room", width: "12%", render: (n) => n.room },
+      { title: "Created", width: "12%", render: (n) => formatTime(n.createdAt) },
+      { title: "Attempts", numeric: true, width: "8%", render: (n) => n.attempts },
+      { title: "Next attempt", width: "12%", render: (n) => formatTime(n.nextAttemptAt) },
+      { title: "Last error", width: "20%", render: (n) => (n.lastError ? badge(n.lastError, "bad") : "") },
+    ],
+  });
+  view.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Notifications")), notice, table.element);
+  every(2000, async () => {
+    const outbox = await getJson("/api/notifications");
+    notice.hidden = outbox.configured;
+    notice.textContent = "Notifications:Url is not set: no events are sent to a backend.";
+    table.update(outbox.pending, (n) => n.id);
+    say(`Notifications updated ${new Date().toLocaleTimeString()}`);
   });
 }
 

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Scribe.Tests.Api;
+using Scribe.Tests.Cluster;
+using StackExchange.Redis;
+
+namespace Scribe.Tests.Access;
+
+/// <summary>Erasure on a real redis-server: once a room is erased, no key of that room is left.</summary>
+public sealed class RedisErasureTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private TestSilo _silo = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
+        {
+            ["Cluster:Provider"] = "Redis",
+            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
+            ["Cluster:ClusterId"] = "erase-" + Guid.NewGuid().ToString("N")[..8],
+            ["Cluster:AdvertisedIp"] = "127.0.0.1",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Erasure_leaves_no_key_of_the_room(bool byExpiry)
+    {
+        var room = byExpiry ? "expired-room" : "erased-room";
+        const string kept = "kept-room";
+        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        foreach (var name in new[] { room, kept })
+        {
+            var grain = grains.GetGrain<IRoomGrain>(name);
+            await grain.ParticipantJoinedAsync(new ParticipantInfo("alice", "Alice", "PA_alice"));
+            await grain.ParticipantJoinedAsync(new ParticipantInfo("bob", "Bob", "PA_bob"));
+            await grains.GetGrain<IWebhookLedgerGrain>(name).AdmitAsync("EV_" + name, "room_started", "RM_" + name);
+            // Enough segments for several chunks of the stored transcript.
+            for (var n = 0; n < 150; n++)
+            {
+                await grain.UpsertSegmentAsync(Names.Segment(name, n % 2 == 0 ? "alice" : "bob", n, $"segment {n} of {name}"));
+            }
+
+            await grain.FinishAsync();
+        }
+
+        // The speakers' records exist once they were asked anything.
+        await grains.GetGrain<IParticipantGrain>($"{room}/alice").GetStatusAsync();
+        await WaitForAsync(async () => (await KeysAsync()).Count(k => k.Contains(room, StringComparison.Ordinal)) >= 5);
+        var before = await KeysAsync();
+        Assert.Contains(before, k => k.Contains(room, StringComparison.Ordinal) && k.Contains("transcript", StringComparison.Ordinal));
+
+        if (byExpiry)
+        {
+            Assert.True(await grains.GetGrain<IRoomGrain>(room).ExpireAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
+        }
+        else
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _silo.Admin.DeleteAsync(new Uri($"/api/rooms/{room}/transcript", UriKind.Relative))).StatusCode);
+            Assert.DoesNotContain(await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).ListAsync(), r => r.Name == room);
+        }
+
+        // Deactivations that follow must not write anything back.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var after = await KeysAsync();
+        Assert.DoesNotContain(after, k => k.Contains(room, StringComparison.Ordinal));
+        Assert.Contains(after, k => k.Contains(kept, StringComparison.Ordinal));
+        Assert.Null(await grains.GetGrain<IRoomGrain>(room).GetSummaryAsync());
+        Assert.Empty((await grains.GetGrain<IRoomGrain>(room).GetChangesAsync(0)).Segments);
+        Assert.DoesNotContain(await KeysAsync(), k => k.Contains(room, StringComparison.Ordinal));
+    }
+
+    private async Task<IReadOnlyList<string>> KeysAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        return [.. server.Keys(pattern: "*").Select(k => k.ToString())];
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold in time");
+            await Task.Delay(100);
+        }
+    }
+}
