@@ -27,32 +27,17 @@ namespace Scribe.Realtime;
 public sealed partial class SpeakerTranscriber : IAsyncDisposable
 {
     public const int SamplesPerMs = EgressAudioConverter.OutputRate / 1000;
-    private const int MaxStallRecoveries = 3;
 
     private readonly SpeakerContext _speaker;
     private readonly TranscriberOptions _options;
-    private readonly ISegmentSink _sink;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly Channel<TranscriberInput> _input;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SpeakerUsageMeter _usage;
     private readonly AudioChunker _chunker;
-    private readonly UtteranceSegmenter _segmenter;
-    private readonly SessionKeeper _session;
+    private readonly TranscriptionLoop _loop;
     private readonly Task _run;
-
-    // Ingest side.
     private bool _backpressureReported;
-
-    // Loop side.
-    private long? _mutedSince;
-    private Task? _idleTimer;
-    private Task<bool>? _inputWait;
-    private Task<bool>? _eventWait;
-    private volatile bool _muted;
-    private volatile bool _stopped;
-    private volatile string? _failure;
 
     /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
     /// <see cref="TranscriberOptions.SpeechThresholdDbfs"/> when none is given.</param>
@@ -64,19 +49,15 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     {
         _speaker = speaker;
         _options = options;
-        _sink = sink;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
-        _usage = new SpeakerUsageMeter(_time);
+        time ??= TimeProvider.System;
+        _usage = new SpeakerUsageMeter(time);
         var buffers = new ChunkBufferPool(chunkBuffers);
         _chunker = new AudioChunker(
             new ChunkSpeechClassifier(
                 detector ?? new EnergyVoiceActivityDetector(options.SpeechThresholdDbfs),
                 new SpeechHysteresis((float)options.VadSpeechOnProbability, (float)options.VadSpeechOffProbability)),
-            buffers, _usage, _time);
-        _segmenter = new UtteranceSegmenter(options, buffers, _usage);
-        _session = new SessionKeeper(
-            speaker, options, endpoints, connector ?? WebSocketRealtimeConnector.Instance, _usage, _time, logger, ReplayAsync);
+            buffers, _usage, time);
         var capacity = Math.Max(10, options.MaxBufferedMs / 100);
         // A waiting loop resumes inside the writer's call: the chunk's append leaves in the ingest frame's own
         // thread-pool turn instead of queueing behind every other stream's frames (measured in ingest-load: that
@@ -85,30 +66,32 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         {
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
         });
-        _run = Task.Run(() => RunAsync(_stopping.Token));
+        _loop = new TranscriptionLoop(
+            speaker, options, endpoints, connector ?? WebSocketRealtimeConnector.Instance, sink, logger, time, _usage, buffers, _input.Reader);
+        _run = Task.Run(() => _loop.RunAsync(_stopping.Token));
     }
 
     /// <summary>The one place the speaker's state is told, from the parts that hold it.</summary>
     public SpeakerState State =>
-        _stopped ? (_failure is null ? SpeakerState.Stopped : SpeakerState.Error)
-        : _session.Failing ? SpeakerState.Error
-        : _session.WaitingForCapacity ? SpeakerState.WaitingForCapacity
-        : _muted ? SpeakerState.Muted
-        : _session.IsOpen ? SpeakerState.Streaming
+        _loop.Stopped ? (_loop.Failure is null ? SpeakerState.Stopped : SpeakerState.Error)
+        : _loop.Session.Failing ? SpeakerState.Error
+        : _loop.Session.WaitingForCapacity ? SpeakerState.WaitingForCapacity
+        : _loop.Muted ? SpeakerState.Muted
+        : _loop.Session.IsOpen ? SpeakerState.Streaming
         : SpeakerState.Idle;
 
     /// <summary>No generation is taking audio: the speaker paused (or never spoke), so stopping now cuts no utterance.</summary>
-    public bool AtGenerationBoundary => _segmenter.Phase != SegmenterPhase.Taking;
+    public bool AtGenerationBoundary => _loop.Segmenter.Phase != SegmenterPhase.Taking;
 
     /// <summary>
     /// From now on no new generation opens: the running one ends at the speaker's next pause, and then
     /// <see cref="AtGenerationBoundary"/> stays true, so a stream can be stopped without cutting an utterance.
     /// </summary>
-    public void EndAtNextPause() => _segmenter.EndAtNextPause();
+    public void EndAtNextPause() => _loop.Segmenter.EndAtNextPause();
 
-    public string? Error => _failure ?? _session.Error;
+    public string? Error => _loop.Failure ?? _loop.Session.Error;
 
-    public string? EndpointName => _session.EndpointName;
+    public string? EndpointName => _loop.Session.EndpointName;
 
     /// <summary>Speech, generation and session time so far; safe to read from any thread.</summary>
     public SpeakerUsage Usage => _usage.Snapshot();
@@ -173,322 +156,6 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         await _input.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var inputOpen = true;
-            while (true)
-            {
-                // The waits below end as cancelled tasks without throwing; stop here rather than spin.
-                cancellationToken.ThrowIfCancellationRequested();
-                while (_session.Events.TryRead(out var sessionEvent))
-                {
-                    await OnSessionEventAsync(sessionEvent, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (inputOpen && _input.Reader.TryRead(out var item))
-                {
-                    await OnInputAsync(item, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (inputOpen && _input.Reader.Completion.IsCompleted)
-                {
-                    inputOpen = false;
-                }
-
-                if (!inputOpen)
-                {
-                    // The stream has ended: finish what is open, then whatever audio is still held.
-                    if (_segmenter.Phase == SegmenterPhase.BetweenGenerations)
-                    {
-                        if (_segmenter.HeldCount == 0)
-                        {
-                            break;
-                        }
-
-                        await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    if (_segmenter.Finish())
-                    {
-                        await SendFinalAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                // A wait that has not fired yet is kept for the next turn: asking again would leave one more waiter
-                // and token registration behind on the channel per chunk, all woken at once by the next event.
-                if (inputOpen && _inputWait is not { IsCompleted: false })
-                {
-                    _inputWait = _input.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                }
-
-                if (_eventWait is not { IsCompleted: false })
-                {
-                    _eventWait = _session.Events.WaitToReadAsync(cancellationToken).AsTask();
-                }
-
-                var inputReady = inputOpen ? _inputWait! : Task.Delay(Timeout.Infinite, cancellationToken);
-                var eventReady = _eventWait;
-                if (_segmenter.Phase == SegmenterPhase.Finishing)
-                {
-                    var waiting = _segmenter.Current!;
-                    var overdue = TimeSpan.FromMilliseconds(_options.FinalTimeoutMs) - _time.GetElapsedTime(waiting.FinalSentAt);
-                    if (overdue <= TimeSpan.Zero)
-                    {
-                        await OnFinalOverdueAsync(waiting, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    await Task.WhenAny(inputReady, eventReady, Task.Delay(overdue, _time, cancellationToken)).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (MutedIdleRemaining() is { } remaining)
-                {
-                    if (remaining <= TimeSpan.Zero)
-                    {
-                        await ReleaseIdleSessionAsync().ConfigureAwait(false);
-                        continue;
-                    }
-
-                    // A muted track may send nothing at all: a timer, not the audio clock, ends its idle session.
-                    _idleTimer ??= Task.Delay(remaining, _time, cancellationToken);
-                }
-
-                if (_idleTimer is { } timer)
-                {
-                    await Task.WhenAny(inputReady, eventReady, timer).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
-                }
-
-                if (_idleTimer is { IsCompleted: true })
-                {
-                    _idleTimer = null;
-                }
-            }
-
-            // The stream ended and every generation is done: only the pre-roll still holds buffers.
-            _segmenter.ReleasePreRoll();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            _failure = e.Message;
-            LogFailed(e, _speaker.Room, _speaker.Identity);
-        }
-        finally
-        {
-            _stopped = true;
-            await _session.CloseAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnInputAsync(TranscriberInput item, CancellationToken cancellationToken)
-    {
-        switch (item)
-        {
-            case AudioChunk chunk:
-                await OnChunkAsync(chunk, live: true, cancellationToken).ConfigureAwait(false);
-                break;
-            case MuteChanged { Muted: true }:
-                _muted = true;
-                _mutedSince ??= _time.GetTimestamp();
-                if (_segmenter.Mute())
-                {
-                    await SendFinalAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
-            case MuteChanged { Muted: false }:
-                _mutedSince = null;
-                _muted = false;
-                break;
-        }
-    }
-
-    private async Task OnChunkAsync(AudioChunk chunk, bool live, CancellationToken cancellationToken)
-    {
-        if (_segmenter.Phase == SegmenterPhase.BetweenGenerations)
-        {
-            await _session.LeaveIfAskedAsync().ConfigureAwait(false);
-        }
-
-        var outcome = _segmenter.Accept(chunk);
-        switch (outcome)
-        {
-            case ChunkOutcome.KeptBeforeSpeech:
-                if (_session.IsOpen && _segmenter.HeldCount == 0 && _segmenter.SilentSamples >= (long)_options.IdleReleaseMs * SamplesPerMs)
-                {
-                    await ReleaseIdleSessionAsync().ConfigureAwait(false);
-                }
-
-                return;
-            case ChunkOutcome.Opened:
-                await _session.StartAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            case ChunkOutcome.Held:
-                return;
-        }
-
-        await _session.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
-        if (live)
-        {
-            // Live audio only: pre-roll and held audio wait on purpose.
-            var sent = _time.GetTimestamp();
-            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt, sent).TotalMilliseconds);
-            ScribeMetrics.AppendDelay.Record(_time.GetElapsedTime(chunk.DueAt, sent).TotalMilliseconds);
-        }
-
-        if (outcome == ChunkOutcome.AppendedAndEnded && _segmenter.Finish())
-        {
-            await SendFinalAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnSessionEventAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)
-    {
-        if (!_session.IsCurrent(sessionEvent))
-        {
-            return; // from a session we already replaced
-        }
-
-        switch (sessionEvent.Event)
-        {
-            case null:
-                var inFlight = _segmenter.Phase != SegmenterPhase.BetweenGenerations || _segmenter.HeldCount > 0;
-                await _session.OnEndedAsync(sessionEvent, inFlight, cancellationToken).ConfigureAwait(false);
-                break;
-            case TranscriptionDelta delta when _segmenter.Current is { } generation:
-                generation.Text.Append(delta.Delta);
-                Publish(generation, isFinal: false);
-                break;
-            case TranscriptionDone done when _segmenter.Phase == SegmenterPhase.Finishing:
-                var finished = _segmenter.Current!;
-                finished.Text.Clear().Append(done.Text);
-                Publish(finished, isFinal: true);
-                ScribeMetrics.Generations.Add(1);
-                ScribeMetrics.GenerationSeconds.Add(finished.SampleCount / (double)EgressAudioConverter.OutputRate);
-                ScribeMetrics.GenerationLatency.Record(_time.GetElapsedTime(finished.FinalSentAt).TotalMilliseconds);
-                _segmenter.Complete();
-                await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
-                break;
-            case TranscriptionDone:
-                LogUnexpected(_speaker.Room, _speaker.Identity, "transcription.done without a finished generation");
-                break;
-            case RealtimeError error:
-                ScribeMetrics.RealtimeErrors.Add(1, new KeyValuePair<string, object?>("code", error.Code ?? "unknown"));
-                LogEndpointError(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Code, error.Message);
-                if (error.Code is "model_not_found" or "model_not_validated" or "invalid_event")
-                {
-                    // A configuration fault: the endpoint will refuse every generation the same way. The first
-                    // error names the cause; the refusals that follow from it would only hide it.
-                    _session.ReportFault($"{error.Code}: {error.Message}");
-                }
-
-                break;
-            case UnknownEvent unknown:
-                LogUnexpected(_speaker.Room, _speaker.Identity, unknown.Type);
-                break;
-        }
-    }
-
-    /// <summary>
-    /// No <c>transcription.done</c> in time: the endpoint has stalled. The generation is replayed elsewhere a few
-    /// times; after that its interim text is kept as final, so the held audio behind it is not stuck forever.
-    /// </summary>
-    private async Task OnFinalOverdueAsync(Generation generation, CancellationToken cancellationToken)
-    {
-        if (generation.StallRecoveries++ < MaxStallRecoveries)
-        {
-            LogStalled(_speaker.Room, _speaker.Identity, _session.EndpointName ?? "?", _options.FinalTimeoutMs);
-            await _session.MoveAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        LogFinalTimeout(_speaker.Room, _speaker.Identity, _options.FinalTimeoutMs);
-        if (generation.Text.Length > 0)
-        {
-            Publish(generation, isFinal: true);
-        }
-
-        _segmenter.Complete();
-        await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task DrainHeldAsync(CancellationToken cancellationToken)
-    {
-        while (_segmenter.TryTakeHeld(out var chunk))
-        {
-            await OnChunkAsync(chunk, live: false, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private Task SendFinalAsync(CancellationToken cancellationToken)
-    {
-        _segmenter.Current!.FinalSentAt = _time.GetTimestamp();
-        return _session.CommitFinalAsync(cancellationToken);
-    }
-
-    /// <summary>Starts the unfinished generation on <paramref name="session"/>: commit, all its audio so far, and the final commit if it was already sent.</summary>
-    private async Task ReplayAsync(IRealtimeSession session, CancellationToken cancellationToken)
-    {
-        if (_segmenter.Current is not { } generation)
-        {
-            return;
-        }
-
-        generation.Text.Clear();
-        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in generation.Audio)
-        {
-            await session.AppendAsync(chunk.Samples, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_segmenter.Phase == SegmenterPhase.Finishing)
-        {
-            await session.CommitFinalAsync(cancellationToken).ConfigureAwait(false);
-            generation.FinalSentAt = _time.GetTimestamp();
-        }
-    }
-
-    /// <summary>How long a muted speaker with an open, unused session may keep it; null when nothing is to release.</summary>
-    private TimeSpan? MutedIdleRemaining() =>
-        _mutedSince is { } since && _session.IsOpen && _segmenter.Phase == SegmenterPhase.BetweenGenerations && _segmenter.HeldCount == 0
-            ? TimeSpan.FromMilliseconds(_options.IdleReleaseMs) - _time.GetElapsedTime(since)
-            : null;
-
-    private async Task ReleaseIdleSessionAsync()
-    {
-        await _session.ReleaseIdleAsync().ConfigureAwait(false);
-        _segmenter.ResetSilence();
-    }
-
-    private void Publish(Generation generation, bool isFinal)
-    {
-        var first = generation.FirstSpeechSample ?? generation.FirstSample;
-        _sink.Publish(new TranscriptSegment(
-            _speaker.SegmentId(generation.Number),
-            _speaker.Room,
-            _speaker.Identity,
-            _speaker.Name,
-            _speaker.TrackSid,
-            _speaker.OriginMs + first / SamplesPerMs,
-            _speaker.OriginMs + generation.EndSample / SamplesPerMs,
-            generation.Text.ToString().Trim(),
-            isFinal,
-            _options.Language,
-            _session.EndpointName));
-    }
-
     public async ValueTask DisposeAsync()
     {
         _input.Writer.TryComplete();
@@ -507,19 +174,4 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: audio buffer full ({MaxBufferedMs} ms); the speech endpoint is slower than real time, ingest now waits")]
     private partial void LogBackpressure(string room, string identity, int maxBufferedMs);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity}: transcription stopped")]
-    private partial void LogFailed(Exception exception, string room, string identity);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: no transcription.done within {TimeoutMs} ms, even after moving the generation; keeping its interim text")]
-    private partial void LogFinalTimeout(string room, string identity, int timeoutMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: endpoint {Endpoint} sent no transcription.done within {TimeoutMs} ms; moving the generation")]
-    private partial void LogStalled(string room, string identity, string endpoint, int timeoutMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: endpoint {Endpoint} error {Code}: {Message}")]
-    private partial void LogEndpointError(string room, string identity, string endpoint, string? code, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: unexpected event {What}")]
-    private partial void LogUnexpected(string room, string identity, string what);
 }
