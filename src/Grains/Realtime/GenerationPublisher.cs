@@ -9,18 +9,33 @@ namespace Scribe.Realtime;
 /// </summary>
 internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOptions options, ISegmentSink sink, TimeProvider time)
 {
-    /// <summary>A delta: appended to the generation's text, shown as its interim segment.</summary>
+    /// <summary>A delta: appended to the generation's text, shown as its interim segment once it has a word.</summary>
     public void Delta(Generation generation, string delta, string? endpoint)
     {
         generation.Text.Append(delta);
-        Publish(generation, isFinal: false, endpoint);
+        if (!IsBlank(generation.Text))
+        {
+            Publish(generation, isFinal: false, endpoint);
+        }
     }
 
-    /// <summary><c>transcription.done</c>: its text is the generation's final segment.</summary>
+    /// <summary>
+    /// <c>transcription.done</c>: its text is the generation's final segment. A generation that heard no words shows
+    /// nothing; an empty <c>done</c> after words were streamed keeps them (deltas are append-only, so it cannot take
+    /// them back).
+    /// </summary>
     public void Done(Generation generation, string text, string? endpoint)
     {
-        generation.Text.Clear().Append(text);
-        Publish(generation, isFinal: true, endpoint);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            generation.Text.Clear().Append(text);
+        }
+
+        if (!IsBlank(generation.Text))
+        {
+            Publish(generation, isFinal: true, endpoint);
+        }
+
         ScribeMetrics.Generations.Add(1);
         ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
         ScribeMetrics.GenerationLatency.Record(time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
@@ -29,10 +44,23 @@ internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOpt
     /// <summary>No <c>done</c> will come: the interim text, if any, is kept as final.</summary>
     public void GiveUp(Generation generation, string? endpoint)
     {
-        if (generation.Text.Length > 0)
+        if (!IsBlank(generation.Text))
         {
             Publish(generation, isFinal: true, endpoint);
         }
+    }
+
+    private static bool IsBlank(System.Text.StringBuilder text)
+    {
+        foreach (var chunk in text.GetChunks())
+        {
+            if (!chunk.Span.IsWhiteSpace())
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Publish(Generation generation, bool isFinal, string? endpoint)

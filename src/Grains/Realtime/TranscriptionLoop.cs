@@ -254,6 +254,9 @@ internal sealed partial class TranscriptionLoop
                 var inFlight = _segmenter.Phase != SegmenterPhase.BetweenGenerations || _segmenter.HeldCount > 0;
                 await _session.OnEndedAsync(sessionEvent, inFlight, cancellationToken).ConfigureAwait(false);
                 break;
+            case TranscriptionDelta { Delta.Length: 0 }:
+                // One delta per 80 ms engine step, most of them empty: nothing to show, store or send.
+                break;
             case TranscriptionDelta delta when _segmenter.Current is { } generation:
                 _publisher.Delta(generation, delta.Delta, _session.EndpointName);
                 break;
@@ -268,7 +271,15 @@ internal sealed partial class TranscriptionLoop
             case RealtimeError error:
                 ScribeMetrics.RealtimeErrors.Add(1, new KeyValuePair<string, object?>("code", error.Code ?? "unknown"));
                 LogEndpointError(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Code, error.Message);
-                if (error.Code is "model_not_found" or "model_not_validated" or "invalid_event")
+                if (error.Code is "processing_error" && _segmenter.Phase != SegmenterPhase.BetweenGenerations)
+                {
+                    // The engine failed the running generation's request: no transcription.done will come, and audio
+                    // sent on this session is never read. Lost like a dropped socket, so replayed on a fresh session now.
+                    ScribeMetrics.GenerationFailures.Add(1, new KeyValuePair<string, object?>("reason", "processing_error"));
+                    LogGenerationFailed(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Message);
+                    await _session.MoveAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (error.Code is "model_not_found" or "model_not_validated" or "invalid_event")
                 {
                     // A configuration fault: the endpoint will refuse every generation the same way. The first
                     // error names the cause; the refusals that follow from it would only hide it.
@@ -361,6 +372,9 @@ internal sealed partial class TranscriptionLoop
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: endpoint {Endpoint} error {Code}: {Message}")]
     private partial void LogEndpointError(string room, string identity, string endpoint, string? code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: endpoint {Endpoint} failed the running generation ({Message}); replaying it on a fresh session")]
+    private partial void LogGenerationFailed(string room, string identity, string endpoint, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: unexpected event {What}")]
     private partial void LogUnexpected(string room, string identity, string what);

@@ -27,9 +27,9 @@ public sealed class EngineStepMeetingTests : IAsyncLifetime
         _h.Vllm.FailEveryNthGeneration = 3;
         var sentences = ToneSpeech.RandomSentences(4, seed: 31);
         var meeting = new Meeting([("alice", sentences[0]), ("bob", sentences[1]), ("alice", sentences[2]), ("bob", sentences[3])]);
-        await using var stream = await EventStreamClient.OpenAsync(_h.Silo.Admin, $"/api/rooms/{Room}/transcript/stream");
-
         var tracks = await _h.Webhooks.PublishAsync(_h.LiveKit, _h.WebhookUrl, Room, meeting.Tracks);
+        // The room exists once its webhooks are in: read its live stream from then on.
+        await using var stream = await EventStreamClient.OpenAsync(_h.Silo.Admin, $"/api/rooms/{Room}/transcript/stream");
         using (var timeout = new CancellationTokenSource(LiveKitRoomHarness.Patience))
         {
             await _h.LiveKit.WaitForEgressesAsync(tracks, timeout.Token);
