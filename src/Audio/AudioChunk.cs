@@ -6,6 +6,7 @@ namespace Scribe.Audio;
 /// <param name="ReceivedAt">Timestamp (<see cref="System.Diagnostics.Stopwatch"/>) of the ingest frame that completed the chunk.</param>
 /// <param name="DueAt">Timestamp at which the chunk's last sample was due by the stream's own clock (<see cref="AudioClockPace"/>).</param>
 public sealed record AudioChunk(long StartSample, ReadOnlyMemory<short> Samples, bool IsSpeech, long ReceivedAt = 0, long DueAt = 0)
+    : Realtime.TranscriberInput
 {
     public long EndSample => StartSample + Samples.Length;
 

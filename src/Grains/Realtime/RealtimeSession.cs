@@ -8,7 +8,7 @@ namespace Scribe.Realtime;
 /// <c>session.update</c>; afterwards the owner drives generations (commit, appends, commit final) and reads
 /// deltas and done events. Sends are serialised; reads belong to one reader.
 /// </summary>
-public sealed class RealtimeSession : IAsyncDisposable
+public sealed class RealtimeSession : IRealtimeSession
 {
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sendLock = new(1, 1);

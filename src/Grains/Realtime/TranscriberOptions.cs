@@ -45,10 +45,13 @@ public sealed class TranscriberOptions : IValidatableObject
     [Range(0.0, 1.0)] public double VadSpeechOffProbability { get; set; } = 0.35;
 
     /// <summary>
-    /// Silence after which a speaker's realtime session is closed and its endpoint slot freed: vLLM holds GPU memory
-    /// for an open session whether anyone speaks. Speech opens a new one; the audio waits meanwhile.
+    /// Silence after which a speaker's realtime session is closed and its endpoint slot freed. An idle session holds no
+    /// GPU memory (the engine request lives from commit to done), only a socket and a small queue on the server, and
+    /// a slot of the endpoint's <c>MaxSessions</c>: the release saves those for rooms full of long-silent listeners,
+    /// so it waits minutes, not seconds, and a speaker who pauses keeps the session (no reconnect before speaking).
+    /// Speech opens a new one; the audio waits meanwhile.
     /// </summary>
-    [Range(1_000, 3_600_000)] public int IdleReleaseMs { get; set; } = 10_000;
+    [Range(1_000, 3_600_000)] public int IdleReleaseMs { get; set; } = 300_000;
 
     /// <summary>Speaker audio buffered while the endpoint is slow or being reconnected.</summary>
     [Range(1_000, 600_000)] public int MaxBufferedMs { get; set; } = 60_000;

@@ -19,6 +19,7 @@ public static class ScribeMetrics
     public static readonly Counter<long> IdleReleases = Meter.CreateCounter<long>("scribe.realtime.idle_releases", description: "Realtime sessions closed because their speaker was silent for Transcription:IdleReleaseMs.");
     public static readonly Counter<long> Generations = Meter.CreateCounter<long>("scribe.generations", description: "Generations completed (transcription.done received).");
     public static readonly Counter<long> RealtimeErrors = Meter.CreateCounter<long>("scribe.realtime.errors", description: "Error events from speech endpoints, by code.");
+    public static readonly Counter<long> GenerationFailures = Meter.CreateCounter<long>("scribe.realtime.generation_failures", description: "Generations an endpoint failed mid-way (processing_error), replayed on a fresh session, by reason.");
     public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("scribe.realtime.reconnects", description: "Realtime sessions re-opened after a dropped socket.");
     public static readonly Counter<long> Backpressure = Meter.CreateCounter<long>("scribe.audio.backpressure", description: "Times a speaker's audio buffer was full: the endpoint is slower than real time.");
     public static readonly Counter<long> WebhooksRejected = Meter.CreateCounter<long>("scribe.webhooks.rejected", description: "LiveKit webhooks refused, by reason.");

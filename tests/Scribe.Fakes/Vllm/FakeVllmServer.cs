@@ -48,6 +48,29 @@ public sealed class FakeVllmServer : IAsyncDisposable
     /// <summary>Misbehaviour to inject: garbage events between real ones, sockets closed at random.</summary>
     public FakeVllmChaos Chaos { get; set; } = FakeVllmChaos.None;
 
+    /// <summary>
+    /// Sends one <c>transcription.delta</c> per 80 ms engine step (1,280 samples) of a running generation's audio, as
+    /// vLLM does: the steps that finish no word send <c>""</c>, so most deltas are empty (protocols.md §1).
+    /// </summary>
+    public bool StepDeltas { get; set; } = true;
+
+    /// <summary>
+    /// Every n-th generation the server starts (0: none) dies in the engine: an <c>error</c> with code
+    /// <c>processing_error</c> half a second into its audio (or at its final commit, if shorter), and no
+    /// <c>transcription.done</c> ever; the connection stays open and later audio sits in a queue nobody reads.
+    /// </summary>
+    public int FailEveryNthGeneration { get; set; }
+
+    private int _generationsStarted;
+    private int _processingErrors;
+    private int _emptyDeltas;
+
+    /// <summary>Empty <c>transcription.delta</c> events sent so far.</summary>
+    public int EmptyDeltas => Volatile.Read(ref _emptyDeltas);
+
+    /// <summary>Generations failed with <c>processing_error</c> so far.</summary>
+    public int ProcessingErrors => Volatile.Read(ref _processingErrors);
+
     /// <summary>Refuses new sessions (HTTP 503), as an endpoint that is down would.</summary>
     public bool Refusing { get; set; }
 
@@ -142,6 +165,9 @@ public sealed class FakeVllmServer : IAsyncDisposable
         private int _emitted;
         private int _appendsInGeneration;
         private int _generationSamples;
+        private int _stepSamples;
+        private bool _doomed;
+        private bool _dead;
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
@@ -206,6 +232,17 @@ public sealed class FakeVllmServer : IAsyncDisposable
                     break;
 
                 case "input_audio_buffer.commit" when root.TryGetProperty("final", out var final) && final.ValueKind == JsonValueKind.True:
+                    if (_doomed && _generation is not null)
+                    {
+                        await FailGenerationAsync(cancellationToken);
+                        break;
+                    }
+
+                    if (_dead)
+                    {
+                        break; // the engine request is gone: nothing reads the commit
+                    }
+
                     if (_generation is null)
                     {
                         await ViolateAsync("final commit without a running generation", "invalid_event", cancellationToken);
@@ -226,6 +263,10 @@ public sealed class FakeVllmServer : IAsyncDisposable
                         _generationSamples = 0;
                         _emitted = 0;
                         _appendsInGeneration = 0;
+                        _stepSamples = 0;
+                        _dead = false;
+                        var started = Interlocked.Increment(ref server._generationsStarted);
+                        _doomed = server.FailEveryNthGeneration > 0 && started % server.FailEveryNthGeneration == 0;
                     }
 
                     break;
@@ -255,6 +296,11 @@ public sealed class FakeVllmServer : IAsyncDisposable
                 server.Violations.Enqueue($"append of {length / 32} ms: audio must go in ~100 ms chunks");
             }
 
+            if (_generation is null && _dead)
+            {
+                return; // queued behind a failed engine request, never read
+            }
+
             if (_generation is null)
             {
                 server.Violations.Enqueue(_validated ? "append outside a generation (before commit, or after final commit)" : "append before session.update + commit");
@@ -276,8 +322,16 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
             _appendsInGeneration++;
             _generationSamples += length / 2;
+            _stepSamples += length / 2;
+            if (_doomed && _generationSamples >= 8_000)
+            {
+                await FailGenerationAsync(cancellationToken);
+                return;
+            }
+
             if (bytes is null)
             {
+                await SendEmptyStepsAsync(0, cancellationToken);
                 return; // a load run: only the count matters, and keeping the samples would cost more than the client under test
             }
 
@@ -288,11 +342,43 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
             // Words are emitted once finished, append-only, like a streaming model's deltas.
             var words = ToneSpeech.Decode(_generation.ToArray(), includeUnfinished: false);
+            var sent = 0;
             while (_emitted < words.Count)
             {
                 await SendAsync(new { type = "transcription.delta", delta = (_emitted == 0 ? "" : " ") + words[_emitted] }, cancellationToken);
                 _emitted++;
+                sent++;
             }
+
+            await SendEmptyStepsAsync(sent, cancellationToken);
+        }
+
+        /// <summary>The engine steps this audio completed that no word ended in decode to <c>""</c>.</summary>
+        private async Task SendEmptyStepsAsync(int textDeltas, CancellationToken cancellationToken)
+        {
+            const int StepSamples = 1_280;
+            var steps = _stepSamples / StepSamples;
+            _stepSamples -= steps * StepSamples;
+            if (!server.StepDeltas)
+            {
+                return;
+            }
+
+            for (var step = textDeltas; step < steps; step++)
+            {
+                await SendAsync(new { type = "transcription.delta", delta = "" }, cancellationToken);
+                Interlocked.Increment(ref server._emptyDeltas);
+            }
+        }
+
+        /// <summary>The engine failed this generation's request: an error, no done, and nothing reads its audio again.</summary>
+        private async Task FailGenerationAsync(CancellationToken cancellationToken)
+        {
+            _generation = null;
+            _doomed = false;
+            _dead = true;
+            Interlocked.Increment(ref server._processingErrors);
+            await SendAsync(new { type = "error", error = "engine failed while processing the request", code = "processing_error" }, cancellationToken);
         }
 
         /// <summary>

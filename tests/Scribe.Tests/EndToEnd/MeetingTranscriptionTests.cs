@@ -25,7 +25,9 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // As a real engine: an empty delta per 80 ms step (the fake's default), and now and then a failed generation.
         _vllm = await FakeVllmServer.StartAsync();
+        _vllm.FailEveryNthGeneration = 4;
         _liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 4.0);
         _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
         {

@@ -7,7 +7,7 @@ using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 
-/// <summary>Endpoints that answer garbage or drop sockets at random: the transcript stays exact.</summary>
+/// <summary>Endpoints that answer garbage, drop sockets, stall or fail generations: the transcript stays exact.</summary>
 public sealed class EndpointChaosTests : IAsyncLifetime
 {
     private FakeVllmServer _first = null!;
@@ -34,6 +34,9 @@ public sealed class EndpointChaosTests : IAsyncLifetime
     {
         _first.Chaos = new FakeVllmChaos(seed: 3) { CloseProbability = closeProbability, GarbageProbability = garbageProbability, StallProbability = stallProbability };
         _second.Chaos = new FakeVllmChaos(seed: 4) { CloseProbability = closeProbability, GarbageProbability = garbageProbability, StallProbability = stallProbability };
+        // As a real engine: now and then a generation fails with processing_error (no done follows).
+        _first.FailEveryNthGeneration = 4;
+        _second.FailEveryNthGeneration = 5;
         var sink = new RecordingSink();
         var sentences = ToneSpeech.RandomSentences(8, seed: 12);
         var speaker = new SpeakerContext("chaos", "dora", "Dora", "TR_D", 1, 0);

@@ -14,12 +14,12 @@ public sealed class TranscriberOptionsTests
     }
 
     [Fact]
-    public void The_defaults_gate_with_silero_and_release_after_ten_seconds()
+    public void The_defaults_gate_with_silero_and_release_after_five_minutes()
     {
         var options = new TranscriberOptions();
         Assert.Empty(Validate(options));
         Assert.Equal(VoiceActivityMode.Silero, options.VadMode);
-        Assert.Equal(10_000, options.IdleReleaseMs);
+        Assert.Equal(300_000, options.IdleReleaseMs);
         Assert.True(options.VadSpeechOffProbability < options.VadSpeechOnProbability);
         Assert.True(options.PreRollMs >= 300, "the pre-roll must cover the detector's onset latency");
     }

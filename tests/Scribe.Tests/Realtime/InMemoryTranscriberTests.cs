@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Scribe.Endpoints;
+using Scribe.Realtime;
+
+namespace Scribe.Tests.Realtime;
+
+/// <summary>The whole transcriber on in-memory sessions and a clock that never moves: no socket, no real time.</summary>
+public sealed class InMemoryTranscriberTests
+{
+    private static readonly SpeakerContext Speaker = new("standup", "eve", "Eve", "TR_E", 1, 0);
+    private static readonly InferenceEndpoint Gpu1 = new("gpu-1", new Uri("ws://gpu-1/v1/realtime"), "m", 4);
+    private static readonly InferenceEndpoint Gpu2 = new("gpu-2", new Uri("ws://gpu-2/v1/realtime"), "m", 4);
+
+    private static short[] Tone(int ms) =>
+        [.. Enumerable.Range(0, ms * 16).Select(i => (short)(8_000 * Math.Sin(2 * Math.PI * 440 * i / 16_000.0)))];
+
+    [Fact]
+    public async Task A_processing_error_replays_the_generation_on_another_endpoint_without_waiting_for_any_timer()
+    {
+        var connector = new InMemoryConnector();
+        var sink = new RecordingSink();
+        var time = new FakeTimeProvider();
+        await using var transcriber = new SpeakerTranscriber(
+            Speaker, new TranscriberOptions { PreRollMs = 0 }, new EndpointBalancer([Gpu1, Gpu2]), sink, NullLogger.Instance, time, connector: connector);
+
+        await transcriber.WriteAsync(Tone(500), CancellationToken.None);
+        await WaitUntilAsync(() => connector.Opened.Count == 1 && connector.Last.Sent.Count == 6);
+        var first = connector.Last;
+        Assert.Equal(["commit", .. Enumerable.Repeat("append:1600", 5)], first.Sent);
+
+        first.Send(new TranscriptionDelta(""));
+        first.Send(new RealtimeError("engine failed", "processing_error"));
+        await WaitUntilAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Count == 6);
+        var second = connector.Last;
+        Assert.NotEqual(first.Endpoint, second.Endpoint);
+        Assert.True(first.Disposed);
+        Assert.Equal(first.Sent, second.Sent);
+
+        var completing = transcriber.CompleteAsync(CancellationToken.None);
+        await WaitUntilAsync(() => second.Sent.Contains("final"));
+        second.Send(new TranscriptionDelta(""));
+        second.Send(new TranscriptionDelta("la"));
+        second.Send(new TranscriptionDelta(""));
+        second.Send(new TranscriptionDone("la", null));
+        await completing;
+
+        Assert.Equal(["la"], sink.FinalTexts);
+        Assert.Equal([("la", false), ("la", true)], sink.Published.Select(s => (s.Text, s.IsFinal)));
+        Assert.Equal(Scribe.SpeakerState.Stopped, transcriber.State);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}

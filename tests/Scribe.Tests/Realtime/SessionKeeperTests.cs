@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Scribe.Endpoints;
+using Scribe.Realtime;
+
+namespace Scribe.Tests.Realtime;
+
+/// <summary>Opening, losing, re-opening and releasing sessions, on in-memory sessions and virtual time.</summary>
+public sealed class SessionKeeperTests
+{
+    private static readonly SpeakerContext Speaker = new("standup", "ann", "Ann", "TR_A", 1, 0);
+    private static readonly InferenceEndpoint Gpu1 = new("gpu-1", new Uri("ws://gpu-1/v1/realtime"), "m", 4);
+    private static readonly InferenceEndpoint Gpu2 = new("gpu-2", new Uri("ws://gpu-2/v1/realtime"), "m", 4);
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly InMemoryConnector _connector = new();
+    private readonly ConcurrentQueue<string> _replays = new();
+
+    private SessionKeeper Keeper(IEndpointPicker picker, TranscriberOptions? options = null) =>
+        new(Speaker, options ?? new TranscriberOptions(), picker, _connector, new SpeakerUsageMeter(_time), _time, NullLogger.Instance,
+            (session, _) =>
+            {
+                _replays.Enqueue(session.Endpoint.Name);
+                return Task.CompletedTask;
+            });
+
+    [Fact]
+    public async Task A_send_on_a_broken_socket_reopens_on_another_endpoint_and_replays()
+    {
+        var keeper = Keeper(new EndpointBalancer([Gpu1, Gpu2]));
+        await keeper.StartAsync(CancellationToken.None);
+        var first = _connector.Last;
+        first.Broken = true;
+
+        await keeper.AppendAsync(new short[1_600], CancellationToken.None);
+
+        Assert.Equal(2, _connector.Opened.Count);
+        Assert.NotEqual(first.Endpoint, _connector.Last.Endpoint);
+        Assert.True(first.Disposed);
+        Assert.Equal([first.Endpoint.Name, _connector.Last.Endpoint.Name], _replays);
+        Assert.Equal(_connector.Last.Endpoint.Name, keeper.EndpointName);
+    }
+
+    [Fact]
+    public async Task Refused_opens_back_off_on_the_given_clock_and_mark_the_keeper_failing_after_five()
+    {
+        var keeper = Keeper(new EndpointBalancer([Gpu1]));
+        _connector.FailNext = 6;
+        var opening = keeper.StartAsync(CancellationToken.None);
+
+        await WaitUntilAsync(() => _connector.Attempts == 1);
+        await Task.Delay(50); // the back-off timer is set just after the attempt fails
+        var waits = new[] { 500, 1_000, 2_000, 4_000, 8_000, 8_000 };
+        for (var i = 0; i < waits.Length; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(waits[i] - 1));
+            await Task.Delay(50);
+            Assert.Equal(i + 1, _connector.Attempts);
+            Assert.Equal(i + 1 >= 5, keeper.Failing);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await WaitUntilAsync(() => _connector.Attempts == i + 2);
+            await Task.Delay(50);
+        }
+
+        await opening;
+        Assert.True(keeper.IsOpen);
+        Assert.False(keeper.Failing);
+        Assert.Null(keeper.Error);
+        Assert.Single(_replays);
+    }
+
+    [Fact]
+    public async Task With_every_endpoint_full_the_keeper_waits_for_a_slot()
+    {
+        var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
+        var other = picker.TryAcquire("someone-else", null)!;
+        var keeper = Keeper(picker);
+
+        var opening = keeper.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => keeper.WaitingForCapacity);
+        Assert.Equal(0, _connector.Attempts);
+
+        other.Dispose();
+        await opening;
+        Assert.False(keeper.WaitingForCapacity);
+        Assert.True(keeper.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_session_ended_with_nothing_in_flight_is_not_reopened_but_one_in_flight_is()
+    {
+        var keeper = Keeper(new EndpointBalancer([Gpu1]));
+        await keeper.StartAsync(CancellationToken.None);
+        var first = _connector.Last;
+        first.Close();
+        var ended = await keeper.Events.ReadAsync();
+        Assert.True(keeper.IsCurrent(ended));
+        await keeper.OnEndedAsync(ended, inFlight: false, CancellationToken.None);
+        Assert.False(keeper.IsOpen);
+        Assert.Single(_connector.Opened);
+
+        await keeper.StartAsync(CancellationToken.None);
+        _connector.Last.Close();
+        ended = await keeper.Events.ReadAsync();
+        await keeper.OnEndedAsync(ended, inFlight: true, CancellationToken.None);
+        Assert.True(keeper.IsOpen);
+        Assert.Equal(3, _connector.Opened.Count);
+        Assert.Equal(3, _replays.Count);
+    }
+
+    [Fact]
+    public async Task Idle_release_and_endpoint_moves_close_the_session_and_free_the_slot()
+    {
+        var picker = new LeavingPicker(new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]));
+        var keeper = Keeper(picker);
+        await keeper.StartAsync(CancellationToken.None);
+
+        await keeper.LeaveIfAskedAsync();
+        Assert.True(keeper.IsOpen);
+        picker.Leave = true;
+        await keeper.LeaveIfAskedAsync();
+        Assert.False(keeper.IsOpen);
+        Assert.NotNull(picker.TryAcquire("probe", null));
+    }
+
+    [Fact]
+    public async Task An_idle_release_is_counted_and_frees_the_slot()
+    {
+        var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
+        var usage = new SpeakerUsageMeter(_time);
+        var keeper = new SessionKeeper(Speaker, new TranscriberOptions(), picker, _connector, usage, _time, NullLogger.Instance, (_, _) => Task.CompletedTask);
+        await keeper.StartAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        await keeper.ReleaseIdleAsync();
+
+        Assert.False(keeper.IsOpen);
+        Assert.True(_connector.Last.Disposed);
+        Assert.NotNull(picker.TryAcquire("probe", null));
+        Assert.Equal((1, 1, 3.0), (usage.Snapshot().SessionsOpened, usage.Snapshot().IdleReleases, usage.Snapshot().SessionSeconds));
+    }
+
+    private sealed class LeavingPicker(EndpointBalancer inner) : IEndpointPicker
+    {
+        public bool Leave { get; set; }
+
+        public EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid) => inner.TryAcquire(speaker, avoid);
+
+        public bool ShouldLeave(EndpointLease lease) => Leave;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
