@@ -12,7 +12,7 @@ public sealed class EnergyVoiceActivityDetector(double thresholdDbfs) : IVoiceAc
 
     public double ThresholdDbfs { get; } = thresholdDbfs;
 
-    public float SpeechProbability(ReadOnlySpan<short> frame) => AudioChunk.LevelDbfs(frame) >= ThresholdDbfs ? 1f : 0f;
+    public float SpeechProbability(ReadOnlySpan<short> frame) => AudioLevel.Dbfs(frame) >= ThresholdDbfs ? 1f : 0f;
 
     public void Reset()
     {

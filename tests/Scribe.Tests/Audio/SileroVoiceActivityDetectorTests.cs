@@ -64,7 +64,7 @@ public sealed class SileroVoiceActivityDetectorTests(SileroModelFixture fixture,
             var gate = new SpeechHysteresis(0.5f, 0.35f);
             var signal = TestSignals.Concat(TestSignals.Silence(PadMs), sentence.Pcm16kMono);
             // Onset: the first 10 ms block of the sentence louder than -40 dBFS.
-            var onset = Enumerable.Range(0, signal.Length / 160).First(b => AudioChunk.LevelDbfs(signal.AsSpan(b * 160, 160)) > -40) * 160;
+            var onset = Enumerable.Range(0, signal.Length / 160).First(b => AudioLevel.Dbfs(signal.AsSpan(b * 160, 160)) > -40) * 160;
             var detected = Array.FindIndex(TestSignals.Probabilities(detector, signal), p => gate.Update(p));
             var latencyMs = ((detected + 1) * Frame - onset) / 16.0;
             worst = Math.Max(worst, latencyMs);

@@ -1,4 +1,6 @@
-namespace Scribe.Audio;
+using Scribe.Audio;
+
+namespace Scribe.Realtime;
 
 /// <summary>About 100 ms of 16 kHz mono speech with its place on the stream's audio clock.</summary>
 /// <param name="StartSample">Index of the first sample on the stream's 16 kHz clock.</param>
@@ -6,16 +8,7 @@ namespace Scribe.Audio;
 /// <param name="ReceivedAt">Timestamp (<see cref="System.Diagnostics.Stopwatch"/>) of the ingest frame that completed the chunk.</param>
 /// <param name="DueAt">Timestamp at which the chunk's last sample was due by the stream's own clock (<see cref="AudioClockPace"/>).</param>
 public sealed record AudioChunk(long StartSample, ReadOnlyMemory<short> Samples, bool IsSpeech, long ReceivedAt = 0, long DueAt = 0)
-    : Realtime.TranscriberInput
+    : TranscriberInput
 {
     public long EndSample => StartSample + Samples.Length;
-
-    public static double LevelDbfs(ReadOnlySpan<short> samples)
-    {
-        if (samples.IsEmpty) return double.NegativeInfinity;
-        double sum = 0;
-        foreach (var s in samples) sum += (double)s * s;
-        var rms = Math.Sqrt(sum / samples.Length);
-        return rms <= 0 ? double.NegativeInfinity : 20 * Math.Log10(rms / short.MaxValue);
-    }
 }
