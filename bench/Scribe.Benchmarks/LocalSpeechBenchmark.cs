@@ -9,7 +9,8 @@ namespace Scribe.Benchmarks;
 /// Load run of the local recogniser: the real-time factor of one PocketSphinx decoder over the flite corpus,
 /// then how many streams fed at real-time pace the machine keeps up with. A plain timed run, not
 /// BenchmarkDotNet: the question is capacity under sustained load, not the cost of one call.
-/// Arguments: [--seconds S] (audio per stream in the concurrency runs, default 15) [--max-streams K] (default 32).
+/// Arguments: [--seconds S] (audio per stream in the concurrency runs, default 15) [--max-streams K] (default 32);
+/// [--deltas-only] measures only what the append-only delta rule costs in WER.
 /// </summary>
 internal static class LocalSpeechBenchmark
 {
@@ -36,6 +37,13 @@ internal static class LocalSpeechBenchmark
 
         MeasureOneDecoder(corpus, audioSeconds);
         Console.WriteLine();
+        MeasureAppendOnlyCost(corpus);
+        Console.WriteLine();
+        if (args.Contains("--deltas-only"))
+        {
+            return 0;
+        }
+
         var sustained = MeasureConcurrentStreams(audio, seconds, maxStreams);
         Console.WriteLine();
         Console.WriteLine(sustained > 0
@@ -75,6 +83,58 @@ internal static class LocalSpeechBenchmark
         Console.WriteLine($"| real-time factor (wall) | {wall.Elapsed.TotalSeconds / audioSeconds:F3} |");
         Console.WriteLine($"| real-time factor (CPU) | {cpu.TotalSeconds / audioSeconds:F3} |");
         Console.WriteLine($"| corpus WER | {WordErrorRate.Corpus(pairs):P1} |");
+    }
+
+    /// <summary>
+    /// What the endpoint's append-only rule costs: the done text is the words sent early (held stable for the
+    /// window) plus the final hypothesis after them, against the final hypothesis alone. Each sentence is decoded
+    /// once; its partials (one per 100 ms chunk, as the endpoint reads them) are replayed for each window.
+    /// </summary>
+    private static void MeasureAppendOnlyCost(IReadOnlyList<SpokenSentence> corpus)
+    {
+        using var decoder = SphinxDecoder.Create(SphinxModel.Default);
+        var decoded = new List<(string Reference, List<(IReadOnlyList<string> Words, long Position)> Partials, IReadOnlyList<string> Final)>();
+        foreach (var sentence in corpus)
+        {
+            var partials = new List<(IReadOnlyList<string>, long)>();
+            decoder.StartUtterance();
+            for (var offset = 0; offset < sentence.Pcm16kMono.Length; offset += ChunkSamples)
+            {
+                decoder.Process(sentence.Pcm16kMono.AsSpan(offset, Math.Min(ChunkSamples, sentence.Pcm16kMono.Length - offset)));
+                partials.Add((HypothesisWords.Split(decoder.Hypothesis()), decoder.UtteranceSamples));
+            }
+
+            decoder.EndUtterance();
+            decoded.Add((sentence.Text, partials, HypothesisWords.Split(decoder.Hypothesis())));
+        }
+
+        var finalAlone = WordErrorRate.Corpus(decoded.Select(run => (run.Reference, (string?)string.Join(' ', run.Final))));
+        Console.WriteLine($"Append-only deltas (joined deltas = done text) against the final hypothesis alone, {corpus.Count} sentences:");
+        Console.WriteLine("| stability window | WER, final hypothesis alone | WER, done text | words sent before the final commit | sentences whose done text differs from the final hypothesis |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        foreach (var windowMs in new[] { 0, 160, 320, 480, 960 })
+        {
+            var pairs = new List<(string, string?)>();
+            int early = 0, words = 0, differing = 0;
+            foreach (var run in decoded)
+            {
+                var transcript = new AppendOnlyTranscript(windowMs * (SampleRate / 1000L));
+                foreach (var (partial, position) in run.Partials)
+                {
+                    transcript.Observe(partial, position);
+                }
+
+                early += transcript.Sent.Count;
+                var (_, text) = transcript.Finish(run.Final);
+                words += HypothesisWords.Split(text).Count;
+                differing += string.Equals(text, string.Join(' ', run.Final), StringComparison.Ordinal) ? 0 : 1;
+                pairs.Add((run.Reference, text));
+            }
+
+            var label = windowMs == new LocalSpeechOptions().DeltaStabilityMilliseconds ? $"{windowMs} ms (default)" : $"{windowMs} ms";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {finalAlone:P1} | {WordErrorRate.Corpus(pairs):P1} | {early} of {words} ({(double)early / Math.Max(1, words):P0}) | {differing} of {decoded.Count} |"));
+        }
     }
 
     private static int MeasureConcurrentStreams(short[] audio, int seconds, int maxStreams)
