@@ -23,6 +23,11 @@ internal static class LocalSpeechBenchmark
     /// <summary>…and its last chunk within this, so lag does not pile up over the run.</summary>
     private static readonly TimeSpan s_finalLagLimit = TimeSpan.FromMilliseconds(1000);
 
+    /// <summary>The delta rule's settings the append-only cost is measured for.</summary>
+    private static readonly int[] s_stabilityWindowsMs = [0, 480, 960, 1440, 1920];
+
+    private static readonly int[] s_trailingWords = [1, 2, 3];
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = Option(args, "--seconds", 15);
@@ -110,15 +115,18 @@ internal static class LocalSpeechBenchmark
 
         var finalAlone = WordErrorRate.Corpus(decoded.Select(run => (run.Reference, (string?)string.Join(' ', run.Final))));
         Console.WriteLine($"Append-only deltas (joined deltas = done text) against the final hypothesis alone, {corpus.Count} sentences:");
-        Console.WriteLine("| stability window | WER, final hypothesis alone | WER, done text | words sent before the final commit | sentences whose done text differs from the final hypothesis |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|");
-        foreach (var windowMs in new[] { 0, 160, 320, 480, 960 })
+        Console.WriteLine("| stability window | trailing words | WER, final hypothesis alone | WER, done text | words sent before the final commit | sentences whose done text differs from the final hypothesis |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        var defaults = new LocalSpeechOptions();
+        var differences = new List<string>();
+        foreach (var (windowMs, trailing) in s_stabilityWindowsMs.SelectMany(window => s_trailingWords.Select(trailing => (window, trailing))))
         {
+            var isDefault = windowMs == defaults.DeltaStabilityMilliseconds && trailing == defaults.DeltaTrailingWords;
             var pairs = new List<(string, string?)>();
             int early = 0, words = 0, differing = 0;
             foreach (var run in decoded)
             {
-                var transcript = new AppendOnlyTranscript(windowMs * (SampleRate / 1000L));
+                var transcript = new AppendOnlyTranscript(windowMs * (SampleRate / 1000L), trailing);
                 foreach (var (partial, position) in run.Partials)
                 {
                     transcript.Observe(partial, position);
@@ -127,14 +135,24 @@ internal static class LocalSpeechBenchmark
                 early += transcript.Sent.Count;
                 var (_, text) = transcript.Finish(run.Final);
                 words += HypothesisWords.Split(text).Count;
-                differing += string.Equals(text, string.Join(' ', run.Final), StringComparison.Ordinal) ? 0 : 1;
+                var differs = !string.Equals(text, string.Join(' ', run.Final), StringComparison.Ordinal);
+                differing += differs ? 1 : 0;
+                if (differs && isDefault)
+                {
+                    differences.Add($"  sent early: {string.Join(' ', transcript.Sent)}\n  final:      {string.Join(' ', run.Final)}\n  done:       {text}");
+                }
+
                 pairs.Add((run.Reference, text));
             }
 
-            var label = windowMs == new LocalSpeechOptions().DeltaStabilityMilliseconds ? $"{windowMs} ms (default)" : $"{windowMs} ms";
+            var label = isDefault ? $"{windowMs} ms (default)" : $"{windowMs} ms";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {finalAlone:P1} | {WordErrorRate.Corpus(pairs):P1} | {early} of {words} ({(double)early / Math.Max(1, words):P0}) | {differing} of {decoded.Count} |"));
+                $"| {label} | {trailing} | {finalAlone:P1} | {WordErrorRate.Corpus(pairs):P1} | {early} of {words} ({(double)early / Math.Max(1, words):P0}) | {differing} of {decoded.Count} |"));
         }
+
+        Console.WriteLine();
+        Console.WriteLine("With the defaults, the sentences whose done text differs from the final hypothesis:");
+        differences.ForEach(Console.WriteLine);
     }
 
     private static int MeasureConcurrentStreams(short[] audio, int seconds, int maxStreams)

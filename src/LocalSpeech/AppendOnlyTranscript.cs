@@ -9,9 +9,9 @@ namespace Scribe.LocalSpeech;
 /// that point are added. Words sent are never taken back: where the final hypothesis disagrees with them, the
 /// done text keeps what was sent.
 /// </summary>
-internal sealed class AppendOnlyTranscript(long stabilitySamples)
+internal sealed class AppendOnlyTranscript(long stabilitySamples, int trailingWords = 1)
 {
-    private readonly StableWordPrefix _stable = new(stabilitySamples);
+    private readonly StableWordPrefix _stable = new(stabilitySamples, trailingWords);
 
     /// <summary>Words sent so far, in order.</summary>
     public IReadOnlyList<string> Sent => _stable.Sent;

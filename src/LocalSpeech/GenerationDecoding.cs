@@ -7,12 +7,12 @@ namespace Scribe.LocalSpeech;
 /// Feeds one generation's audio to the session's decoder until its end mark: a partial hypothesis every
 /// 100 ms of audio goes through the <see cref="AppendOnlyTranscript"/>, and the deltas it allows are sent.
 /// </summary>
-internal sealed class GenerationDecoding(SphinxDecoder decoder, long stabilitySamples)
+internal sealed class GenerationDecoding(SphinxDecoder decoder, long stabilitySamples, int trailingWords)
 {
     /// <summary>Partial hypotheses are read every 100 ms of audio: often enough for deltas, cheap enough.</summary>
     private const int SamplesBetweenPartials = 1600;
 
-    public AppendOnlyTranscript Transcript { get; } = new(stabilitySamples);
+    public AppendOnlyTranscript Transcript { get; } = new(stabilitySamples, trailingWords);
 
     /// <summary>Time spent inside the decoder (not waiting for audio or the socket).</summary>
     public TimeSpan DecodeTime { get; private set; }

@@ -300,7 +300,7 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     private async Task GenerateAsync(SphinxDecoder decoder, CancellationToken cancellationToken)
     {
-        var generation = new GenerationDecoding(decoder, (long)_options.DeltaStabilityMilliseconds * SamplesPerMillisecond);
+        var generation = new GenerationDecoding(decoder, (long)_options.DeltaStabilityMilliseconds * SamplesPerMillisecond, _options.DeltaTrailingWords);
         IReadOnlyList<string> finalWords;
         try
         {
