@@ -9,7 +9,8 @@ namespace Scribe.Benchmarks;
 /// Load run of the local recogniser: the real-time factor of one PocketSphinx decoder over the flite corpus,
 /// then how many streams fed at real-time pace the machine keeps up with. A plain timed run, not
 /// BenchmarkDotNet: the question is capacity under sustained load, not the cost of one call.
-/// Arguments: [--seconds S] (audio per stream in the concurrency runs, default 15) [--max-streams K] (default 32).
+/// Arguments: [--seconds S] (audio per stream in the concurrency runs, default 15) [--max-streams K] (default 32);
+/// [--deltas-only] measures only what the append-only delta rule costs in WER.
 /// </summary>
 internal static class LocalSpeechBenchmark
 {
@@ -21,6 +22,11 @@ internal static class LocalSpeechBenchmark
 
     /// <summary>…and its last chunk within this, so lag does not pile up over the run.</summary>
     private static readonly TimeSpan s_finalLagLimit = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>The delta rule's settings the append-only cost is measured for.</summary>
+    private static readonly int[] s_stabilityWindowsMs = [0, 480, 960, 1440, 1920];
+
+    private static readonly int[] s_trailingWords = [1, 2, 3];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,6 +42,13 @@ internal static class LocalSpeechBenchmark
 
         MeasureOneDecoder(corpus, audioSeconds);
         Console.WriteLine();
+        MeasureAppendOnlyCost(corpus);
+        Console.WriteLine();
+        if (args.Contains("--deltas-only"))
+        {
+            return 0;
+        }
+
         var sustained = MeasureConcurrentStreams(audio, seconds, maxStreams);
         Console.WriteLine();
         Console.WriteLine(sustained > 0
@@ -75,6 +88,71 @@ internal static class LocalSpeechBenchmark
         Console.WriteLine($"| real-time factor (wall) | {wall.Elapsed.TotalSeconds / audioSeconds:F3} |");
         Console.WriteLine($"| real-time factor (CPU) | {cpu.TotalSeconds / audioSeconds:F3} |");
         Console.WriteLine($"| corpus WER | {WordErrorRate.Corpus(pairs):P1} |");
+    }
+
+    /// <summary>
+    /// What the endpoint's append-only rule costs: the done text is the words sent early (held stable for the
+    /// window) plus the final hypothesis after them, against the final hypothesis alone. Each sentence is decoded
+    /// once; its partials (one per 100 ms chunk, as the endpoint reads them) are replayed for each window.
+    /// </summary>
+    private static void MeasureAppendOnlyCost(IReadOnlyList<SpokenSentence> corpus)
+    {
+        using var decoder = SphinxDecoder.Create(SphinxModel.Default);
+        var decoded = new List<(string Reference, List<(IReadOnlyList<string> Words, long Position)> Partials, IReadOnlyList<string> Final)>();
+        foreach (var sentence in corpus)
+        {
+            var partials = new List<(IReadOnlyList<string>, long)>();
+            decoder.StartUtterance();
+            for (var offset = 0; offset < sentence.Pcm16kMono.Length; offset += ChunkSamples)
+            {
+                decoder.Process(sentence.Pcm16kMono.AsSpan(offset, Math.Min(ChunkSamples, sentence.Pcm16kMono.Length - offset)));
+                partials.Add((HypothesisWords.Split(decoder.Hypothesis()), decoder.UtteranceSamples));
+            }
+
+            decoder.EndUtterance();
+            decoded.Add((sentence.Text, partials, HypothesisWords.Split(decoder.Hypothesis())));
+        }
+
+        var finalAlone = WordErrorRate.Corpus(decoded.Select(run => (run.Reference, (string?)string.Join(' ', run.Final))));
+        Console.WriteLine($"Append-only deltas (joined deltas = done text) against the final hypothesis alone, {corpus.Count} sentences:");
+        Console.WriteLine("| stability window | trailing words | WER, final hypothesis alone | WER, done text | words sent before the final commit | sentences whose done text differs from the final hypothesis |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        var defaults = new LocalSpeechOptions();
+        var differences = new List<string>();
+        foreach (var (windowMs, trailing) in s_stabilityWindowsMs.SelectMany(window => s_trailingWords.Select(trailing => (window, trailing))))
+        {
+            var isDefault = windowMs == defaults.DeltaStabilityMilliseconds && trailing == defaults.DeltaTrailingWords;
+            var pairs = new List<(string, string?)>();
+            int early = 0, words = 0, differing = 0;
+            foreach (var run in decoded)
+            {
+                var transcript = new AppendOnlyTranscript(windowMs * (SampleRate / 1000L), trailing);
+                foreach (var (partial, position) in run.Partials)
+                {
+                    transcript.Observe(partial, position);
+                }
+
+                early += transcript.Sent.Count;
+                var (_, text) = transcript.Finish(run.Final);
+                words += HypothesisWords.Split(text).Count;
+                var differs = !string.Equals(text, string.Join(' ', run.Final), StringComparison.Ordinal);
+                differing += differs ? 1 : 0;
+                if (differs && isDefault)
+                {
+                    differences.Add($"  sent early: {string.Join(' ', transcript.Sent)}\n  final:      {string.Join(' ', run.Final)}\n  done:       {text}");
+                }
+
+                pairs.Add((run.Reference, text));
+            }
+
+            var label = isDefault ? $"{windowMs} ms (default)" : $"{windowMs} ms";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {trailing} | {finalAlone:P1} | {WordErrorRate.Corpus(pairs):P1} | {early} of {words} ({(double)early / Math.Max(1, words):P0}) | {differing} of {decoded.Count} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("With the defaults, the sentences whose done text differs from the final hypothesis:");
+        differences.ForEach(Console.WriteLine);
     }
 
     private static int MeasureConcurrentStreams(short[] audio, int seconds, int maxStreams)

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -10,22 +8,12 @@ namespace Scribe.LocalSpeech;
 
 /// <summary>
 /// One client of the local speech endpoint, speaking vLLM's realtime transcription protocol
-/// (shared/docs/protocols.md §1) over one accepted WebSocket. It handles:
-/// <list type="bullet">
-/// <item><c>session.created</c>, sent at once;</item>
-/// <item><c>session.update</c>: needs a top-level <c>model</c> (else <c>invalid_event</c>) that this endpoint
-/// accepts (else <c>model_not_found</c>);</item>
-/// <item><c>input_audio_buffer.append</c>: base64 PCM16 16 kHz mono, queued (empty, bad base64 or an odd byte
-/// count is <c>invalid_audio</c>); dropped between a final commit and its <c>done</c>;</item>
-/// <item><c>input_audio_buffer.commit</c>: starts a generation over queued and future audio, ignored while one
-/// runs, refused before a validated <c>session.update</c> (<c>model_not_validated</c>); with <c>final: true</c>
-/// it ends the generation's audio, then <c>transcription.done</c> is sent and audio still queued is dropped;</item>
-/// <item><c>transcription.delta</c> (stable words only, append-only) and <c>transcription.done</c> (the final
-/// hypothesis, with usage);</item>
-/// <item>non-JSON text and binary frames (<c>invalid_json</c>), unknown types (<c>unknown_event</c>) and
-/// decoder failures (<c>processing_error</c>), all as error events on a connection that stays open.</item>
-/// </list>
-/// The socket reader never decodes: a worker owns this session's decoder and reads a bounded channel.
+/// (shared/docs/protocols.md §1) over one accepted WebSocket. It only wires the parts: frames from the socket go
+/// through <see cref="ClientEventParser"/>, the <see cref="RealtimeSessionState"/> decides what each event does,
+/// a worker owns this session's <see cref="SphinxDecoder"/> and reads a bounded audio channel (the socket reader
+/// never decodes), <see cref="AppendOnlyTranscript"/> picks the deltas and the done text, and
+/// <see cref="RealtimeEventWriter"/> sends. A binary frame closes the connection (1003), as vLLM, which reads
+/// text only, ends it; every other refusal is an <c>error</c> event on a connection that stays open.
 /// </summary>
 internal sealed class LocalSpeechConnection : IDisposable
 {
@@ -34,9 +22,6 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     /// <summary>Largest event read; a 100 ms chunk is about 4.3 KB of base64.</summary>
     private const int MaxEventBytes = 8 * 1024 * 1024;
-
-    /// <summary>Partial hypotheses are read every 100 ms of audio: often enough for deltas, cheap enough.</summary>
-    private const int SamplesBetweenPartials = 1600;
 
     private const int SamplesPerMillisecond = 16;
 
@@ -50,20 +35,14 @@ internal sealed class LocalSpeechConnection : IDisposable
     private readonly LocalSpeechMetrics _metrics;
     private readonly ILogger _logger;
     private readonly RealtimeEventWriter _events;
+    private readonly RealtimeSessionState _state = new();
     private readonly Channel<SessionAudio> _audio = Channel.CreateBounded<SessionAudio>(
         new BoundedChannelOptions(AudioQueueCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _generationRequests = new(0);
-    private readonly Lock _state = new();
     private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _goingAway;
 
-    // Guarded by _state: a generation runs from its commit until just before its done is sent, and its
-    // audio is closed from its final commit until then.
-    private bool _running;
-    private bool _audioClosed;
-
-    // Touched by the reader only.
-    private bool _modelValidated;
+    /// <summary>The server's closing handshake, once begun (host stopping, or a binary frame); begun at most once.</summary>
+    private Lazy<Task>? _closing;
 
     public LocalSpeechConnection(WebSocket socket, LocalSpeechOptions options, LocalSpeechSessions sessions, LocalSpeechMetrics metrics, ILogger<LocalSpeechConnection> logger)
     {
@@ -87,13 +66,13 @@ internal sealed class LocalSpeechConnection : IDisposable
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = Id });
-        _logger.LogInformation("Local speech session {SessionId} opened", Id);
+        LocalSpeechLog.SessionOpened(_logger, Id);
         var worker = Task.Run(() => DecodeAsync(stop.Token), CancellationToken.None);
         try
         {
             // Receives are never cancelled (that would abort the socket unannounced): a stopping host closes
             // the socket instead, and the reader ends on the client's answer.
-            using (cancellationToken.Register(() => _goingAway = GoAwayAsync()))
+            using (cancellationToken.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "local speech endpoint stopping")))
             {
                 await _events.SessionCreatedAsync(Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), stop.Token);
                 await ReadAsync(stop.Token);
@@ -102,16 +81,16 @@ internal sealed class LocalSpeechConnection : IDisposable
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
             // The client vanished or did not answer the close: the running generation is lost, as with vLLM.
-            _logger.LogInformation("Local speech session {SessionId} ended abruptly: {Reason}", Id, e.Message);
+            LocalSpeechLog.SessionEndedAbruptly(_logger, Id, e.Message);
         }
         finally
         {
             _readerDone.TrySetResult();
             await stop.CancelAsync();
             await worker;
-            if (_goingAway is { } goingAway)
+            if (Volatile.Read(ref _closing) is { } closing)
             {
-                await goingAway;
+                await closing.Value;
             }
         }
 
@@ -128,7 +107,7 @@ internal sealed class LocalSpeechConnection : IDisposable
             }
         }
 
-        _logger.LogInformation("Local speech session {SessionId} closed", Id);
+        LocalSpeechLog.SessionClosed(_logger, Id);
     }
 
     public void Dispose()
@@ -137,12 +116,23 @@ internal sealed class LocalSpeechConnection : IDisposable
         _generationRequests.Dispose();
     }
 
-    private async Task GoAwayAsync()
+    /// <summary>Begins the server's closing handshake (once): the reader goes on until the client answers, or the socket is aborted.</summary>
+    private void Close(WebSocketCloseStatus status, string reason)
+    {
+        var closing = new Lazy<Task>(() => CloseAsync(status, reason));
+        if (Interlocked.CompareExchange(ref _closing, closing, null) is null)
+        {
+            LocalSpeechLog.SessionClosing(_logger, Id, status, reason);
+            _ = closing.Value;
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
         using var timeout = new CancellationTokenSource(s_closeTimeout);
         try
         {
-            await _events.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "local speech endpoint stopping", timeout.Token);
+            await _events.CloseAsync(status, reason, timeout.Token);
             await _readerDone.Task.WaitAsync(timeout.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
@@ -182,17 +172,21 @@ internal sealed class LocalSpeechConnection : IDisposable
                 continue;
             }
 
-            if (oversized)
+            if (Volatile.Read(ref _closing) is not null)
             {
-                await ErrorAsync($"An event may not exceed {MaxEventBytes} bytes.", RealtimeErrorCode.InvalidEvent, cancellationToken);
+                // Closing: only the client's close frame matters now.
             }
             else if (received.MessageType == WebSocketMessageType.Binary)
             {
-                await ErrorAsync("Binary frames are not part of the protocol: send JSON text events (audio goes base64 in input_audio_buffer.append).", RealtimeErrorCode.InvalidJson, cancellationToken);
+                Close(WebSocketCloseStatus.InvalidMessageType, "binary frames are not part of the protocol: send JSON text events");
+            }
+            else if (oversized)
+            {
+                await ErrorAsync($"An event may not exceed {MaxEventBytes} bytes.", RealtimeErrorCode.InvalidEvent, cancellationToken);
             }
             else
             {
-                await HandleAsync(message.WrittenMemory, cancellationToken);
+                await HandleAsync(ClientEventParser.Parse(message.WrittenMemory), cancellationToken);
             }
 
             message.ResetWrittenCount();
@@ -200,174 +194,68 @@ internal sealed class LocalSpeechConnection : IDisposable
         }
     }
 
-    private async Task HandleAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    private Task HandleAsync(ClientEvent clientEvent, CancellationToken cancellationToken) => clientEvent switch
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8);
-        }
-        catch (JsonException)
-        {
-            await ErrorAsync("Invalid JSON.", RealtimeErrorCode.InvalidJson, cancellationToken);
-            return;
-        }
+        ClientEvent.Refused refused => ErrorAsync(refused.Message, refused.Code, cancellationToken),
+        ClientEvent.SessionUpdate update => UpdateSessionAsync(update.Model, cancellationToken),
+        ClientEvent.Append append => AppendAsync(new SessionAudio.Chunk(append.Samples), cancellationToken),
+        ClientEvent.Commit commit => CommitAsync(commit.Final, cancellationToken),
+        _ => throw new UnreachableException($"Unhandled client event {clientEvent}"),
+    };
 
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                await ErrorAsync("An event must be a JSON object.", RealtimeErrorCode.InvalidJson, cancellationToken);
-                return;
-            }
-
-            var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
-                ? typeElement.GetString()
-                : null;
-            switch (type)
-            {
-                case "session.update":
-                    await UpdateSessionAsync(root, cancellationToken);
-                    break;
-                case "input_audio_buffer.append":
-                    await AppendAsync(root, cancellationToken);
-                    break;
-                case "input_audio_buffer.commit":
-                    await CommitAsync(root, cancellationToken);
-                    break;
-                default:
-                    await ErrorAsync($"Unknown event type: {type ?? "(none)"}.", RealtimeErrorCode.UnknownEvent, cancellationToken);
-                    break;
-            }
-        }
-    }
-
-    private async Task UpdateSessionAsync(JsonElement update, CancellationToken cancellationToken)
+    private Task UpdateSessionAsync(string model, CancellationToken cancellationToken)
     {
-        if (!update.TryGetProperty("model", out var modelElement) || modelElement.ValueKind != JsonValueKind.String
-            || string.IsNullOrWhiteSpace(modelElement.GetString()))
-        {
-            await ErrorAsync("session.update needs a model.", RealtimeErrorCode.InvalidEvent, cancellationToken);
-            return;
-        }
-
-        var model = modelElement.GetString()!;
         if (!_options.Accepts(model))
         {
-            await ErrorAsync($"The model '{model}' does not exist here (this endpoint serves '{_options.ModelName}').", RealtimeErrorCode.ModelNotFound, cancellationToken);
-            return;
+            return ErrorAsync($"The model '{model}' does not exist here (this endpoint serves '{_options.ModelName}').", RealtimeErrorCode.ModelNotFound, cancellationToken);
         }
 
-        _modelValidated = true;
-        _logger.LogDebug("Session {SessionId} validated model {Model}", Id, model);
+        _state.ValidateModel();
+        LocalSpeechLog.ModelValidated(_logger, Id, model);
+        return Task.CompletedTask;
     }
 
-    private async Task AppendAsync(JsonElement append, CancellationToken cancellationToken)
+    private async Task AppendAsync(SessionAudio.Chunk chunk, CancellationToken cancellationToken)
     {
-        if (!append.TryGetProperty("audio", out var audioElement) || audioElement.ValueKind != JsonValueKind.String)
+        switch (_state.Append())
         {
-            await ErrorAsync("input_audio_buffer.append needs audio (base64 PCM16, 16 kHz, mono).", RealtimeErrorCode.InvalidAudio, cancellationToken);
-            return;
-        }
-
-        if (!audioElement.TryGetBytesFromBase64(out var bytes))
-        {
-            await ErrorAsync("The audio is not valid base64.", RealtimeErrorCode.InvalidAudio, cancellationToken);
-            return;
-        }
-
-        if (bytes.Length == 0)
-        {
-            await ErrorAsync("The audio chunk is empty.", RealtimeErrorCode.InvalidAudio, cancellationToken);
-            return;
-        }
-
-        if (bytes.Length % 2 != 0)
-        {
-            await ErrorAsync($"PCM16 audio needs an even number of bytes (got {bytes.Length}).", RealtimeErrorCode.InvalidAudio, cancellationToken);
-            return;
-        }
-
-        // PCM16 little-endian read in place: every host .NET runs this service on is little-endian.
-        var chunk = new SessionAudio.Chunk(MemoryMarshal.Cast<byte, short>(bytes).ToArray());
-        bool running;
-        lock (_state)
-        {
-            if (_audioClosed)
-            {
+            case AppendDecision.Drop:
                 _metrics.AudioDropped(chunk.Samples.Length);
-                return;
-            }
-
-            running = _running;
-        }
-
-        // While a generation runs the worker drains the queue, so waiting is back-pressure; before the commit
-        // nothing drains it, and waiting would keep the reader from ever seeing that commit.
-        if (running)
-        {
-            await _audio.Writer.WriteAsync(chunk, cancellationToken);
-        }
-        else if (!_audio.Writer.TryWrite(chunk))
-        {
-            await ErrorAsync($"The audio queue is full ({AudioQueueCapacity} chunks): commit to start a generation.", RealtimeErrorCode.ProcessingError, cancellationToken);
+                break;
+            case AppendDecision.Feed:
+                await _audio.Writer.WriteAsync(chunk, cancellationToken);
+                break;
+            case AppendDecision.Queue when !_audio.Writer.TryWrite(chunk):
+                await QueueFullAsync(cancellationToken);
+                break;
         }
     }
 
-    private async Task CommitAsync(JsonElement commit, CancellationToken cancellationToken)
+    private async Task CommitAsync(bool final, CancellationToken cancellationToken)
     {
-        if (!_modelValidated)
+        switch (_state.Commit(final))
         {
-            await ErrorAsync("Model not validated: send session.update with a model before committing audio.", RealtimeErrorCode.ModelNotValidated, cancellationToken);
-            return;
-        }
-
-        var final = commit.TryGetProperty("final", out var finalElement) && finalElement.ValueKind == JsonValueKind.True;
-        if (final)
-        {
-            bool running;
-            lock (_state)
-            {
-                running = _running;
-                _audioClosed |= running;
-            }
-
-            // Without a running generation the end mark waits in the queue, as in vLLM: the next generation
-            // consumes the audio queued before it and ends there.
-            if (running)
-            {
+            case CommitDecision.NotValidated:
+                await ErrorAsync("Model not validated: send session.update with a model before committing audio.", RealtimeErrorCode.ModelNotValidated, cancellationToken);
+                break;
+            case CommitDecision.Start:
+                _sessions.GenerationStarted();
+                _generationRequests.Release();
+                break;
+            case CommitDecision.Ignore:
+                LocalSpeechLog.CommitIgnored(_logger, Id);
+                break;
+            case CommitDecision.EndAudio:
                 await _audio.Writer.WriteAsync(SessionAudio.End.Instance, cancellationToken);
-            }
-            else if (!_audio.Writer.TryWrite(SessionAudio.End.Instance))
-            {
-                await ErrorAsync($"The audio queue is full ({AudioQueueCapacity} chunks): commit to start a generation.", RealtimeErrorCode.ProcessingError, cancellationToken);
-            }
-
-            return;
-        }
-
-        bool start;
-        lock (_state)
-        {
-            start = !_running;
-            if (start)
-            {
-                _running = true;
-                _audioClosed = false;
-            }
-        }
-
-        if (start)
-        {
-            _sessions.GenerationStarted();
-            _generationRequests.Release();
-        }
-        else
-        {
-            _logger.LogDebug("Session {SessionId} ignored a commit while a generation runs", Id);
+                break;
+            case CommitDecision.MarkQueued when !_audio.Writer.TryWrite(SessionAudio.End.Instance):
+                await QueueFullAsync(cancellationToken);
+                break;
         }
     }
+
+    private Task QueueFullAsync(CancellationToken cancellationToken) =>
+        ErrorAsync($"The audio queue is full ({AudioQueueCapacity} chunks): commit to start a generation.", RealtimeErrorCode.ProcessingError, cancellationToken);
 
     private async Task DecodeAsync(CancellationToken cancellationToken)
     {
@@ -380,7 +268,7 @@ internal sealed class LocalSpeechConnection : IDisposable
         catch (SphinxUnavailableException e)
         {
             unavailable = e.Message;
-            _logger.LogError(e, "Session {SessionId} has no decoder", Id);
+            LocalSpeechLog.NoDecoder(_logger, e, Id);
         }
 
         try
@@ -412,52 +300,15 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     private async Task GenerateAsync(SphinxDecoder decoder, CancellationToken cancellationToken)
     {
-        var stable = new StableWordPrefix((long)_options.DeltaStabilityMilliseconds * SamplesPerMillisecond);
-        var decoding = TimeSpan.Zero;
-        string text;
-        long samples;
+        var generation = new GenerationDecoding(decoder, (long)_options.DeltaStabilityMilliseconds * SamplesPerMillisecond, _options.DeltaTrailingWords);
+        IReadOnlyList<string> finalWords;
         try
         {
-            decoder.StartUtterance();
-            long sinceLastPartial = 0;
-            var ended = false;
-            while (!ended && await _audio.Reader.WaitToReadAsync(cancellationToken))
-            {
-                while (_audio.Reader.TryRead(out var item))
-                {
-                    if (item is not SessionAudio.Chunk chunk)
-                    {
-                        ended = true;
-                        break;
-                    }
-
-                    var began = Stopwatch.GetTimestamp();
-                    decoder.Process(chunk.Samples);
-                    sinceLastPartial += chunk.Samples.Length;
-                    string? delta = null;
-                    if (sinceLastPartial >= SamplesBetweenPartials)
-                    {
-                        sinceLastPartial = 0;
-                        delta = stable.Observe(HypothesisWords.Split(decoder.Hypothesis()), decoder.UtteranceSamples);
-                    }
-
-                    decoding += Stopwatch.GetElapsedTime(began);
-                    if (delta is not null)
-                    {
-                        await _events.DeltaAsync(delta, cancellationToken);
-                    }
-                }
-            }
-
-            var ending = Stopwatch.GetTimestamp();
-            decoder.EndUtterance();
-            text = HypothesisWords.Join(decoder.Hypothesis());
-            samples = decoder.UtteranceSamples;
-            decoding += Stopwatch.GetElapsedTime(ending);
+            finalWords = await generation.RunAsync(_audio.Reader, _events.DeltaAsync, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException and not WebSocketException)
         {
-            _logger.LogError(e, "Session {SessionId} failed to decode", Id);
+            LocalSpeechLog.DecodingFailed(_logger, e, Id);
             if (decoder.InUtterance)
             {
                 try
@@ -476,15 +327,20 @@ internal sealed class LocalSpeechConnection : IDisposable
             return;
         }
 
-        // Drop before ending: audio the reader still takes in meanwhile is refused at the door (audio closed).
+        // Drop before ending: audio the reader still takes in meanwhile is refused at the door (final committed).
         var dropped = DropQueuedAudio();
         EndGeneration();
-        var audioSeconds = samples / 16_000.0;
-        _metrics.GenerationDone(audioSeconds, decoding.TotalSeconds);
-        _logger.LogInformation(
-            "Session {SessionId} transcribed {AudioSeconds:F2} s in {DecodeSeconds:F2} s ({Words} words, {Deltas} sent early, {DroppedSamples} samples dropped)",
-            Id, audioSeconds, decoding.TotalSeconds, HypothesisWords.Split(text).Count, stable.Sent.Count, dropped);
-        await _events.DoneAsync(text, TranscriptionUsage.For(samples, text), cancellationToken);
+        var early = generation.Transcript.Sent.Count;
+        var (lastDelta, text) = generation.Transcript.Finish(finalWords);
+        var audioSeconds = generation.Samples / 16_000.0;
+        _metrics.GenerationDone(audioSeconds, generation.DecodeTime.TotalSeconds);
+        LocalSpeechLog.GenerationDone(_logger, Id, audioSeconds, generation.DecodeTime.TotalSeconds, finalWords.Count, early, dropped);
+        if (lastDelta is not null)
+        {
+            await _events.DeltaAsync(lastDelta, cancellationToken);
+        }
+
+        await _events.DoneAsync(text, TranscriptionUsage.For(generation.Samples), cancellationToken);
     }
 
     private long DropQueuedAudio()
@@ -501,15 +357,7 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     private void EndGeneration()
     {
-        bool ended;
-        lock (_state)
-        {
-            ended = _running;
-            _running = false;
-            _audioClosed = false;
-        }
-
-        if (ended)
+        if (_state.EndGeneration())
         {
             _sessions.GenerationEnded();
         }
@@ -518,7 +366,7 @@ internal sealed class LocalSpeechConnection : IDisposable
     private Task ErrorAsync(string message, string code, CancellationToken cancellationToken)
     {
         _metrics.Error(code);
-        _logger.LogDebug("Session {SessionId} error {Code}: {Message}", Id, code, message);
+        LocalSpeechLog.ErrorSent(_logger, Id, code, message);
         return _events.ErrorAsync(message, code, cancellationToken);
     }
 }

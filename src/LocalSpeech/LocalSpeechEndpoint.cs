@@ -71,7 +71,7 @@ internal sealed class LocalSpeechEndpoint(
     {
         metrics.SessionRefused();
         var message = $"local speech endpoint is at capacity ({sessions.MaxSessions} sessions)";
-        _logger.LogWarning("Refused a realtime session: {Reason}", message);
+        LocalSpeechLog.SessionRefused(_logger, message);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_refusalCloseTimeout);
         try

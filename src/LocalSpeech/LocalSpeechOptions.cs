@@ -20,7 +20,10 @@ public sealed class LocalSpeechOptions
     public int MaxSessions { get; set; } = Environment.ProcessorCount * 2;
 
     /// <summary>How long (in audio) a word must stay unchanged in the partial hypotheses before a delta carries it.</summary>
-    public int DeltaStabilityMilliseconds { get; set; } = 480;
+    public int DeltaStabilityMilliseconds { get; set; } = 1920;
+
+    /// <summary>How many words must follow a word in the partial hypothesis before a delta carries it.</summary>
+    public int DeltaTrailingWords { get; set; } = 1;
 
     /// <summary>When set, the WebSocket upgrade must carry <c>Authorization: Bearer &lt;ApiKey&gt;</c>, like vLLM's <c>--api-key</c>.</summary>
     public string? ApiKey { get; set; }

@@ -28,6 +28,11 @@ internal sealed class LocalSpeechOptionsValidator : IValidateOptions<LocalSpeech
             failures.Add($"{LocalSpeechOptions.Section}:DeltaStabilityMilliseconds must be between 0 and 60000 (was {options.DeltaStabilityMilliseconds}).");
         }
 
+        if (options.DeltaTrailingWords is < 1 or > 20)
+        {
+            failures.Add($"{LocalSpeechOptions.Section}:DeltaTrailingWords must be between 1 and 20 (was {options.DeltaTrailingWords}).");
+        }
+
         if (options.ApiKey is { Length: 0 })
         {
             failures.Add($"{LocalSpeechOptions.Section}:ApiKey must be absent or non-empty.");

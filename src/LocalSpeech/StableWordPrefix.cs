@@ -3,11 +3,12 @@ namespace Scribe.LocalSpeech;
 /// <summary>
 /// Decides which words of PocketSphinx's partial hypotheses may go out as deltas. Partials get rewritten
 /// ("to help he" becomes "to the whole game"), and deltas can never be taken back, so a word is sent only
-/// once the prefix ending with it has stayed unchanged for a stretch of audio and it is not the last word
-/// (which may still be growing). Words already sent are never contradicted: when the hypothesis no longer
+/// once the prefix ending with it has stayed unchanged for a stretch of audio and at least
+/// <c>trailingWords</c> words follow it (the last words may still be growing, and the words after a word are
+/// what confirms it). Words already sent are never contradicted: when the hypothesis no longer
 /// starts with them, nothing more is sent until it does again (the done text settles the difference).
 /// </summary>
-internal sealed class StableWordPrefix(long stabilitySamples)
+internal sealed class StableWordPrefix(long stabilitySamples, int trailingWords = 1)
 {
     private readonly List<string> _words = [];
     private readonly List<long> _unchangedSince = [];
@@ -33,7 +34,7 @@ internal sealed class StableWordPrefix(long stabilitySamples)
         }
 
         var stable = 0;
-        while (stable < _words.Count - 1 && position - _unchangedSince[stable] >= stabilitySamples)
+        while (stable < _words.Count - trailingWords && position - _unchangedSince[stable] >= stabilitySamples)
         {
             stable++;
         }

@@ -192,8 +192,10 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    await ViolateAsync("binary frame (vLLM reads text only)", "invalid_json", cancellationToken);
-                    continue;
+                    // vLLM reads text only: its handler fails on a binary frame and the connection ends.
+                    server.Violations.Enqueue("binary frame (vLLM reads text only)");
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.InvalidMessageType, "text frames only", cancellationToken);
+                    return;
                 }
 
                 await HandleAsync(buffer.WrittenMemory, cancellationToken);
@@ -215,6 +217,12 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
             using var parsed = document;
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                // vLLM parses it, then fails to read it as an event.
+                await ViolateAsync("event that is not a JSON object", "processing_error", cancellationToken);
+                return;
+            }
 
             switch (root.TryGetProperty("type", out var type) ? type.GetString() : null)
             {
@@ -279,6 +287,13 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
         private async Task AppendAsync(JsonElement root, CancellationToken cancellationToken)
         {
+            if (!root.TryGetProperty("audio", out var audio) || audio.ValueKind != JsonValueKind.String)
+            {
+                // vLLM fails to read the event before it looks at any audio.
+                await ViolateAsync("append without audio", "processing_error", cancellationToken);
+                return;
+            }
+
             if (!TryDecodeAudio(root, out var bytes, out var length))
             {
                 await ViolateAsync("append with invalid base64", "invalid_audio", cancellationToken);
@@ -428,8 +443,9 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
             var text = string.Join(' ', words);
             server.Generations.Enqueue(new FakeGeneration(_id, sampleCount, _appendsInGeneration, text));
-            var tokens = sampleCount / 1280;
-            await SendAsync(new { type = "transcription.done", text, usage = new { prompt_tokens = tokens, completion_tokens = words.Count, total_tokens = tokens + words.Count } }, cancellationToken);
+            // One completion token per 80 ms engine step (1,280 samples), as vLLM counts Voxtral Realtime.
+            var steps = (sampleCount + 1279) / 1280;
+            await SendAsync(new { type = "transcription.done", text, usage = new { prompt_tokens = 0, completion_tokens = steps, total_tokens = steps } }, cancellationToken);
         }
 
         private async Task ViolateAsync(string what, string code, CancellationToken cancellationToken)

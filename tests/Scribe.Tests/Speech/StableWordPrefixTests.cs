@@ -34,6 +34,16 @@ public sealed class StableWordPrefixTests
     }
 
     [Fact]
+    public void A_word_waits_for_the_given_number_of_words_after_it()
+    {
+        var prefix = new StableWordPrefix(stabilitySamples: 0, trailingWords: 2);
+        Assert.Null(prefix.Observe(Words("please bring"), 100));
+        Assert.Equal("please", prefix.Observe(Words("please bring the"), 200));
+        Assert.Null(prefix.Observe(Words("please bring the"), 300));
+        Assert.Equal(" bring the", prefix.Observe(Words("please bring the red box"), 400));
+    }
+
+    [Fact]
     public void Sent_words_are_never_contradicted()
     {
         var prefix = new StableWordPrefix(stabilitySamples: 0);
