@@ -12,7 +12,15 @@ namespace Scribe;
 [Alias("scribe.participant-grain")]
 public interface IParticipantGrain : IGrainWithStringKey
 {
-    [OneWay, Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track);
+    /// <summary>A microphone track was published. <paramref name="transcribe"/>: whether the room is transcribed now;
+    /// when false the track is only recorded, and <see cref="SetTranscriptionAsync"/> starts it later.</summary>
+    [OneWay, Alias("start-track")] Task StartTrackAsync(ParticipantInfo participant, TrackInfo track, bool transcribe);
+
+    /// <summary>
+    /// The room's transcription turned on (egress starts for the known published track) or off (the stream ends at the
+    /// speaker's next pause with its last utterance delivered, then the egress stops; the track stays known).
+    /// </summary>
+    [OneWay, Alias("transcription")] Task SetTranscriptionAsync(bool active);
     [OneWay, Alias("stop-track")] Task StopTrackAsync(string trackSid);
 
     /// <summary>The room finished: stop whatever runs.</summary>

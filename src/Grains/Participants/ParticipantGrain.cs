@@ -71,13 +71,18 @@ public sealed partial class ParticipantGrain(
         ScheduleOutstandingEgressWork();
     }
 
-    public async Task StartTrackAsync(ParticipantInfo participant, TrackInfo track)
+    public async Task StartTrackAsync(ParticipantInfo participant, TrackInfo track, bool transcribe)
     {
         State.Room = ParticipantKey.RoomOf(this.GetPrimaryKeyString(), participant.Identity);
         State.Identity = participant.Identity;
         State.Name = string.IsNullOrEmpty(participant.Name) ? participant.Identity : participant.Name;
         if (State.TrackSid == track.Sid)
         {
+            if (transcribe)
+            {
+                await SetTranscriptionAsync(true); // the room reconciled after a start
+            }
+
             return; // LiveKit retried, or the room reconciled: one egress per track
         }
 
@@ -96,6 +101,7 @@ public sealed partial class ParticipantGrain(
         State.EgressId = null;
         State.Restarts = 0;
         State.Error = null;
+        State.TranscriptionOff = !transcribe;
         await record.WriteStateAsync();
         ScheduleEgressWork(TimeSpan.Zero);
     }
@@ -297,7 +303,7 @@ public sealed partial class ParticipantGrain(
         return TimeSpan.FromMilliseconds(Math.Min(ms, MaxRestartDelay.TotalMilliseconds));
     }
 
-    private bool NeedsEgress => State.TrackSid is not null && State.EgressId is null && State.Error is null;
+    private bool NeedsEgress => State.TrackSid is not null && State.EgressId is null && State.Error is null && !State.TranscriptionOff;
 
     /// <summary>Runs the egress work now if an egress is owed a stop or the track lacks one.</summary>
     private void ScheduleOutstandingEgressWork()

@@ -39,4 +39,7 @@ public sealed class ParticipantRecord
 
     /// <summary>Speech, generation and session time of the streams that have ended.</summary>
     [Id(14)] public SpeakerUsage Usage { get; set; } = SpeakerUsage.None;
+
+    /// <summary>The room is not transcribed now: <see cref="TrackSid"/> is known but gets no egress.</summary>
+    [Id(15)] public bool TranscriptionOff { get; set; }
 }

@@ -1,6 +1,6 @@
 namespace Scribe.Silo.Api;
 
-/// <summary>The admin API: rooms and their transcripts. Every route needs the admin key.</summary>
+/// <summary>The admin API: rooms, their transcripts, and their transcription. Every route needs the admin key.</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -9,6 +9,7 @@ public static class AdminApi
         api.MapRoomsApi();
         api.MapTranscriptApi();
         api.MapTranscriptStreamApi();
+        api.MapTranscriptionApi();
         return app;
     }
 }

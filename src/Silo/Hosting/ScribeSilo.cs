@@ -40,11 +40,15 @@ public static class ScribeSilo
         var inference = ValidatedOptions.Bind<InferenceOptions>(configuration, InferenceOptions.Section);
         var transcription = ValidatedOptions.Bind<TranscriberOptions>(configuration, TranscriberOptions.Section);
         var transcripts = ValidatedOptions.Bind<TranscriptOptions>(configuration, TranscriptOptions.Section);
+        var activation = ValidatedOptions.Bind<TranscriptionActivationOptions>(configuration, TranscriptionActivationOptions.Section);
 
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(admin));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcripts));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(activation));
+        // Until backend notifications are wired (the outbox), room events go nowhere; OutboxBackendEvents is the real one.
+        services.AddSingleton<IBackendEvents, NoBackendEvents>();
         services.AddSingleton<RoomTranscriptFeed>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();

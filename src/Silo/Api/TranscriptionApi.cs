@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Scribe.Silo.Webhooks;
+
+namespace Scribe.Silo.Api;
+
+/// <summary>
+/// <c>PUT</c>, <c>DELETE</c> and <c>GET /api/rooms/{room}/transcription</c>: start, stop and read a room's
+/// transcription. Start and stop are idempotent and answer the status.
+/// </summary>
+public static class TranscriptionApi
+{
+    /// <summary>A start body is a few bytes; anything larger is refused before it is read.</summary>
+    private const int MaxBodyBytes = 4 * 1024;
+
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public static RouteGroupBuilder MapTranscriptionApi(this RouteGroupBuilder api)
+    {
+        api.MapPut("/rooms/{room}/transcription", StartAsync);
+        api.MapDelete("/rooms/{room}/transcription", StopAsync);
+        api.MapGet("/rooms/{room}/transcription", GetAsync);
+        return api;
+    }
+
+    private static async Task<IResult> StartAsync(string room, HttpRequest request, IGrainFactory grains, RoomReconciler reconciler)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return ApiProblems.BadRequest($"The body is larger than {MaxBodyBytes} bytes.");
+        }
+
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+        if (body.Length > MaxBodyBytes)
+        {
+            return ApiProblems.BadRequest($"The body is larger than {MaxBodyBytes} bytes.");
+        }
+
+        if (!TranscriptionStartBody.TryParse(body.GetBuffer().AsSpan(0, (int)body.Length), out var language, out var error))
+        {
+            return ApiProblems.BadRequest(error);
+        }
+
+        var grain = grains.GetGrain<IRoomGrain>(room);
+        var status = await grain.StartTranscriptionAsync(new TranscriptionRequest(language, RequesterOf(request.HttpContext)));
+        if (await grain.GetSummaryAsync() is { State: RoomState.Active })
+        {
+            // Webhooks may have missed someone: ask LiveKit who is in the room now, so speakers already talking are caught.
+            reconciler.Request(room);
+        }
+
+        return TypedResults.Json(status, Json);
+    }
+
+    private static async Task<IResult> StopAsync(string room, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Json(await grains.GetGrain<IRoomGrain>(room).StopTranscriptionAsync(RequesterOf(http)), Json);
+
+    private static async Task<IResult> GetAsync(string room, IGrainFactory grains) =>
+        TypedResults.Json(await grains.GetGrain<IRoomGrain>(room).GetTranscriptionAsync(), Json);
+
+    /// <summary>Who asks: the admin key for now; with scoped API keys, the key's name.</summary>
+    private static string RequesterOf(HttpContext http) => "admin";
+}
