@@ -10,14 +10,14 @@ public sealed class TranscriptionActivationOptions : IValidatableObject
 {
     public const string Section = "Transcription";
 
-    /// <summary><c>AllRooms</c> (the default) or <c>OnRequest</c>, in any case.</summary>
-    public string Activation { get; set; } = nameof(TranscriptionActivation.AllRooms);
+    /// <summary><c>AllRooms</c> (the default, also when empty) or <c>OnRequest</c>, in any case.</summary>
+    public string? Activation { get; set; } = nameof(TranscriptionActivation.AllRooms);
 
     public TranscriptionActivation Policy => TryParse(Activation, out var policy) ? policy : TranscriptionActivation.AllRooms;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!TryParse(Activation, out _))
+        if (!string.IsNullOrWhiteSpace(Activation) && !TryParse(Activation, out _))
         {
             yield return new ValidationResult(
                 $"{Section}:{nameof(Activation)} must be {nameof(TranscriptionActivation.AllRooms)} or {nameof(TranscriptionActivation.OnRequest)}, not '{Activation}'",

@@ -83,7 +83,8 @@ public sealed class OnRequestTranscriptionTests : IAsyncLifetime
         }
 
         Assert.True(sinceStop.Elapsed < EgressesEndWithin, $"the egresses ended {sinceStop.Elapsed.TotalSeconds:F1} s after the stop");
-        Assert.All(egresses, e => Assert.Equal(1, _h.StopRequests(e.EgressId)));
+        // The stream's end closed the socket; the StopEgress call follows from the speaker's egress timer.
+        await LiveKitRoomHarness.WaitUntilAsync(() => egresses.All(e => _h.StopRequests(e.EgressId) == 1), "every egress was told to stop");
         await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.TranscriptAsync(room)).All(s => s.IsFinal), "every segment is final");
 
         // Each speaker's last utterance is whole, and nothing said after it was transcribed.
