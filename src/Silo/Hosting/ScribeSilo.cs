@@ -12,6 +12,7 @@ using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Rooms;
 using Scribe.Silo.Api;
+using Scribe.Silo.Client;
 using Scribe.Silo.Dashboard;
 using Orleans.Dashboard;
 using Scribe.Silo.Ingest;
@@ -182,6 +183,7 @@ public static class ScribeSilo
         app.MapEndpointsApi();
         app.MapClusterApi();
         app.MapScribeDashboard();
+        app.MapBrowserClient();
         return app;
     }
 
