@@ -47,6 +47,7 @@ public sealed class SiloStartupTests
     [InlineData("Cluster__Provider", "Redis", "ConnectionStrings:Redis")]
     [InlineData("Inference__Endpoints__0__Url", "http://gpu-1:8000/v1/realtime", "Inference:Endpoints:0")]
     [InlineData("Ingest__PublicUrl", "not a url", "Ingest:PublicUrl")]
+    [InlineData("Transcription__Activation", "Sometimes", "Transcription:Activation")]
     public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
     {
         var environment = new Dictionary<string, string>(Valid);

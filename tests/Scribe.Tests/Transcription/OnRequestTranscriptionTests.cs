@@ -4,6 +4,7 @@ using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.LiveKit;
+using Xunit.Abstractions;
 
 namespace Scribe.Tests.Transcription;
 
@@ -12,7 +13,7 @@ namespace Scribe.Tests.Transcription;
 /// speed) and the strict fake vLLM: people talk untranscribed until a start, are transcribed within seconds of it,
 /// and a stop ends each stream at the speaker's next pause with the last utterance whole.
 /// </summary>
-public sealed class OnRequestTranscriptionTests : IAsyncLifetime
+public sealed class OnRequestTranscriptionTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan FirstWordsWithin = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan EgressesEndWithin = TimeSpan.FromSeconds(8);
@@ -66,6 +67,7 @@ public sealed class OnRequestTranscriptionTests : IAsyncLifetime
             var segments = await _h.TranscriptAsync(room);
             return names.All(name => segments.Any(s => s.Speaker == name && s.Text.Length > 0));
         }, "every speaker's words are in the transcript");
+        output.WriteLine($"start → every speaker's first words: {sinceStart.ElapsedMilliseconds} ms");
         Assert.True(sinceStart.Elapsed < FirstWordsWithin, $"the first words of every speaker took {sinceStart.Elapsed.TotalSeconds:F1} s");
         Assert.All(await _h.TranscriptAsync(room), s => Assert.Null(s.Language)); // the endpoint was not told "fr": no segment says it
 
@@ -82,6 +84,7 @@ public sealed class OnRequestTranscriptionTests : IAsyncLifetime
             await Task.WhenAll(egresses.Select(e => _h.LiveKit.WaitForEgressEndAsync(e.EgressId, patience.Token)));
         }
 
+        output.WriteLine($"stop → every egress ended: {sinceStop.ElapsedMilliseconds} ms");
         Assert.True(sinceStop.Elapsed < EgressesEndWithin, $"the egresses ended {sinceStop.Elapsed.TotalSeconds:F1} s after the stop");
         // The stream's end closed the socket; the StopEgress call follows from the speaker's egress timer.
         await LiveKitRoomHarness.WaitUntilAsync(() => egresses.All(e => _h.StopRequests(e.EgressId) == 1), "every egress was told to stop");
