@@ -9,7 +9,7 @@ public sealed class RoomRecord
     [Id(2)] public RoomState State { get; set; }
     [Id(3)] public DateTimeOffset? FinishedAt { get; set; }
 
-    /// <summary>Everyone who joined (identity → display name), transcribed or not: the room calls each of them.</summary>
+    /// <summary>Every participant of a transcribed kind who joined this room (identity → display name): the room calls each of them.</summary>
     [Id(4)] public Dictionary<string, string> Speakers { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>

@@ -24,19 +24,21 @@ public static class TranscriptionApi
 
     private static async Task<IResult> StartAsync(string room, HttpRequest request, IGrainFactory grains, RoomReconciler reconciler)
     {
-        if (request.ContentLength > MaxBodyBytes)
+        // Read at most one byte past the limit, whatever Content-Length says (or whether it is sent at all).
+        var body = new byte[MaxBodyBytes + 1];
+        var length = 0;
+        int read;
+        while (length < body.Length && (read = await request.Body.ReadAsync(body.AsMemory(length), request.HttpContext.RequestAborted)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxBodyBytes)
         {
             return ApiProblems.BadRequest($"The body is larger than {MaxBodyBytes} bytes.");
         }
 
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
-        if (body.Length > MaxBodyBytes)
-        {
-            return ApiProblems.BadRequest($"The body is larger than {MaxBodyBytes} bytes.");
-        }
-
-        if (!TranscriptionStartBody.TryParse(body.GetBuffer().AsSpan(0, (int)body.Length), out var language, out var error))
+        if (!TranscriptionStartBody.TryParse(body.AsSpan(0, length), out var language, out var error))
         {
             return ApiProblems.BadRequest(error);
         }

@@ -88,6 +88,15 @@ public sealed class TranscriptionControlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_over_the_limit_is_refused()
+    {
+        var (status, _) = await TranscriptionRoutes.PutAsync(Admin, "oversized", $"{{\"language\": \"fr\", \"padding\": \"{new string('x', 8_000)}\"}}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False((await TranscriptionRoutes.GetAsync(Admin, "oversized")).Active);
+    }
+
+    [Fact]
     public async Task The_routes_need_the_admin_key()
     {
         using var anonymous = new HttpClient { BaseAddress = _h.Silo.Url };
