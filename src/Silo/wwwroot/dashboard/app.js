@@ -351,8 +351,14 @@ function showRoom(name) {
     h("div", { class: "transcript-head" }, h("h2", { id: "transcript-title" }, "Transcript"), live, downloads), list);
 
   // Transcription on or off, with the one button that flips it (PUT / DELETE on the room's transcription).
-  const transcription = h("div", { class: "transcription", role: "group", "aria-label": "Transcription" });
+  const transcription = h("div", { class: "transcription", role: "group", "aria-label": "Transcription", hidden: true });
+  let shownTranscription = "";
   const showTranscription = (status) => {
+    // Redrawn only on a change, so the button keeps keyboard focus across refreshes; hidden where the route is not served.
+    const shown = JSON.stringify(status);
+    if (shown === shownTranscription) return;
+    shownTranscription = shown;
+    transcription.hidden = status === null;
     const on = status?.active === true;
     const details = [status?.language && `language ${status.language}`, status?.requestedBy && `by ${status.requestedBy}`].filter(Boolean).join(", ");
     transcription.replaceChildren(
