@@ -10,6 +10,17 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("finish")] Task FinishAsync();
 
     /// <summary>
+    /// Transcribes the room from now on (a room not yet reported by LiveKit, from when its speakers appear).
+    /// Idempotent: while transcription is on, the status is returned unchanged.
+    /// </summary>
+    [Alias("start-transcription")] Task<TranscriptionStatus> StartTranscriptionAsync(TranscriptionRequest request);
+
+    /// <summary>Stops transcribing: each speaker's stream ends at its next pause, its last utterance delivered; the transcript stays.</summary>
+    [Alias("stop-transcription")] Task<TranscriptionStatus> StopTranscriptionAsync(string requestedBy);
+
+    [Alias("transcription")] Task<TranscriptionStatus> GetTranscriptionAsync();
+
+    /// <summary>
     /// A silo of the cluster died: wakes each of the room's speakers, so one that lived there is activated again
     /// on a live silo and restarts its egress there. Speakers that never left their silo see a no-op.
     /// </summary>

@@ -7,4 +7,7 @@ public sealed class LiveKitTranscriptDataChannel(RoomServiceClient rooms) : ITra
 {
     public Task SendAsync(string room, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         rooms.SendDataAsync(room, payload, DataPacketKind.Reliable, null, TranscriptDataMessage.Topic, cancellationToken);
+
+    public Task SendToAsync(string room, string identity, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        rooms.SendDataAsync(room, payload, DataPacketKind.Reliable, [identity], TranscriptDataMessage.Topic, cancellationToken);
 }

@@ -13,10 +13,14 @@ namespace Scribe.Rooms;
 /// A final segment is persisted before its upsert is acknowledged; interim updates are written in batches.
 /// Watchers (<see cref="WatchAsync"/>) are woken on every accepted change; the room directory hears of
 /// starts and finishes at once and of count changes at most every <see cref="DirectoryReportPeriod"/>.
+/// Whether its speakers are transcribed at all is its transcription status (RoomGrain.Transcription.cs).
 /// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", "transcripts")] IPersistentState<RoomRecord> record,
     IOptions<TranscriberOptions> transcriberOptions,
+    IOptions<TranscriptionActivationOptions> activation,
+    ITranscriptDataChannel dataChannel,
+    IBackendEvents backendEvents,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
@@ -63,24 +67,39 @@ public sealed partial class RoomGrain(
         State.ClockOrigin ??= time.GetUtcNow();
         State.State = RoomState.Active;
         State.FinishedAt = null;
+        var policyStarted = BeginSessionTranscription();
         await WriteRecordAsync();
         ReportToDirectory();
         LogRoomStarted(State.Name);
+        if (policyStarted)
+        {
+            await RaiseAsync(TranscriptionStartedEvent, State.Transcription!);
+        }
     }
 
     public async Task ParticipantJoinedAsync(ParticipantInfo participant)
+    {
+        await KnowParticipantAsync(participant);
+        if (IsTranscribing)
+        {
+            Announce(participant.Identity); // a newcomer learns that captions are on
+        }
+    }
+
+    public async Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track)
+    {
+        await KnowParticipantAsync(participant);
+        // Always forwarded: a speaker of a room not transcribed now keeps its track known for a later start.
+        await Participant(participant.Identity).StartTrackAsync(participant, track, IsTranscribing);
+    }
+
+    private async Task KnowParticipantAsync(ParticipantInfo participant)
     {
         await StartAsync();
         if (State.Speakers.TryAdd(participant.Identity, participant.Name))
         {
             await WriteRecordAsync();
         }
-    }
-
-    public async Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track)
-    {
-        await ParticipantJoinedAsync(participant);
-        await Participant(participant.Identity).StartTrackAsync(participant, track, transcribe: true);
     }
 
     public async Task FinishAsync()
@@ -91,9 +110,15 @@ public sealed partial class RoomGrain(
         }
 
         await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()));
+        var ended = EndSessionTranscription();
         State.State = RoomState.Finished;
         State.FinishedAt = time.GetUtcNow();
         await WriteRecordAsync();
+        if (ended is not null)
+        {
+            await RaiseAsync(TranscriptionStoppedEvent, ended);
+        }
+
         await FlushTranscriptAsync(CancellationToken.None);
         ReportToDirectory();
         LogRoomFinished(State.Name, _transcript.Count);
@@ -271,7 +296,7 @@ public sealed partial class RoomGrain(
         }
 
         var ready = TranscriptReady.Of(State, _transcript, time.GetUtcNow());
-        await GrainFactory.GetGrain<INotificationOutboxGrain>(INotificationOutboxGrain.Key).EnqueueAsync(ready);
+        await backendEvents.RaiseAsync(ready);
         State.TranscriptReadyFor = finishedAt;
         await WriteRecordAsync();
     }

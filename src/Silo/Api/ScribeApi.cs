@@ -26,6 +26,7 @@ public static class ScribeApi
         api.MapRoomsApi();
         api.MapTranscriptApi();
         api.MapTranscriptStreamApi();
+        api.MapTranscriptionApi();
         api.MapViewerTokenApi();
         api.MapEndpointsApi();
         api.MapClusterApi();

@@ -13,6 +13,7 @@ using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Rooms;
 using Scribe.Silo.Api;
+using Scribe.Silo.Client;
 using Scribe.Silo.Dashboard;
 using Orleans.Dashboard;
 using Scribe.Silo.Ingest;
@@ -43,6 +44,7 @@ public static class ScribeSilo
         var inference = ValidatedOptions.Bind<InferenceOptions>(configuration, InferenceOptions.Section);
         var transcription = ValidatedOptions.Bind<TranscriberOptions>(configuration, TranscriberOptions.Section);
         var transcripts = ValidatedOptions.Bind<TranscriptOptions>(configuration, TranscriptOptions.Section);
+        var activation = ValidatedOptions.Bind<TranscriptionActivationOptions>(configuration, TranscriptionActivationOptions.Section);
 
         // ASP.NET Core logs every request's query string at Information ("Request starting …"), and egress dials
         // /ingest with its token in the query: keep those lines out of the logs.
@@ -54,6 +56,8 @@ public static class ScribeSilo
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(notifications));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcripts));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(activation));
+        services.AddSingleton<IBackendEvents, OutboxBackendEvents>();
         services.AddSingleton<RoomTranscriptFeed>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SpeakerStreams>();
@@ -204,6 +208,7 @@ public static class ScribeSilo
         app.MapScribeApi();
         app.MapOpenApi(ScribeOpenApi.Path);
         app.MapScribeDashboard();
+        app.MapBrowserClient();
         return app;
     }
 

@@ -49,6 +49,7 @@ public sealed class SiloStartupTests
     [InlineData("Ingest__PublicUrl", "not a url", "Ingest:PublicUrl")]
     [InlineData("Api__Keys__0__Key", "short", "Api:Keys:0")]
     [InlineData("Notifications__Url", "http://backend.test/scribe", "Notifications:Secret")]
+    [InlineData("Transcription__Activation", "Sometimes", "Transcription:Activation")]
     public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
     {
         var environment = new Dictionary<string, string>(Valid);

@@ -62,7 +62,7 @@ internal static class NodeInterop
             $"The livekit-server-sdk interop package is not installed ({sdk} is missing). Run scripts/setup/livekit-interop.sh from the repository root, then rerun the tests.");
     }
 
-    private static string NodeExecutable()
+    internal static string NodeExecutable()
     {
         var configured = Environment.GetEnvironmentVariable("NODE");
         if (!string.IsNullOrEmpty(configured))

@@ -61,7 +61,7 @@ public sealed class TranscriptBroadcasterTests
     {
         var json = Segment("alice:TR_a:1.0", "hello", isFinal: true) is var s ? TranscriptDataMessage.Of(s).ToUtf8Json() : [];
 
-        Assert.Equal("""{"id":"alice:TR_a:1.0","speaker":"alice","speakerName":"Alice","text":"hello","final":true,"startMs":100,"endMs":900}""",
+        Assert.Equal("""{"type":"segment","id":"alice:TR_a:1.0","speaker":"alice","speakerName":"Alice","text":"hello","final":true,"startMs":100,"endMs":900}""",
             System.Text.Encoding.UTF8.GetString(json));
     }
 

@@ -370,13 +370,39 @@ function showRoom(name) {
   const transcriptPanel = h("section", { class: "panel transcript-panel", "aria-labelledby": "transcript-title" },
     h("div", { class: "transcript-head" }, h("h2", { id: "transcript-title" }, "Transcript"), live, downloads), list);
 
+  // Transcription on or off, with the one button that flips it (PUT / DELETE on the room's transcription).
+  const transcription = h("div", { class: "transcription", role: "group", "aria-label": "Transcription", hidden: true });
+  let shownTranscription = "";
+  const showTranscription = (status) => {
+    // Redrawn only on a change, so the button keeps keyboard focus across refreshes; hidden where the route is not served.
+    const shown = JSON.stringify(status);
+    if (shown === shownTranscription) return;
+    shownTranscription = shown;
+    transcription.hidden = status === null;
+    const on = status?.active === true;
+    const details = [status?.language && `language ${status.language}`, status?.requestedBy && `by ${status.requestedBy}`].filter(Boolean).join(", ");
+    transcription.replaceChildren(
+      h("span", { class: "label" }, "Transcription"), badge(on ? "On" : "Off", on ? "ok" : "idle"),
+      details ? h("span", { class: "details" }, details) : "",
+      h("button", { type: "button", class: "secondary", onclick: () => switchTranscription(!on) }, on ? "Stop transcription" : "Start transcription"));
+  };
+  const switchTranscription = async (on) => {
+    try {
+      showTranscription(await (await api(`${base}/transcription`, { method: on ? "PUT" : "DELETE" })).json());
+    } catch (error) {
+      report(error);
+    }
+  };
+
   view.replaceChildren(
     h("div", { class: "heading" }, h("h1", {}, `Room ${name}`), h("a", { href: "#/rooms" }, "All rooms")),
-    notice, facts,
+    notice, transcription, facts,
     h("div", { class: "room-layout" }, speakers.element, transcriptPanel));
 
   // Room summary and speakers, every 2 s. Speakers arrive as identities (summary) or as statuses (detail).
   every(2000, async () => {
+    // Before the room check: a start may be asked for a room LiveKit has not reported yet.
+    showTranscription(await getJsonIfServed(`${base}/transcription`));
     const room = await getJsonIfServed(base);
     if (room === null) {
       notice.hidden = false;

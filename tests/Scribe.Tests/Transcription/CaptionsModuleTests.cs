@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Scribe.Participants;
+using Scribe.Tests.Api;
+using Scribe.Tests.LiveKit;
+
+namespace Scribe.Tests.Transcription;
+
+/// <summary>
+/// The browser module (src/Silo/wwwroot/client/scribe-captions.js) under node's own test runner
+/// (tests/interop/captions), fed documented shapes and messages serialised here by Scribe's own types.
+/// </summary>
+public sealed class CaptionsModuleTests(ApiSiloFixture silo) : IClassFixture<ApiSiloFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_captions_module_passes_its_node_tests_on_messages_scribe_serialises()
+    {
+        var messages = Path.Combine(Path.GetTempPath(), $"scribe-messages-{Guid.NewGuid():N}.json");
+        byte[][] sent =
+        [
+            new TranscriptionStatusMessage(true, "fr").ToUtf8Json(),
+            TranscriptDataMessage.Of(Segment("alice:TR_a:1.0", "alice", "Alice", "salut", false, 120, 600)).ToUtf8Json(),
+            TranscriptDataMessage.Of(Segment("bob:TR_b:1.0", "bob", "Bob", "bonjour", true, 40, 700)).ToUtf8Json(),
+            TranscriptDataMessage.Of(Segment("alice:TR_a:1.0", "alice", "Alice", "salut tout le monde", true, 120, 1500)).ToUtf8Json(),
+        ];
+        await File.WriteAllTextAsync(messages, JsonSerializer.Serialize(sent.Select(Convert.ToBase64String)));
+        try
+        {
+            var (exit, output) = await RunNodeTestsAsync(messages);
+
+            Assert.True(exit == 0, output);
+            Assert.Contains("# pass 5", output, StringComparison.Ordinal);
+            Assert.Contains("# fail 0", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(messages);
+        }
+    }
+
+    [Fact]
+    public async Task The_silo_serves_the_module_to_pages_of_any_origin()
+    {
+        using var anonymous = new HttpClient { BaseAddress = silo.Silo.Url };
+        using var response = await anonymous.GetAsync(new Uri("/client/scribe-captions.js", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "Silo", "wwwroot", "client", "scribe-captions.js")), await response.Content.ReadAsStringAsync());
+    }
+
+    private static TranscriptSegment Segment(string id, string speaker, string name, string text, bool final, long startMs, long endMs) =>
+        new(id, "standup", speaker, name, id.Split(':')[1], startMs, endMs, text, final);
+
+    private static async Task<(int Exit, string Output)> RunNodeTestsAsync(string messages)
+    {
+        var start = new ProcessStartInfo(NodeInterop.NodeExecutable())
+        {
+            WorkingDirectory = RepositoryRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--test");
+        start.ArgumentList.Add("--test-reporter=tap");
+        start.ArgumentList.Add(Path.Combine("tests", "interop", "captions", "scribe-captions.test.mjs"));
+        start.Environment["SCRIBE_MESSAGES"] = messages;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        using var timeout = new CancellationTokenSource(Timeout);
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node --test did not finish within {Timeout.TotalSeconds} s");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "tests", "interop", "captions", "scribe-captions.test.mjs")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/interop/captions not found above " + AppContext.BaseDirectory);
+    }
+}
