@@ -5,7 +5,8 @@ using Scribe.Ingest;
 using Scribe.LiveKit;
 using Scribe.Realtime;
 using Scribe.Telemetry;
-using static Scribe.Participants.EgressEvent;
+using static Scribe.Egress.EgressEvent;
+using Scribe.Egress;
 
 namespace Scribe.Participants;
 

@@ -1,3 +1,5 @@
+using Scribe.Egress;
+
 namespace Scribe.Participants;
 
 /// <summary>What a participant grain keeps across activations: small, and written on changes only.</summary>

@@ -4,6 +4,7 @@ using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.LiveKit;
 using Scribe.Realtime;
+using Scribe.Captions;
 
 namespace Scribe.Participants;
 

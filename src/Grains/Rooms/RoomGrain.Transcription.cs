@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Scribe.Participants;
+using Scribe.Captions;
 
 namespace Scribe.Rooms;
 

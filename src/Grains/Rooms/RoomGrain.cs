@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Scribe.Participants;
 using Scribe.Realtime;
+using Scribe.Captions;
+using Scribe.Notifications;
 
 namespace Scribe.Rooms;
 

@@ -20,6 +20,8 @@ using Scribe.Silo.Ingest;
 using Scribe.Telemetry;
 using OpenTelemetry.Metrics;
 using RedisConfiguration = StackExchange.Redis.ConfigurationOptions;
+using Scribe.Egress;
+using Scribe.Captions;
 
 namespace Scribe.Silo.Hosting;
 

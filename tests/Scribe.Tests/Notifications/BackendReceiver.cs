@@ -70,5 +70,7 @@ public sealed class BackendReceiver : IAsyncDisposable
         public string Type => Json.GetProperty("type").GetString()!;
 
         public string Room => Json.GetProperty("room").GetString()!;
+
+        public bool IsReadyFor(string room) => Type == "transcript.ready" && Room == room;
     }
 }

@@ -52,7 +52,7 @@ public sealed class OutboxSurvivesSiloLossTests(ITestOutputHelper output) : IAsy
         await grain.UpsertSegmentAsync(Names.Segment(room, "alice", 2, "second"));
         await grain.UpsertSegmentAsync(Names.Segment(room, "alice", 3, "left open", final: false));
         await grain.FinishAsync();
-        var refused = await _backend.WaitForAsync(r => r.Room == room, TimeSpan.FromSeconds(30));
+        var refused = await _backend.WaitForAsync(r => r.IsReadyFor(room), TimeSpan.FromSeconds(30));
 
         var outbox = grains.GetGrain<INotificationOutboxGrain>(INotificationOutboxGrain.Key);
         var host = await management.GetActivationAddress(outbox);
@@ -63,7 +63,7 @@ public sealed class OutboxSurvivesSiloLossTests(ITestOutputHelper output) : IAsy
 
         _backend.Answer = 204;
         var clock = Stopwatch.StartNew();
-        var delivered = await _backend.WaitForAsync(r => r.Room == room && r.AnsweredWith == 204, TimeSpan.FromSeconds(60));
+        var delivered = await _backend.WaitForAsync(r => r.IsReadyFor(room) && r.AnsweredWith == 204, TimeSpan.FromSeconds(60));
         output.WriteLine($"delivered {clock.ElapsedMilliseconds} ms after the kill");
         Assert.Equal(refused.Id, delivered.Id);
         TranscriptReadyDeliveryTests.AssertSignedReady(delivered, room);

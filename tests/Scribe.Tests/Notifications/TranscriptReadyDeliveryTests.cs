@@ -75,13 +75,17 @@ public sealed class TranscriptReadyDeliveryTests : IAsyncLifetime
     {
         await FinishRoomAsync("announced");
 
-        var ready = await _backend.WaitForAsync(r => r.Room == "announced", Patience);
+        var ready = await _backend.WaitForAsync(r => r.IsReadyFor("announced"), Patience);
         AssertSignedReady(ready, "announced");
 
         // Delivered means gone from the outbox, and never sent again.
         await WaitUntilAsync(async () => (await PendingAsync()).GetArrayLength() == 0);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Single(_backend.Requests, r => r.Room == "announced");
+        Assert.Single(_backend.Requests, r => r.IsReadyFor("announced"));
+
+        // The room's transcription turning on (the AllRooms policy) and off (its finish) reached the backend too.
+        Assert.Single(_backend.Requests, r => r.Room == "announced" && r.Type == "transcription.started");
+        Assert.Single(_backend.Requests, r => r.Room == "announced" && r.Type == "transcription.stopped");
     }
 
     [Fact]
@@ -89,23 +93,28 @@ public sealed class TranscriptReadyDeliveryTests : IAsyncLifetime
     {
         _backend.Answer = 500;
         await FinishRoomAsync("retried");
-        await _backend.WaitForAsync(r => r.Room == "retried", Patience);
+        await _backend.WaitForAsync(r => r.IsReadyFor("retried"), Patience);
 
+        // The room's transcription.started and .stopped wait in the outbox beside it.
         JsonElement pending = default;
-        await WaitUntilAsync(async () => (pending = await PendingAsync()).GetArrayLength() == 1 && pending[0].GetProperty("attempts").GetInt32() >= 1);
-        Assert.Contains("500", pending[0].GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        Assert.Equal("retried", pending[0].GetProperty("room").GetString());
+        await WaitUntilAsync(async () =>
+        {
+            pending = (await PendingAsync()).EnumerateArray().SingleOrDefault(e => e.GetProperty("type").GetString() == "transcript.ready");
+            return pending.ValueKind == JsonValueKind.Object && pending.GetProperty("attempts").GetInt32() >= 1;
+        });
+        Assert.Contains("500", pending.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal("retried", pending.GetProperty("room").GetString());
 
         _backend.Answer = 204;
-        var delivered = await _backend.WaitForAsync(r => r.Room == "retried" && r.AnsweredWith == 204, Patience);
+        var delivered = await _backend.WaitForAsync(r => r.IsReadyFor("retried") && r.AnsweredWith == 204, Patience);
         AssertSignedReady(delivered, "retried");
 
-        var all = _backend.Requests.Where(r => r.Room == "retried").ToList();
+        var all = _backend.Requests.Where(r => r.IsReadyFor("retried")).ToList();
         Assert.True(all.Count >= 2);
         Assert.All(all, r => Assert.Equal(delivered.Id, r.Id));
         await WaitUntilAsync(async () => (await PendingAsync()).GetArrayLength() == 0);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Single(_backend.Requests, r => r.Room == "retried" && r.AnsweredWith == 204);
+        Assert.Single(_backend.Requests, r => r.IsReadyFor("retried") && r.AnsweredWith == 204);
     }
 
     private async Task<JsonElement> PendingAsync() =>

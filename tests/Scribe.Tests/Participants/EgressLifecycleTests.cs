@@ -1,5 +1,6 @@
 using Scribe.Participants;
-using static Scribe.Participants.EgressEvent;
+using static Scribe.Egress.EgressEvent;
+using Scribe.Egress;
 
 namespace Scribe.Tests.Participants;
 

@@ -8,6 +8,7 @@ using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.Cluster;
 using Scribe.Tests.EndToEnd;
+using Scribe.Egress;
 
 namespace Scribe.Tests.Participants;
 

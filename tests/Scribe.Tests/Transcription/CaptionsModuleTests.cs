@@ -4,6 +4,7 @@ using System.Text.Json;
 using Scribe.Participants;
 using Scribe.Tests.Api;
 using Scribe.Tests.LiveKit;
+using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
 

@@ -5,6 +5,7 @@ using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.LiveKit;
 using Xunit.Abstractions;
+using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scribe.Rooms;
 using Scribe.Tests.Cluster;
+using Scribe.Notifications;
 
 namespace Scribe.Tests.Transcription;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Scribe.Fakes.LiveKit;
 using Scribe.Participants;
+using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
 

@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Captions;
 
 /// <summary>Sends transcript messages into a room on <see cref="TranscriptDataMessage.Topic"/>.</summary>
 public interface ITranscriptDataChannel

@@ -1,6 +1,6 @@
 using Scribe.LiveKit;
 
-namespace Scribe.Participants;
+namespace Scribe.Captions;
 
 /// <summary>Transcript messages through RoomService/SendData: reliable packets on our documented topic.</summary>
 public sealed class LiveKitTranscriptDataChannel(RoomServiceClient rooms) : ITranscriptDataChannel

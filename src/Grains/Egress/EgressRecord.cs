@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>The persisted egress state of one speaker, changed only by <see cref="EgressLifecycle.Apply"/>.</summary>
 [GenerateSerializer, Alias("scribe.egress-record")]

@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>What happened to a speaker's egress; <see cref="EgressLifecycle.Apply"/> decides what follows.</summary>
 public abstract record EgressEvent

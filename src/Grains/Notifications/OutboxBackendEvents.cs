@@ -1,4 +1,4 @@
-namespace Scribe.Rooms;
+namespace Scribe.Notifications;
 
 /// <summary>
 /// Events into the cluster's notification outbox, which delivers them to the backend and retries until it answers;

@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Captions;
 
 /// <summary>For <c>LiveKit:PublishTranscripts=false</c>: transcripts and transcription status stay out of the room.</summary>
 public sealed class NoTranscriptDataChannel : ITranscriptDataChannel

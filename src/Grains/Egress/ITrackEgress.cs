@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>Asks LiveKit to stream a track's audio to a WebSocket of ours, and to stop.</summary>
 public interface ITrackEgress

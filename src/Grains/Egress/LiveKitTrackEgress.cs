@@ -1,6 +1,6 @@
 using Scribe.LiveKit;
 
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>Track egress through LiveKit's Egress service.</summary>
 public sealed class LiveKitTrackEgress(EgressClient egress) : ITrackEgress

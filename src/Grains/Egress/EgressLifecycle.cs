@@ -1,6 +1,6 @@
-using static Scribe.Participants.EgressEvent;
+using static Scribe.Egress.EgressEvent;
 
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>
 /// The transitions of a speaker's egress, as pure logic: one method takes an event, changes the record, and says

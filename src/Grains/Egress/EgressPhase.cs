@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>Where a speaker's egress stands; persisted, and the one thing the user-facing status is read from.</summary>
 public enum EgressPhase

@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>What the speaker's stream on this silo must do after an egress transition.</summary>
 public enum StreamAction

@@ -1,4 +1,4 @@
-namespace Scribe.Rooms;
+namespace Scribe.Notifications;
 
 /// <summary>
 /// Where a room reports events meant for the meeting backend (<c>transcription.started</c>, <c>transcription.stopped</c>).

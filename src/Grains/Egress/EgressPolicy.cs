@@ -1,4 +1,4 @@
-namespace Scribe.Participants;
+namespace Scribe.Egress;
 
 /// <summary>The restart budget and backoff of a speaker's egress.</summary>
 /// <param name="RestartAttempts">Restarts after an egress died under a published track before the speaker gives up.</param>

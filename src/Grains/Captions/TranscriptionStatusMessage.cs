@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Scribe.Participants;
+namespace Scribe.Captions;
 
 /// <summary>
 /// What a browser in the room receives on <see cref="TranscriptDataMessage.Topic"/> when transcription starts or

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Scribe.Realtime;
 using Scribe.Telemetry;
 
-namespace Scribe.Participants;
+namespace Scribe.Captions;
 
 /// <summary>
 /// Sends one speaker's segment upserts into the LiveKit room as data messages. Final segments go at once; interim
