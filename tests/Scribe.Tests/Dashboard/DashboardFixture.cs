@@ -20,6 +20,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>A named key holding only the <c>cluster</c> scope.</summary>
     public const string OpsKey = "ops-key-for-the-dashboard-0123";
 
+    /// <summary>A named key holding only <c>transcripts:read</c>: it sees rooms but may not erase them.</summary>
+    public const string ReaderKey = "reader-key-for-the-dashboard-4567";
+
     private readonly HttpClient _http = new();
     private IPlaywright? _playwright;
 
@@ -47,6 +50,9 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["Api:Keys:0:Name"] = "ops",
             ["Api:Keys:0:Key"] = OpsKey,
             ["Api:Keys:0:Scopes"] = "cluster",
+            ["Api:Keys:1:Name"] = "reader",
+            ["Api:Keys:1:Key"] = ReaderKey,
+            ["Api:Keys:1:Scopes"] = "transcripts:read",
         });
         Webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
 
