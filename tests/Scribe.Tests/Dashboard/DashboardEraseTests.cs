@@ -82,6 +82,7 @@ public sealed class DashboardEraseTests(DashboardFixture fixture) : IClassFixtur
         await Expect(reader.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
         await reader.GotoAsync($"/dashboard/#/room/{roomName}");
         await Expect(reader.Locator("dl.facts")).ToContainTextAsync("Finished");
+        await Expect(reader.Locator(".transcript-head .live")).ToHaveTextAsync("live (stream)");
         await Expect(reader.GetByRole(AriaRole.Button, new() { Name = "Erase transcript" })).ToHaveCountAsync(0);
         await DashboardFixture.ScreenshotAsync(reader, "room-finished-reader-key");
 

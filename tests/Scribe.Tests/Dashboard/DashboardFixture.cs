@@ -32,6 +32,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public LiveKitWebhookSender Webhooks { get; private set; } = null!;
 
+    /// <summary>The folder holding <c>Cluster.sln</c>.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
     /// <summary><c>artifacts/screenshots/</c> at the repository root.</summary>
     public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
 
@@ -138,7 +141,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         ("alice", "e20 a20 c20 h20 e20 a20"),
     ]);
 
-    private static string FindScreenshotDirectory()
+    private static string FindRepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
@@ -146,7 +149,12 @@ public sealed class DashboardFixture : IAsyncLifetime
             directory = directory.Parent;
         }
 
-        var path = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        return directory?.FullName ?? AppContext.BaseDirectory;
+    }
+
+    private static string FindScreenshotDirectory()
+    {
+        var path = Path.Combine(FindRepositoryRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

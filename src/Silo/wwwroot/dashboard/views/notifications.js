@@ -6,11 +6,11 @@ import { keyedTable } from "../keyed-table.js";
 import { every, say } from "../page.js";
 
 const COLUMNS = [
-  { title: "Event", header: true, width: "22%", render: (n) => h("code", {}, n.id) },
+  { title: "Event", header: true, width: "20%", render: (n) => h("code", {}, n.id) },
   { title: "Type", width: "14%", render: (n) => n.type },
   { title: "Room", width: "12%", render: (n) => n.room },
   { title: "Created", width: "12%", render: (n) => formatTime(n.createdAt) },
-  { title: "Attempts", numeric: true, width: "8%", render: (n) => n.attempts },
+  { title: "Attempts", numeric: true, width: "10%", render: (n) => n.attempts },
   { title: "Next attempt", width: "12%", render: (n) => formatTime(n.nextAttemptAt) },
   { title: "Last error", width: "20%", render: (n) => (n.lastError ? badge(n.lastError, "bad") : "") },
 ];

@@ -65,6 +65,7 @@ export function showRoom(root, name) {
     erase.hidden = !(room && isFinished(room) && can("transcripts:delete"));
     if (room === null) {
       tell(missing, `No room named “${name}” is known (yet).`);
+      speakers.update([], (s) => s.identity);
       return;
     }
     tell(missing, "");
