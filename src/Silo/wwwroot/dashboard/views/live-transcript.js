@@ -7,7 +7,8 @@ import { onLeave, report } from "../page.js";
 
 /**
  * base: the room's API path. colourOf(identity) → the speaker's colour; onSpeakerName(identity, name) learns
- * display names from segments. Returns { element, live } (the list and the connection state line).
+ * display names from segments. Returns { element, live, roomFinished(finished) }: the list, the connection state
+ * line, and what the empty list says (a finished room waits for no more speech).
  */
 export function liveTranscript({ name, base, colourOf, onSpeakerName }) {
   const live = h("span", { class: "live" }, "connecting…");
@@ -104,5 +105,8 @@ export function liveTranscript({ name, base, colourOf, onSpeakerName }) {
     if (!stopped) stream();
   })();
 
-  return { element: list, live };
+  const roomFinished = (finished) => {
+    placeholder.textContent = finished ? "Nothing was transcribed in this room." : "Waiting for speech…";
+  };
+  return { element: list, live, roomFinished };
 }

@@ -69,6 +69,7 @@ export function showRoom(root, name) {
       return;
     }
     tell(missing, "");
+    transcript.roomFinished(isFinished(room));
     facts.replaceChildren(
       ...[["State", roomStateBadge(room.state)], ["Started", formatTime(room.startedAt)],
         ["Ran for", ranFor(room.startedAt, room.finishedAt)], ["Segments", room.segmentCount ?? 0], ["Revision", room.revision ?? 0]]
