@@ -40,6 +40,9 @@ public sealed class TranscriptEventStream(IRoomGrain grain, RoomTranscriptFeed f
         try
         {
             await response.StartAsync(cancellation);
+            // Kestrel holds the headers until the first flush: without it a browser's EventSource stays
+            // "connecting" until the first event or heartbeat when the catch-up has nothing to send.
+            await response.Body.FlushAsync(cancellation);
             position = await CatchUpAsync(response, position, cancellation);
             var updates = subscription.Updates;
             while (!cancellation.IsCancellationRequested)

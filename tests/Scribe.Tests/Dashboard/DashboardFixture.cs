@@ -20,6 +20,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>A named key holding only the <c>cluster</c> scope.</summary>
     public const string OpsKey = "ops-key-for-the-dashboard-0123";
 
+    /// <summary>A named key holding only <c>transcripts:read</c>: it sees rooms but may not erase them.</summary>
+    public const string ReaderKey = "reader-key-for-the-dashboard-4567";
+
     private readonly HttpClient _http = new();
     private IPlaywright? _playwright;
 
@@ -28,6 +31,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     public TestSilo Silo { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public LiveKitWebhookSender Webhooks { get; private set; } = null!;
+
+    /// <summary>The folder holding <c>Cluster.sln</c>.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary><c>artifacts/screenshots/</c> at the repository root.</summary>
     public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
@@ -47,6 +53,9 @@ public sealed class DashboardFixture : IAsyncLifetime
             ["Api:Keys:0:Name"] = "ops",
             ["Api:Keys:0:Key"] = OpsKey,
             ["Api:Keys:0:Scopes"] = "cluster",
+            ["Api:Keys:1:Name"] = "reader",
+            ["Api:Keys:1:Key"] = ReaderKey,
+            ["Api:Keys:1:Scopes"] = "transcripts:read",
         });
         Webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
 
@@ -132,7 +141,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         ("alice", "e20 a20 c20 h20 e20 a20"),
     ]);
 
-    private static string FindScreenshotDirectory()
+    private static string FindRepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
@@ -140,7 +149,12 @@ public sealed class DashboardFixture : IAsyncLifetime
             directory = directory.Parent;
         }
 
-        var path = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        return directory?.FullName ?? AppContext.BaseDirectory;
+    }
+
+    private static string FindScreenshotDirectory()
+    {
+        var path = Path.Combine(FindRepositoryRoot(), "artifacts", "screenshots");
         Directory.CreateDirectory(path);
         return path;
     }

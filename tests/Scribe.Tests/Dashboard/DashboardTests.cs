@@ -56,6 +56,26 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.Equal(HttpStatusCode.OK, (await Silo.Admin.GetAsync(new Uri("/orleans/", UriKind.Relative))).StatusCode);
     }
 
+    /// <summary>Every file of the dashboard's source folder is built into the silo; modules come as JavaScript (browsers refuse others).</summary>
+    [Fact]
+    public async Task Every_dashboard_file_is_served_and_modules_as_javascript()
+    {
+        var folder = Path.Combine(DashboardFixture.RepositoryRoot, "src", "Silo", "wwwroot", "dashboard");
+        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.EndsWith(Path.Combine("views", "room.js"), StringComparison.Ordinal));
+        using var anonymous = new HttpClient { BaseAddress = Silo.Url };
+        foreach (var file in files)
+        {
+            var path = "/dashboard/" + Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/');
+            using var response = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode}");
+            if (path.EndsWith(".js", StringComparison.Ordinal))
+            {
+                Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
+
     [Fact]
     public async Task The_cluster_api_lists_this_silo_with_the_rooms_it_hosts()
     {
