@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Access;
 

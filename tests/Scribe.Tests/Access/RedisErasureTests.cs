@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
 using StackExchange.Redis;
 
 namespace Scribe.Tests.Access;

@@ -8,7 +8,6 @@ using Scribe.Fakes.Vllm;
 using Scribe.Ingest;
 using Scribe.LiveKit;
 using Scribe.Participants;
-using Scribe.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;

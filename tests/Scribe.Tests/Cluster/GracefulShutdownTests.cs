@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Scribe.LiveKit;
-using Scribe.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;

@@ -1,7 +1,6 @@
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
 using Scribe.LiveKit;
-using Scribe.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;

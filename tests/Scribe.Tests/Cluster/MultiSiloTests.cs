@@ -3,7 +3,6 @@ using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
 using Scribe.LiveKit;
-using Scribe.Tests.EndToEnd;
 
 namespace Scribe.Tests.Cluster;
 

@@ -1,7 +1,6 @@
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
-using Scribe.Tests.EndToEnd;
 
 namespace Scribe.Tests.Cluster;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Scribe.Rooms;
-using Scribe.Tests.Api;
 using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;

@@ -2,7 +2,6 @@ using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
-using Scribe.Tests.Cluster;
 using Scribe.Tests.Speech;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Net;
 using System.Net.WebSockets;
 using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
@@ -96,8 +95,8 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         const string sentence = "a20 e20 h20";
         const int frameBytes = 3_840; // 20 ms, sample-aligned so the fault is exactly one frame of audio
         var meeting = new Meeting([("alice", sentence)], leadMs: 600);
-        var inFirstWord = (600 + 60) * 48 * 4 / frameBytes;          // a frame well inside "a20"
-        var inSecondWord = (600 + 200 + ToneSpeech.WordGapMs + 60) * 48 * 4 / frameBytes; // inside "e20"
+        var inFirstWord = (600 + 60) * EgressSimulator.BytesPerMs / frameBytes;          // a frame well inside "a20"
+        var inSecondWord = (600 + 200 + ToneSpeech.WordGapMs + 60) * EgressSimulator.BytesPerMs / frameBytes; // inside "e20"
         var script = new EgressAudioScript
         {
             MinFrameBytes = frameBytes,

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Endpoints;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Scribe.Endpoints;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Endpoints;
 

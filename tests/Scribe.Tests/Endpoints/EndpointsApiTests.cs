@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Scribe.Fakes.Vllm;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Endpoints;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.LiveKit;
 

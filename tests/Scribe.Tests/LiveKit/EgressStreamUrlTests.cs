@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Scribe.Notifications;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Scribe.Tests.Notifications;

@@ -1,8 +1,6 @@
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
 using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
-using Scribe.Tests.LiveKit;
 
 namespace Scribe.Tests.Participants;
 

@@ -6,8 +6,6 @@ using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
-using Scribe.Tests.Cluster;
-using Scribe.Tests.EndToEnd;
 using Scribe.Egress;
 
 namespace Scribe.Tests.Participants;
@@ -124,7 +122,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
     private static async Task SendToneAsync(ClientWebSocket socket, TimeSpan length)
     {
         var word = $"a{(int)length.TotalMilliseconds / 10}";
-        var audio = ToneSpeech.SynthesizeEgress([word], leadingSilenceMs: 0).AsMemory(0, Meeting.DurationMs(word) * 48 * 4);
+        var audio = Meeting.Speech(word).AsMemory();
         for (var at = 0; at < audio.Length; at += 3_840)
         {
             await socket.SendAsync(audio[at..Math.Min(at + 3_840, audio.Length)], WebSocketMessageType.Binary, true, CancellationToken.None);

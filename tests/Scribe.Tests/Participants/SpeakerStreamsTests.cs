@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Endpoints;
 using Scribe.Participants;
 using Scribe.Realtime;
-using Scribe.Tests.Realtime;
 
 namespace Scribe.Tests.Participants;
 

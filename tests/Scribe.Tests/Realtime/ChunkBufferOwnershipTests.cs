@@ -102,7 +102,7 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
         {
             await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["a20 b20"], leadingSilenceMs: 400));
             await transcriber.SetMutedAsync(true, CancellationToken.None);
-            await FeedAsync(transcriber, new byte[48 * 4 * 300]); // silence while muted: it goes to the pre-roll
+            await FeedAsync(transcriber, Meeting.Silence(300)); // silence while muted: it goes to the pre-roll
             await transcriber.SetMutedAsync(false, CancellationToken.None);
             await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["h15"], leadingSilenceMs: 300));
             await transcriber.CompleteAsync(CancellationToken.None);

@@ -4,7 +4,6 @@ using Scribe.Endpoints;
 using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
 using Scribe.Realtime;
-using Scribe.Tests.Audio;
 using Scribe.Tests.Speech;
 using Xunit.Abstractions;
 

@@ -5,7 +5,6 @@ using Scribe.Fakes;
 using Scribe.Fakes.Speech;
 using Scribe.Fakes.Vllm;
 using Scribe.Realtime;
-using Scribe.Tests.Audio;
 using Xunit.Abstractions;
 
 namespace Scribe.Tests.Realtime;
@@ -47,7 +46,7 @@ public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelp
     {
         var corpus = await FliteCorpus.LoadAsync();
         var turns = new List<(string Speaker, byte[] Pcm48kStereo)>();
-        var silence = new byte[GapInTurnMs * 48 * 4];
+        var silence = Meeting.Silence(GapInTurnMs);
         for (var s = 0; s < Speakers; s++)
         {
             var parts = Enumerable.Range(0, SentencesPerTurn).Select(k => corpus[(s * SentencesPerTurn + k) % corpus.Count].Pcm48kStereo);

@@ -3,8 +3,8 @@ using Scribe.Audio;
 using Scribe.Endpoints;
 using Scribe.Realtime;
 using Scribe.Fakes;
+using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
-using Scribe.Tests.EndToEnd;
 
 namespace Scribe.Tests.Realtime;
 
@@ -62,7 +62,7 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         var egress = ToneSpeech.SynthesizeEgress(sentences);
 
         // Asked to end while the second sentence is being said: it is finished whole, the rest is not taken.
-        var secondSentenceMidway = (500 + Meeting.DurationMs(sentences[0]) + ToneSpeech.SentenceGapMs + 200) * 48 * 4;
+        var secondSentenceMidway = (500 + Meeting.DurationMs(sentences[0]) + ToneSpeech.SentenceGapMs + 200) * EgressSimulator.BytesPerMs;
         await FeedAsync(transcriber, egress[..secondSentenceMidway]);
         // The audio is taken in order off a queue: wait until it has reached the second utterance.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

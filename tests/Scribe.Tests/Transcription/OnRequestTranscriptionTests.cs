@@ -3,7 +3,6 @@ using System.Text.Json;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
-using Scribe.Tests.LiveKit;
 using Xunit.Abstractions;
 using Scribe.Captions;
 

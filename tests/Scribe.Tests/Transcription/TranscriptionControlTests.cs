@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Scribe.Rooms;
-using Scribe.Tests.LiveKit;
 
 namespace Scribe.Tests.Transcription;
 

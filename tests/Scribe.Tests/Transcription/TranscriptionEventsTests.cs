@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Scribe.Rooms;
-using Scribe.Tests.Cluster;
 using Scribe.Notifications;
 
 namespace Scribe.Tests.Transcription;

@@ -1,4 +1,3 @@
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Transcription;
 

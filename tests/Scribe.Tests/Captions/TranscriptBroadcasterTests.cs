@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Participants;
 using Scribe.Captions;
 
-namespace Scribe.Tests.Participants;
+namespace Scribe.Tests.Captions;
 
 /// <summary>What goes into the room's data channel: throttled interim text, every final, nothing after a final.</summary>
 public sealed class TranscriptBroadcasterTests

@@ -2,9 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
 
-namespace Scribe.Tests.EndToEnd;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>What the admin API answers for a transcript.</summary>
 public sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);

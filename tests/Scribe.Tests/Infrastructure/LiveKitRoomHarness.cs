@@ -5,9 +5,8 @@ using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
 using Scribe.LiveKit;
 using Scribe.Participants;
-using Scribe.Tests.Cluster;
 
-namespace Scribe.Tests.LiveKit;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// A silo wired to a fake LiveKit (Twirp with grant checks, an egress simulator that dials our ingest) and a strict
@@ -67,7 +66,7 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
     /// <summary>Two seconds of silence, streamed and then held open, as a published but quiet microphone.</summary>
     public static readonly EgressAudioScript QuietAndOpen = new() { StayOpenAfterAudio = true };
 
-    public static byte[] Silence(int ms) => new byte[ms * 48 * 4];
+    public static byte[] Silence(int ms) => Meeting.Silence(ms);
 
     public int StartRequests(string trackSid) =>
         LiveKit.Requests.Count(r => r.Method == "StartTrackEgress" && r.Body.Contains($"\"{trackSid}\"", StringComparison.Ordinal));

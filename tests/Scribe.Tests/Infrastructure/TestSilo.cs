@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Scribe.Fakes;
 using Scribe.Silo.Hosting;
 
-namespace Scribe.Tests.Cluster;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// A real silo in this process: the production wiring (<see cref="ScribeSilo"/>), real Orleans on loopback
