@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Scribe.Audio;
 
 namespace Scribe.Tests.Audio;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Participants;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Captions;

@@ -1,6 +1,3 @@
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-
 namespace Scribe.Tests.Cluster;
 
 /// <summary>One speaker of a live meeting: a track of tone-speech sentences with pauses, and where each sentence lies in it.</summary>

@@ -1,6 +1,6 @@
-using Scribe.Participants;
 using static Scribe.Egress.EgressEvent;
 using Scribe.Egress;
+using EgressOutcome = Scribe.Egress.EgressOutcome;
 
 namespace Scribe.Tests.Egress;
 

@@ -1,9 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-
 namespace Scribe.Tests.Endpoints;
 
 /// <summary>

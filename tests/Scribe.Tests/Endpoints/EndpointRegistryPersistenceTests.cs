@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace Scribe.Tests.Endpoints;
 
@@ -16,23 +14,18 @@ public sealed class EndpointRegistryPersistenceTests : IAsyncLifetime
     [Fact]
     public async Task Added_removed_and_drained_endpoints_survive_a_silo_restart_and_configuration_does_not_reseed()
     {
-        var settings = new Dictionary<string, string?>
+        var settings = _redis.ClusterSettings("endpoints");
+        settings["Inference:ProbeIntervalMs"] = "200";
+        foreach (var (i, name) in new[] { (0, "gpu-1"), (1, "gpu-2") })
         {
-            ["Cluster:Provider"] = "Redis",
-            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
-            ["Cluster:ClusterId"] = "endpoints-" + Guid.NewGuid().ToString("N")[..8],
-            ["Inference:ProbeIntervalMs"] = "200",
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = "ws://127.0.0.1:9/v1/realtime",
-            ["Inference:Endpoints:0:Model"] = "voxtral",
-            ["Inference:Endpoints:1:Name"] = "gpu-2",
-            ["Inference:Endpoints:1:Url"] = "ws://127.0.0.1:9/v1/realtime",
-            ["Inference:Endpoints:1:Model"] = "voxtral",
-        };
+            settings[$"Inference:Endpoints:{i}:Name"] = name;
+            settings[$"Inference:Endpoints:{i}:Url"] = "ws://127.0.0.1:9/v1/realtime";
+            settings[$"Inference:Endpoints:{i}:Model"] = "voxtral";
+        }
 
         await using (var first = await TestSilo.StartAsync(settings))
         {
-            await WaitUntilAsync(async () => (await NamesAsync(first)).Count == 2);
+            await Eventually.HoldsAsync(async () => (await NamesAsync(first)).Count == 2, "the registry lists its endpoints");
             var added = await first.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative),
                 new { name = "gpu-3", url = "ws://10.0.0.3:8000/v1/realtime", model = "voxtral", maxSessions = 5 });
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
@@ -41,7 +34,7 @@ public sealed class EndpointRegistryPersistenceTests : IAsyncLifetime
         }
 
         await using var second = await TestSilo.StartAsync(settings);
-        await WaitUntilAsync(async () => (await NamesAsync(second)).Count > 0);
+        await Eventually.HoldsAsync(async () => (await NamesAsync(second)).Count > 0, "the registry lists its endpoints");
         var list = await ListAsync(second);
 
         Assert.Equal(["gpu-1", "gpu-3"], list.Select(e => e.GetProperty("name").GetString()));
@@ -53,13 +46,4 @@ public sealed class EndpointRegistryPersistenceTests : IAsyncLifetime
         [.. (await silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/endpoints", UriKind.Relative))).EnumerateArray()];
 
     private static async Task<List<string?>> NamesAsync(TestSilo silo) => [.. (await ListAsync(silo)).Select(e => e.GetProperty("name").GetString())];
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
 }

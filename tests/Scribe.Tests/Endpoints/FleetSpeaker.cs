@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Endpoints;
 

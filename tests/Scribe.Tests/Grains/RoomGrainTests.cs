@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Grains;
 

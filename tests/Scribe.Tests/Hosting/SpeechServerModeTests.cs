@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Hosting;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Scribe.Tests.Infrastructure;
 
 /// <summary>One real silo shared by a test class; each test uses its own room names.</summary>

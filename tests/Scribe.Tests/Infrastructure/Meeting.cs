@@ -1,6 +1,3 @@
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-
 namespace Scribe.Tests.Infrastructure;
 
 /// <summary>A scripted meeting in tone speech, with the transcript the room should end with.</summary>

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Scribe.Realtime;
-using Scribe.Rooms;
 
 namespace Scribe.Tests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using Scribe.Audio;
-
 namespace Scribe.Tests.Infrastructure;
 
 /// <summary>The Silero model at its default cache path, loaded once for a test class.</summary>

@@ -2,9 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scribe.Fakes;
 using Scribe.Silo.Hosting;
 
 namespace Scribe.Tests.Infrastructure;

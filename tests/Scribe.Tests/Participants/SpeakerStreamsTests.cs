@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Endpoints;
-using Scribe.Participants;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Participants;
 

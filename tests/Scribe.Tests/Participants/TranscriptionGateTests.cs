@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Scribe.Fakes.LiveKit;
 
 namespace Scribe.Tests.Participants;
 

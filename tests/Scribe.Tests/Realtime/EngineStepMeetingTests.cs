@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Scribe.Fakes;
-
 namespace Scribe.Tests.Realtime;
 
 /// <summary>

@@ -1,11 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Fakes;
 using Scribe.Fakes.Speech;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Realtime;
 

@@ -1,9 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 

@@ -1,10 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Realtime;
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-using Scribe.Fakes.Vllm;
 
 namespace Scribe.Tests.Realtime;
 

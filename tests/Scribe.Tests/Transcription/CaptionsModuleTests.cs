@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
-using Scribe.Participants;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;

@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Scribe.Fakes.LiveKit;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Xunit.Abstractions;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;

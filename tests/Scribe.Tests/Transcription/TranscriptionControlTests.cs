@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Scribe.Rooms;
 
 namespace Scribe.Tests.Transcription;
 
