@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Captions;

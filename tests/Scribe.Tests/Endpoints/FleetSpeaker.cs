@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Scribe.Tests.Endpoints;
 
 /// <summary>One tone-speech speaker driven straight into a <see cref="SpeakerTranscriber"/> on a silo's balancer.</summary>

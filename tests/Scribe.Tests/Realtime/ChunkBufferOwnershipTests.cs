@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Scribe.Tests.Realtime;
 

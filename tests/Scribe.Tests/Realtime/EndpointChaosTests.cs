@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Scribe.Tests.Realtime;
 
 /// <summary>Endpoints that answer garbage, drop sockets, stall or fail generations: the transcript stays exact.</summary>

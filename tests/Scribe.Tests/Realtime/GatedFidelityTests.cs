@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
 using Scribe.Tests.Speech;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Fakes.Speech;
 
 namespace Scribe.Tests.Realtime;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Scribe.Tests.Realtime;
 
 /// <summary>A silent speaker gives its realtime session back; speech opens a new one and loses nothing.</summary>

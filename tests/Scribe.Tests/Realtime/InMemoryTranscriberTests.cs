@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using static Scribe.Tests.Realtime.InMemoryEndpoints;
 
 namespace Scribe.Tests.Realtime;

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using static Scribe.Tests.Realtime.InMemoryEndpoints;
 
 namespace Scribe.Tests.Realtime;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Scribe.Tests.Realtime;
 
 public sealed class SpeakerTranscriberTests : FakeVllmTest
