@@ -1,3 +1,5 @@
+using Scribe.Fakes.LiveKit;
+
 namespace Scribe.Fakes;
 
 /// <summary>
@@ -6,8 +8,6 @@ namespace Scribe.Fakes;
 /// </summary>
 public sealed class MeetingAudio
 {
-    private const int BytesPerMs = 48 * 4;
-
     public MeetingAudio(IReadOnlyList<(string Speaker, byte[] Pcm48kStereo)> turns, int gapMs = 1_300, int leadMs = 600)
     {
         var cursorMs = leadMs;
@@ -15,18 +15,18 @@ public sealed class MeetingAudio
         foreach (var (_, pcm) in turns)
         {
             starts.Add(cursorMs);
-            cursorMs += pcm.Length / BytesPerMs + gapMs;
+            cursorMs += pcm.Length / EgressSimulator.BytesPerMs + gapMs;
         }
 
-        var length = (cursorMs + gapMs) * BytesPerMs;
+        var length = (cursorMs + gapMs) * EgressSimulator.BytesPerMs;
         Tracks = turns.Select(t => t.Speaker).Distinct().ToDictionary(s => s, _ => new byte[length]);
         for (var i = 0; i < turns.Count; i++)
         {
-            turns[i].Pcm48kStereo.CopyTo(Tracks[turns[i].Speaker].AsSpan(starts[i] * BytesPerMs));
+            turns[i].Pcm48kStereo.CopyTo(Tracks[turns[i].Speaker].AsSpan(starts[i] * EgressSimulator.BytesPerMs));
         }
 
         StartMs = starts;
-        DurationMs = length / BytesPerMs;
+        DurationMs = length / EgressSimulator.BytesPerMs;
     }
 
     /// <summary>Each speaker's egress-format audio.</summary>

@@ -14,7 +14,11 @@ namespace Scribe.Fakes.LiveKit;
 /// </summary>
 public sealed class EgressSimulator
 {
+    /// <summary>Egress audio rate: 48 kHz × 2 channels × 2 bytes (s16le).</summary>
     public const int BytesPerSecond = 48_000 * 2 * 2;
+
+    /// <summary>Egress audio bytes per millisecond (192).</summary>
+    public const int BytesPerMs = BytesPerSecond / 1_000;
     private const int BytesPerStereoSample = 4;
 
     private readonly Uri _url;

@@ -1,23 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Access;
 
 /// <summary>Scopes, named keys and viewer tokens, through the real HTTP routes of a real silo.</summary>
-public sealed class ApiAccessTests : IAsyncLifetime
+public sealed class ApiAccessTests() : RigTest(new RigOptions
 {
-    private const string ReaderKey = "reader-key-0123456789abcdef";
-    private const string OpsKey = "ops-key-0123456789abcdef";
-    private const string AppKey = "app-key-0123456789abcdef";
-
-    private TestSilo _silo = null!;
-
-    public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
+    FakeVllm = false,
+    LiveKitPace = null,
+    Settings = new Dictionary<string, string?>
     {
         ["Api:Keys:0:Name"] = "reader",
         ["Api:Keys:0:Key"] = ReaderKey,
@@ -28,15 +19,18 @@ public sealed class ApiAccessTests : IAsyncLifetime
         ["Api:Keys:2:Name"] = "meeting-app",
         ["Api:Keys:2:Key"] = AppKey,
         ["Api:Keys:2:Scopes"] = "transcription transcripts:delete",
-    });
+    },
+})
+{
+    private const string ReaderKey = "reader-key-0123456789abcdef";
+    private const string OpsKey = "ops-key-0123456789abcdef";
+    private const string AppKey = "app-key-0123456789abcdef";
 
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
-
-    private IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+    private IGrainFactory Grains => Rig.Grains;
 
     private HttpClient Client(string? bearer)
     {
-        var client = new HttpClient { BaseAddress = _silo.Url };
+        var client = new HttpClient { BaseAddress = Rig.Silo.Url };
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -84,8 +78,8 @@ public sealed class ApiAccessTests : IAsyncLifetime
         await AssertProblemAsync(await ops.GetAsync(new Uri("/api/rooms", UriKind.Relative)), HttpStatusCode.Forbidden);
 
         // The admin key keeps every scope.
-        Assert.Equal(HttpStatusCode.OK, (await _silo.Admin.GetAsync(new Uri("/api/cluster", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _silo.Admin.GetAsync(new Uri("/api/rooms", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Rig.Silo.Admin.GetAsync(new Uri("/api/cluster", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Rig.Silo.Admin.GetAsync(new Uri("/api/rooms", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
@@ -102,7 +96,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
         Assert.Equal("ops", me.GetProperty("name").GetString());
         Assert.Equal(["endpoints", "cluster"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
 
-        me = await _silo.Admin.GetFromJsonAsync<JsonElement>("/api/me");
+        me = await Rig.Silo.Admin.GetFromJsonAsync<JsonElement>("/api/me");
         Assert.Equal("admin", me.GetProperty("name").GetString());
         Assert.Equal(5, me.GetProperty("scopes").GetArrayLength());
     }

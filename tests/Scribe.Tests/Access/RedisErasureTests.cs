@@ -1,35 +1,10 @@
-using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
 using StackExchange.Redis;
 
 namespace Scribe.Tests.Access;
 
 /// <summary>Erasure on a real redis-server: once a room is erased, no key of that room is left.</summary>
-public sealed class RedisErasureTests : IAsyncLifetime
+public sealed class RedisErasureTests() : RigTest(new RigOptions { Redis = true, ClusterName = "erase", FakeVllm = false, LiveKitPace = null })
 {
-    private RedisServer _redis = null!;
-    private TestSilo _silo = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
-        {
-            ["Cluster:Provider"] = "Redis",
-            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
-            ["Cluster:ClusterId"] = "erase-" + Guid.NewGuid().ToString("N")[..8],
-            ["Cluster:AdvertisedIp"] = "127.0.0.1",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _silo.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -37,7 +12,7 @@ public sealed class RedisErasureTests : IAsyncLifetime
     {
         var room = byExpiry ? "expired-room" : "erased-room";
         const string kept = "kept-room";
-        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        var grains = Rig.Grains;
         foreach (var name in new[] { room, kept })
         {
             var grain = grains.GetGrain<IRoomGrain>(name);
@@ -55,7 +30,7 @@ public sealed class RedisErasureTests : IAsyncLifetime
 
         // The speakers' records exist once they were asked anything.
         await grains.GetGrain<IParticipantGrain>($"{room}/alice").GetStatusAsync();
-        await WaitForAsync(async () => (await KeysAsync()).Count(k => k.Contains(room, StringComparison.Ordinal)) >= 5);
+        await Eventually.HoldsAsync(async () => (await KeysAsync()).Count(k => k.Contains(room, StringComparison.Ordinal)) >= 5, "the room's keys are stored");
         var before = await KeysAsync();
         Assert.Contains(before, k => k.Contains(room, StringComparison.Ordinal) && k.Contains("transcript", StringComparison.Ordinal));
 
@@ -65,7 +40,7 @@ public sealed class RedisErasureTests : IAsyncLifetime
         }
         else
         {
-            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await _silo.Admin.DeleteAsync(new Uri($"/api/rooms/{room}/transcript", UriKind.Relative))).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, (await Rig.Silo.Admin.DeleteAsync(new Uri($"/api/rooms/{room}/transcript", UriKind.Relative))).StatusCode);
             Assert.DoesNotContain(await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).ListAsync(), r => r.Name == room);
         }
 
@@ -81,18 +56,8 @@ public sealed class RedisErasureTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<string>> KeysAsync()
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Rig.Redis.ConnectionString);
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         return [.. server.Keys(pattern: "*").Select(k => k.ToString())];
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the condition did not hold in time");
-            await Task.Delay(100);
-        }
     }
 }

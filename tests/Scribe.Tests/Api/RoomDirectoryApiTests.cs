@@ -1,28 +1,22 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Api;
 
 /// <summary><c>GET /api/rooms</c>: rooms report to the directory, and finished rooms past retention disappear with their transcripts.</summary>
-public sealed class RoomDirectoryApiTests : IAsyncLifetime
+// 0.0005 h = 1.8 s, so the directory sweeps every second (its floor).
+public sealed class RoomDirectoryApiTests() : RigTest(new RigOptions
 {
-    private TestSilo _silo = null!;
-
-    // 0.0005 h = 1.8 s, so the directory sweeps every second (its floor).
-    public async Task InitializeAsync() =>
-        _silo = await TestSilo.StartAsync(new Dictionary<string, string?> { ["Transcripts:RetentionHours"] = "0.0005" });
-
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
-
-    private IGrainFactory Grains => _silo.Services.GetRequiredService<IGrainFactory>();
+    FakeVllm = false,
+    LiveKitPace = null,
+    Settings = new Dictionary<string, string?> { ["Transcripts:RetentionHours"] = "0.0005" },
+})
+{
+    private IGrainFactory Grains => Rig.Grains;
 
     private async Task<JsonElement?> ListedAsync(string room)
     {
-        var list = await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms", UriKind.Relative));
+        var list = await Rig.Silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms", UriKind.Relative));
         foreach (var entry in list.GetProperty("rooms").EnumerateArray())
         {
             if (entry.GetProperty("name").GetString() == room)
@@ -78,7 +72,7 @@ public sealed class RoomDirectoryApiTests : IAsyncLifetime
 
         // Past retention (1.8 s) the room leaves the list and its stored transcript is cleared.
         await EventuallyAsync(() => ListedAsync("dir-done"), e => e is null, "the expiry");
-        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Admin.GetAsync(new Uri("/api/rooms/dir-done/transcript", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Rig.Silo.Admin.GetAsync(new Uri("/api/rooms/dir-done/transcript", UriKind.Relative))).StatusCode);
         Assert.Empty((await done.GetChangesAsync(0)).Segments);
         Assert.NotNull(await ListedAsync("dir-active"));   // an active room is never expired
     }

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
-using Scribe.Rooms;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Api;
 

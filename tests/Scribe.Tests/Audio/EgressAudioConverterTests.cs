@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Scribe.Audio;
 
 namespace Scribe.Tests.Audio;
 

@@ -1,6 +1,4 @@
-using Scribe.Audio;
 using Scribe.Fakes.Speech;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Audio;
 

@@ -1,7 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using Scribe.Audio;
 using Scribe.Fakes.Speech;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Audio;
 

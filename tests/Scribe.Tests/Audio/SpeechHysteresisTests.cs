@@ -1,5 +1,3 @@
-using Scribe.Audio;
-
 namespace Scribe.Tests.Audio;
 
 public sealed class SpeechHysteresisTests

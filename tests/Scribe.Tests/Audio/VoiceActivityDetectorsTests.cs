@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Scribe.Audio;
 
 namespace Scribe.Tests.Audio;
 
@@ -63,19 +62,8 @@ public sealed class VoiceActivityDetectorsTests : IDisposable
     [Fact]
     public void The_default_path_is_where_the_setup_script_puts_the_model()
     {
-        var script = File.ReadAllText(Path.Combine(RepositoryRoot(), "scripts", "setup", "vad-model.sh"));
+        var script = File.ReadAllText(Path.Combine(Repository.Root, "scripts", "setup", "vad-model.sh"));
         Assert.Contains("${XDG_CACHE_HOME:-$HOME/.cache}/scribe/silero_vad.onnx", script, StringComparison.Ordinal);
         Assert.EndsWith(Path.Combine("scribe", "silero_vad.onnx"), VoiceActivityDetectors.DefaultModelPath, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Cluster.sln not found above the test binaries");
     }
 }

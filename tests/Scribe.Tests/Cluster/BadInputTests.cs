@@ -1,15 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-using Scribe.Fakes.Vllm;
 using Scribe.Ingest;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Scribe.Tests.EndToEnd;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;
 
@@ -18,43 +10,27 @@ namespace Scribe.Tests.Cluster;
 /// ingest tokens, malformed audio sockets, admin calls without the key, unknown rooms — while a real meeting runs
 /// on the same silo. Each gets a clear refusal; the silo stays healthy and the meeting's transcript stays exact.
 /// </summary>
-public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class BadInputTests(ITestOutputHelper output) : RigTest(new RigOptions { LiveKitPace = 2.0 })
 {
-    private FakeVllmServer _vllm = null!;
-    private FakeLiveKitServer _liveKit = null!;
-    private TestSilo _silo = null!;
     private readonly HttpClient _http = new();
     private readonly Random _random = new(20_261_124);
 
-    public async Task InitializeAsync()
-    {
-        _vllm = await FakeVllmServer.StartAsync();
-        _liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 2.0);
-        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
-        {
-            ["LiveKit:Url"] = _liveKit.Url.ToString(),
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = _vllm.RealtimeUrl.ToString(),
-            ["Inference:Endpoints:0:Model"] = _vllm.Model,
-        });
-    }
+    private TestSilo Silo => Rig.Silo;
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _silo.DisposeAsync();
-        await _liveKit.DisposeAsync();
-        await _vllm.DisposeAsync();
+        await base.DisposeAsync();
         _http.Dispose();
     }
 
     [Fact]
     public async Task Hundreds_of_bad_inputs_are_refused_clearly_while_a_meeting_goes_on_untouched()
     {
-        var webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
+        var webhooks = Rig.Webhooks;
         string[] speakers = ["ann", "ben", "ann"];
         var meeting = new Meeting([.. speakers.Zip(ToneSpeech.RandomSentences(3, seed: 5))]);
         var room = new LiveKitRoom { Name = "calm", Sid = "RM_calm" };
-        var tracks = await webhooks.PublishAsync(_liveKit, _silo.WebhookUrl, "calm", meeting.Tracks);
+        var tracks = await Rig.PublishAsync("calm", meeting.Tracks);
 
         var outcomes = new List<(string Case, int Status)>();
         outcomes.AddRange(await BadWebhooksAsync(webhooks, room));
@@ -64,19 +40,19 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.True(outcomes.Count >= 300, $"only {outcomes.Count} cases");
         Assert.All(outcomes, o => Assert.True(o.Status is >= 400 and < 500, $"{o.Case} answered {o.Status}"));
-        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(_silo.Url, "/healthz"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(Silo.Url, "/healthz"))).StatusCode);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _liveKit.WaitForEgressesAsync(tracks, timeout.Token);
-        var segments = await _silo.WaitForFinalsAsync("calm", meeting.Turns.Count, timeout.Token);
+        await Rig.LiveKit.WaitForEgressesAsync(tracks, timeout.Token);
+        var segments = await Silo.WaitForFinalsAsync("calm", meeting.Turns.Count, timeout.Token);
         Assert.Equal(meeting.Turns.Select(t => (t.Speaker, t.Sentence)), segments.Select(s => (s.Speaker, s.Text)));
-        Assert.Empty(_vllm.Violations);
+        Assert.Empty(Rig.Vllm.Violations);
     }
 
     private async Task<List<(string, int)>> BadWebhooksAsync(LiveKitWebhookSender webhooks, LiveKitRoom room)
     {
         var results = new List<(string, int)>();
-        var url = _silo.WebhookUrl;
+        var url = Silo.WebhookUrl;
         var strangers = new[]
         {
             new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, "another-secret-another-secret-1234"),
@@ -107,7 +83,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         // None of it made a room.
         for (var i = 0; i < 120; i += 7)
         {
-            var status = (int)(await _silo.Admin.GetAsync(new Uri($"/api/rooms/forged-{i}", UriKind.Relative))).StatusCode;
+            var status = (int)(await Silo.Admin.GetAsync(new Uri($"/api/rooms/forged-{i}", UriKind.Relative))).StatusCode;
             Assert.Equal(404, status);
         }
 
@@ -117,7 +93,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<List<(string, int)>> BadIngestAsync()
     {
         var results = new List<(string, int)>();
-        var tokens = _silo.Services.GetRequiredService<IngestToken>();
+        var tokens = Silo.Services.GetRequiredService<IngestToken>();
         var valid = tokens.Create(new IngestGrant("calm", "ann", "TR_ann", DateTimeOffset.UtcNow.AddMinutes(5)));
         var candidates = new List<(string Case, string Path, string? ContentType)>();
         for (var i = 0; i < 40; i++) candidates.Add(("random token", $"TR_ann?token={Uri.EscapeDataString(RandomText(_random.Next(0, 120)))}", "audio/x-raw"));
@@ -141,7 +117,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
             using var socket = new ClientWebSocket();
             if (contentType is not null) socket.Options.SetRequestHeader("Content-Type", contentType);
             socket.Options.CollectHttpResponseDetails = true;
-            var url = new Uri($"ws://{_silo.Url.Authority}/ingest/{path}");
+            var url = new Uri($"ws://{Silo.Url.Authority}/ingest/{path}");
             try
             {
                 await socket.ConnectAsync(url, CancellationToken.None);
@@ -153,7 +129,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        using var plain = await _http.GetAsync(new Uri(_silo.Url, $"/ingest/TR_ann?token={valid}"));
+        using var plain = await _http.GetAsync(new Uri(Silo.Url, $"/ingest/TR_ann?token={valid}"));
         results.Add(("ingest without upgrade", (int)plain.StatusCode));
         return results;
     }
@@ -161,7 +137,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<List<(string, int)>> BadAdminCallsAsync()
     {
         var results = new List<(string, int)>();
-        using var anonymous = new HttpClient { BaseAddress = _silo.Url };
+        using var anonymous = new HttpClient { BaseAddress = Silo.Url };
         string[] paths = ["/api/rooms/calm", "/api/rooms/calm/transcript", "/api/rooms/calm/transcript?since=3", "/api/rooms/x/transcript"];
         for (var i = 0; i < 40; i++)
         {
@@ -174,12 +150,12 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < 30; i++)
         {
             var name = Uri.EscapeDataString(RandomText(_random.Next(1, 30)));
-            results.Add(("unknown room", (int)(await _silo.Admin.GetAsync(new Uri($"/api/rooms/{name}/transcript", UriKind.Relative))).StatusCode));
+            results.Add(("unknown room", (int)(await Silo.Admin.GetAsync(new Uri($"/api/rooms/{name}/transcript", UriKind.Relative))).StatusCode));
         }
 
         foreach (var since in new[] { "-1", "abc", "1e9", "%00", "99999999999999999999999" })
         {
-            results.Add(("bad since", (int)(await _silo.Admin.GetAsync(new Uri($"/api/rooms/calm/transcript?since={since}", UriKind.Relative))).StatusCode));
+            results.Add(("bad since", (int)(await Silo.Admin.GetAsync(new Uri($"/api/rooms/calm/transcript?since={since}", UriKind.Relative))).StatusCode));
         }
 
         return results;

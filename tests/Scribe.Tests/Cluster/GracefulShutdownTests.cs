@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Scribe.LiveKit;
-using Scribe.Tests.EndToEnd;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;
 
@@ -10,68 +7,58 @@ namespace Scribe.Tests.Cluster;
 /// their last generation finished and delivered, the speakers move to the other silo, which starts new egresses to
 /// itself, and the process exits cleanly. Nothing the stopping silo had received is lost.
 /// </summary>
-public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class GracefulShutdownTests(ITestOutputHelper output) : LiveMeetingTest(silos: 2, output)
 {
     private static readonly string[] Rooms = ["alpha", "beta"];
     private static readonly string[] Identities = ["ann", "ben"];
 
-    private LiveMeetingCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await LiveMeetingCluster.StartAsync(silos: 2);
-
-    public async Task DisposeAsync()
-    {
-        _cluster.WriteLogs(output);
-        await _cluster.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_silo_stopped_with_sigterm_ends_its_speakers_at_a_pause_and_hands_them_to_another_silo()
     {
-        _cluster.SendEgressWebhooks();
+        Cluster.SendEgressWebhooks();
         var speakers = LiveSpeaker.Rooms(Rooms, Identities, seed: 5151);
-        await _cluster.PublishAsync(speakers);
+        await Cluster.PublishAsync(speakers);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await _cluster.WaitForFinalsAsync(Rooms, 8, timeout.Token);
-        var stopping = _cluster.Busiest();
-        var moved = _cluster.FedBy(stopping, speakers);
+        await Cluster.WaitForFinalsAsync(Rooms, 8, timeout.Token);
+        var stopping = Cluster.Busiest();
+        var moved = Cluster.FedBy(stopping, speakers);
         Assert.NotEmpty(moved);
-        _cluster.Remove(stopping);
-        var survivor = _cluster.Alive.Single();
+        Cluster.Remove(stopping);
+        var survivor = Cluster.Alive.Single();
         var before = new List<TranscriptSegment>();
         foreach (var room in Rooms)
         {
             before.AddRange((await survivor.Admin.TranscriptAsync(room, timeout.Token)).Where(s => s.IsFinal));
         }
 
-        var oldEgresses = moved.ToDictionary(s => s, _cluster.LastEgress);
+        var oldEgresses = moved.ToDictionary(s => s, Cluster.LastEgress);
         var clock = Stopwatch.StartNew();
         var exitCode = await stopping.TerminateAsync(TimeSpan.FromSeconds(40));
         var exitedAfter = clock.Elapsed;
-        output.WriteLine($"SIGTERM to {stopping.Url}: exited with {exitCode} after {exitedAfter.TotalSeconds:F2} s; moved: {string.Join(", ", moved)}");
-        output.WriteLine($"--- log of the stopped silo\n{stopping.Log}");
+        Output.WriteLine($"SIGTERM to {stopping.Url}: exited with {exitCode} after {exitedAfter.TotalSeconds:F2} s; moved: {string.Join(", ", moved)}");
+        Output.WriteLine($"--- log of the stopped silo\n{stopping.Log}");
         Assert.Equal(0, exitCode);
         Assert.Contains("handing", stopping.Log, StringComparison.Ordinal);
 
         // Each moved speaker streams to the survivor now, through a new egress.
         foreach (var speaker in moved)
         {
-            while (_cluster.LastEgress(speaker).EgressId == oldEgresses[speaker].EgressId || _cluster.LastEgress(speaker).Status != EgressStatus.Active)
+            while (Cluster.LastEgress(speaker).EgressId == oldEgresses[speaker].EgressId || Cluster.LastEgress(speaker).Status != EgressStatus.Active)
             {
                 await Task.Delay(50, timeout.Token);
             }
 
-            var egress = _cluster.LastEgress(speaker);
+            var egress = Cluster.LastEgress(speaker);
             Assert.True(LiveMeetingCluster.Dials(survivor, egress), $"{speaker}'s new egress dials {egress.WebsocketUrl}");
-            output.WriteLine($"{speaker}: new egress joined the track at media {_cluster.LiveKit.MediaStartOf(egress.EgressId).TotalSeconds:F2} s " +
-                $"(the old one at {_cluster.LiveKit.MediaStartOf(oldEgresses[speaker].EgressId).TotalSeconds:F2} s)");
+            Output.WriteLine($"{speaker}: new egress joined the track at media {Cluster.LiveKit.MediaStartOf(egress.EgressId).TotalSeconds:F2} s " +
+                $"(the old one at {Cluster.LiveKit.MediaStartOf(oldEgresses[speaker].EgressId).TotalSeconds:F2} s)");
         }
 
-        await _cluster.WaitForTracksAsync(speakers, timeout.Token);
+        await Cluster.WaitForTracksAsync(speakers, timeout.Token);
         foreach (var room in speakers.GroupBy(s => s.Room))
         {
-            var transcript = await _cluster.SettledTranscriptAsync(room.Key, timeout.Token);
+            var transcript = await Cluster.SettledTranscriptAsync(room.Key, timeout.Token);
             Assert.Equal(transcript.OrderBy(s => s.StartMs).Select(s => s.Id), transcript.Select(s => s.Id));
             foreach (var kept in before.Where(a => a.Room == room.Key))
             {
@@ -83,7 +70,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
                 var segments = transcript.Where(s => s.Speaker == speaker.Identity).ToList();
                 var said = segments.Select(s => s.Text).ToList();
                 // From where the first egress joined the live track, every whole sentence is exact.
-                var heard = speaker.SentencesAfter(_cluster.FirstHeardAt(speaker));
+                var heard = speaker.SentencesAfter(Cluster.FirstHeardAt(speaker));
                 if (!moved.Contains(speaker))
                 {
                     Assert.Equal(heard, said.Where(speaker.Sentences.Contains));
@@ -99,21 +86,21 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
                 Assert.Contains(oldSaid[^1], speaker.Sentences);
                 var oldWhole = oldSaid.Where(speaker.Sentences.Contains).ToList();
                 Assert.Equal(heard.Take(oldWhole.Count), oldWhole);
-                var rejoinedAt = _cluster.LiveKit.MediaStartOf(_cluster.LastEgress(speaker).EgressId);
+                var rejoinedAt = Cluster.LiveKit.MediaStartOf(Cluster.LastEgress(speaker).EgressId);
                 var newSaid = streams[1].Select(s => s.Text).ToList();
                 Assert.Equal(speaker.SentencesAfter(rejoinedAt), newSaid.Where(speaker.Sentences.Contains));
                 var lost = heard.Count - oldWhole.Count - speaker.SentencesAfter(rejoinedAt).Count;
-                output.WriteLine($"{speaker}: {oldWhole.Count} sentences before the hand-off, {newSaid.Count} after; {lost} said while moving");
+                Output.WriteLine($"{speaker}: {oldWhole.Count} sentences before the hand-off, {newSaid.Count} after; {lost} said while moving");
                 Assert.InRange(lost, 0, 1);
 
                 // The speaker's usage moved with it: the speech of both streams counts.
                 var bothStreams = oldWhole.Concat(speaker.SentencesAfter(rejoinedAt)).Sum(Meeting.DurationMs) / 1000.0;
                 var counted = await survivor.Admin.SpeechSecondsAsync(room.Key, speaker.Identity, timeout.Token);
-                output.WriteLine($"{speaker}: {counted:F2} s of speech counted for {bothStreams:F2} s heard whole");
+                Output.WriteLine($"{speaker}: {counted:F2} s of speech counted for {bothStreams:F2} s heard whole");
                 Assert.True(counted >= bothStreams * 0.9, $"{speaker}: {counted:F2} s of speech counted for {bothStreams:F2} s heard whole by its two streams");
             }
         }
 
-        Assert.Empty(_cluster.Vllm.Violations);
+        Assert.Empty(Cluster.Vllm.Violations);
     }
 }

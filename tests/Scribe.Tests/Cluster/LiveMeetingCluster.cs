@@ -1,9 +1,3 @@
-using Scribe.Fakes.LiveKit;
-using Scribe.Fakes.Vllm;
-using Scribe.LiveKit;
-using Scribe.Tests.EndToEnd;
-using Xunit.Abstractions;
-
 namespace Scribe.Tests.Cluster;
 
 /// <summary>
@@ -12,27 +6,21 @@ namespace Scribe.Tests.Cluster;
 /// </summary>
 public sealed class LiveMeetingCluster : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
+    private readonly MeetingRig _rig;
     private readonly List<SiloProcess> _silos = [];
     private readonly List<SiloProcess> _alive = [];
     private readonly Lock _gate = new();
     private int _next;
 
-    private LiveMeetingCluster(RedisServer redis, FakeVllmServer vllm, FakeLiveKitServer liveKit)
-    {
-        Redis = redis;
-        Vllm = vllm;
-        LiveKit = liveKit;
-        Webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
-    }
+    private LiveMeetingCluster(MeetingRig rig) => _rig = rig;
 
-    public RedisServer Redis { get; }
+    public RedisServer Redis => _rig.Redis;
 
-    public FakeVllmServer Vllm { get; }
+    public FakeVllmServer Vllm => _rig.Vllm;
 
-    public FakeLiveKitServer LiveKit { get; }
+    public FakeLiveKitServer LiveKit => _rig.LiveKit;
 
-    public LiveKitWebhookSender Webhooks { get; }
+    public LiveKitWebhookSender Webhooks => _rig.Webhooks;
 
     /// <summary>The silos not taken away by the test.</summary>
     public IReadOnlyList<SiloProcess> Alive
@@ -43,25 +31,17 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="silos"/> silo processes with membership on its defaults, as a deployment gets it.</summary>
     public static async Task<LiveMeetingCluster> StartAsync(int silos)
     {
-        var redis = await RedisServer.StartAsync();
-        var vllm = await FakeVllmServer.StartAsync();
-        // Real time: the live tracks play on while a silo is gone, as a meeting would.
-        var liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 1.0);
-        var cluster = new LiveMeetingCluster(redis, vllm, liveKit);
-        var settings = new Dictionary<string, string?>
+        // The fakes and Redis only: the silos are processes. Real time: the live tracks play on while a silo is gone, as a meeting would.
+        var cluster = new LiveMeetingCluster(await MeetingRig.StartAsync(new RigOptions
         {
-            ["Cluster:Provider"] = "Redis",
-            ["Cluster:ClusterId"] = "live-" + Guid.NewGuid().ToString("N")[..8],
-            ["Cluster:AdvertisedIp"] = "127.0.0.1",
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["LiveKit:Url"] = liveKit.Url.ToString(),
-            ["LiveKit:PublishTranscripts"] = "false",
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = vllm.RealtimeUrl.ToString(),
-            ["Inference:Endpoints:0:Model"] = vllm.Model,
-            ["Inference:Endpoints:0:MaxSessions"] = "64",
-        };
-        cluster._silos.AddRange(await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => SiloProcess.StartAsync(settings, CancellationToken.None))));
+            Silos = 0,
+            Redis = true,
+            ClusterName = "live",
+            LiveKitPace = 1.0,
+            MaxSessions = 64,
+            Settings = new Dictionary<string, string?> { ["LiveKit:PublishTranscripts"] = "false" },
+        }));
+        cluster._silos.AddRange(await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => SiloProcess.StartAsync(cluster._rig.Settings, CancellationToken.None))));
         cluster._alive.AddRange(cluster._silos);
         return cluster;
     }
@@ -162,10 +142,9 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await LiveKit.DisposeAsync();
+        // LiveKit first: no egress or webhook goes on into silos that are stopping.
+        await _rig.StopLiveKitAsync();
         foreach (var silo in _silos) await silo.DisposeAsync();
-        await Vllm.DisposeAsync();
-        await Redis.DisposeAsync();
-        _http.Dispose();
+        await _rig.DisposeAsync();
     }
 }

@@ -1,12 +1,8 @@
-using Scribe.Fakes;
-using Scribe.Tests.EndToEnd;
-
 namespace Scribe.Tests.Cluster;
 
 /// <summary>One speaker of a live meeting: a track of tone-speech sentences with pauses, and where each sentence lies in it.</summary>
 public sealed class LiveSpeaker
 {
-    private const int BytesPerMs = 48 * 4;
     private readonly List<(string Text, int StartMs, int EndMs)> _layout = [];
 
     /// <summary>
@@ -17,18 +13,18 @@ public sealed class LiveSpeaker
     {
         Room = room;
         Identity = identity;
-        var audio = sentences.Select(s => ToneSpeech.SynthesizeEgress([s], leadingSilenceMs: 0)[..(Meeting.DurationMs(s) * BytesPerMs)]).ToList();
+        var audio = sentences.Select(Meeting.Speech).ToList();
         var cursor = leadMs;
         foreach (var (sentence, pcm) in sentences.Zip(audio))
         {
-            _layout.Add((sentence, cursor, cursor + pcm.Length / BytesPerMs));
-            cursor += pcm.Length / BytesPerMs + gapMs;
+            _layout.Add((sentence, cursor, cursor + pcm.Length / EgressSimulator.BytesPerMs));
+            cursor += pcm.Length / EgressSimulator.BytesPerMs + gapMs;
         }
 
-        Pcm = new byte[(cursor + gapMs) * BytesPerMs];
+        Pcm = new byte[(cursor + gapMs) * EgressSimulator.BytesPerMs];
         for (var i = 0; i < audio.Count; i++)
         {
-            audio[i].CopyTo(Pcm.AsSpan(_layout[i].StartMs * BytesPerMs));
+            audio[i].CopyTo(Pcm.AsSpan(_layout[i].StartMs * EgressSimulator.BytesPerMs));
         }
     }
 

@@ -1,11 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using Scribe.Rooms;
-using Scribe.Tests.Api;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;
 
@@ -13,35 +7,8 @@ namespace Scribe.Tests.Cluster;
 /// Two silos on Redis clustering and Redis storage: the silo holding a room goes away, and the other silo
 /// serves the room's transcript from storage with every acknowledged final segment in order.
 /// </summary>
-public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : RigTest(new RigOptions { Silos = 2, Redis = true, ClusterName = "persist", FakeVllm = false, LiveKitPace = null })
 {
-    private RedisServer _redis = null!;
-    private readonly List<TestSilo> _silos = [];
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Cluster:Provider"] = "Redis",
-            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
-            ["Cluster:ClusterId"] = "persist-" + Guid.NewGuid().ToString("N")[..8],
-            ["Cluster:AdvertisedIp"] = "127.0.0.1",
-        };
-        _silos.Add(await TestSilo.StartAsync(settings));
-        _silos.Add(await TestSilo.StartAsync(settings));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -49,7 +16,7 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
     {
         await WaitForClusterAsync(2);
         const string room = "persisted";
-        var grains = _silos[0].Services.GetRequiredService<IGrainFactory>();
+        var grains = Rig.Grains;
         var grain = grains.GetGrain<IRoomGrain>(room);
         await grain.StartAsync();
         string[] speakers = ["alice", "bob", "carol"];
@@ -64,22 +31,12 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
             acknowledged.Add(final);
         }
 
-        var management = grains.GetGrain<IManagementGrain>(0);
-        var host = await management.GetActivationAddress(grain);
-        var holder = _silos.Single(s => s.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Equals(host));
-        var other = _silos.Single(s => s != holder);
-        output.WriteLine($"room held by {host}; {(crash ? "killing" : "stopping")} it and reading through the other silo");
+        var holder = await Rig.HostOfAsync(grain);
+        var other = Rig.Silos.Single(s => s != holder);
+        output.WriteLine($"room held by {holder.Url}; {(crash ? "killing" : "stopping")} it and reading through the other silo");
 
-        _silos.Remove(holder);
         var stopped = Stopwatch.StartNew();
-        if (crash)
-        {
-            await holder.KillAsync();
-        }
-        else
-        {
-            await holder.DisposeAsync();
-        }
+        await Rig.RemoveSiloAsync(holder, kill: crash);
 
         output.WriteLine($"holder {(crash ? "killed" : "stopped")} in {stopped.ElapsedMilliseconds} ms");
 
@@ -115,7 +72,7 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
         IReadOnlyList<string> speakers = ["alice", "bob"];
         var stored = new RoomDirectory();
         stored.Report(new RoomSummary("stored", RoomState.Active, DateTimeOffset.UnixEpoch, null, speakers, 3, 7));
-        var storage = _silos[0].Services.GetRequiredKeyedService<IGrainStorage>(RoomGrain.StorageName);
+        var storage = Rig.Silos[0].Services.GetRequiredKeyedService<IGrainStorage>(RoomGrain.StorageName);
         var id = GrainId.Create("test-directory", Guid.NewGuid().ToString("N"));
         await storage.WriteStateAsync("directory", id, new GrainState<RoomDirectory>(stored));
 
@@ -128,7 +85,7 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
 
     private async Task WaitForClusterAsync(int silos)
     {
-        var management = _silos[0].Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var management = Rig.Grains.GetGrain<IManagementGrain>(0);
         var clock = Stopwatch.StartNew();
         while ((await management.GetHosts(onlyActive: true)).Count < silos)
         {

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Scribe.LiveKit;
-using Scribe.Tests.EndToEnd;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Cluster;
 
@@ -11,21 +8,11 @@ namespace Scribe.Tests.Cluster;
 /// live silos: every final acknowledged before the death is kept, and every sentence whose audio reached a live
 /// silo is transcribed exactly.
 /// </summary>
-public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SiloLossTests(ITestOutputHelper output) : LiveMeetingTest(silos: 3, output)
 {
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(10);
     private static readonly string[] Rooms = ["north", "south", "east"];
     private static readonly string[] Identities = ["ann", "ben"];
-
-    private LiveMeetingCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await LiveMeetingCluster.StartAsync(silos: 3);
-
-    public async Task DisposeAsync()
-    {
-        _cluster.WriteLogs(output);
-        await _cluster.DisposeAsync();
-    }
 
     /// <param name="egressWebhooks">Whether LiveKit reports the egresses that failed with the silo. When it does not
     /// (a webhook lost, a network partition rather than a reset), membership and <c>SpeakerRecovery</c> alone bring
@@ -37,26 +24,26 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
     {
         if (egressWebhooks)
         {
-            _cluster.SendEgressWebhooks();
+            Cluster.SendEgressWebhooks();
         }
 
         // Three rooms of two speakers who talk over each other: each track is a run of sentences with pauses.
         var speakers = LiveSpeaker.Rooms(Rooms, Identities, seed: 4242);
-        await _cluster.PublishAsync(speakers);
+        await Cluster.PublishAsync(speakers);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var clock = Stopwatch.StartNew();
-        await _cluster.WaitForFinalsAsync(Rooms, 12, timeout.Token);
+        await Cluster.WaitForFinalsAsync(Rooms, 12, timeout.Token);
         if (clock.Elapsed < TimeSpan.FromSeconds(6))
         {
             await Task.Delay(TimeSpan.FromSeconds(6) - clock.Elapsed, timeout.Token);
         }
 
-        var victim = _cluster.Busiest();
-        var affected = _cluster.FedBy(victim, speakers);
+        var victim = Cluster.Busiest();
+        var affected = Cluster.FedBy(victim, speakers);
         Assert.NotEmpty(affected);
-        _cluster.Remove(victim);
-        var reader = _cluster.Alive[0].Admin;
+        Cluster.Remove(victim);
+        var reader = Cluster.Alive[0].Admin;
         var acknowledged = new List<TranscriptSegment>();
         foreach (var room in Rooms)
         {
@@ -67,7 +54,7 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
         var killedAt = clock.Elapsed;
         var killedAtUnixNanos = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
         victim.Kill();
-        output.WriteLine($"killed silo {victim.Url} at {killedAt.TotalSeconds:F1} s; affected: {string.Join(", ", affected)}; {acknowledged.Count} finals acknowledged");
+        Output.WriteLine($"killed silo {victim.Url} at {killedAt.TotalSeconds:F1} s; affected: {string.Join(", ", affected)}; {acknowledged.Count} finals acknowledged");
 
         // Each affected speaker is heard again: a segment of a newer stream reaches the room.
         var back = new Dictionary<LiveSpeaker, TimeSpan>();
@@ -87,17 +74,17 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var (speaker, after) in back)
         {
-            var egress = _cluster.LastEgress(speaker);
+            var egress = Cluster.LastEgress(speaker);
             Assert.True(egress.StartedAt > killedAtUnixNanos);
-            output.WriteLine($"{speaker}: new egress connected {(egress.StartedAt - killedAtUnixNanos) / 1e9:F2} s after the kill, " +
-                $"from media {_cluster.LiveKit.MediaStartOf(egress.EgressId).TotalSeconds:F2} s; transcribed again after {after.TotalSeconds:F2} s");
+            Output.WriteLine($"{speaker}: new egress connected {(egress.StartedAt - killedAtUnixNanos) / 1e9:F2} s after the kill, " +
+                $"from media {Cluster.LiveKit.MediaStartOf(egress.EgressId).TotalSeconds:F2} s; transcribed again after {after.TotalSeconds:F2} s");
             Assert.True(after <= Recovery, $"{speaker} was transcribed again only {after.TotalSeconds:F1} s after the kill");
         }
 
-        await _cluster.WaitForTracksAsync(speakers, timeout.Token);
+        await Cluster.WaitForTracksAsync(speakers, timeout.Token);
         foreach (var room in speakers.GroupBy(s => s.Room))
         {
-            var transcript = await _cluster.SettledTranscriptAsync(room.Key, timeout.Token);
+            var transcript = await Cluster.SettledTranscriptAsync(room.Key, timeout.Token);
 
             // Ordered by when speech started, every segment once.
             Assert.Equal(transcript.OrderBy(s => s.StartMs).Select(s => s.Id), transcript.Select(s => s.Id));
@@ -113,7 +100,7 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
             {
                 var said = transcript.Where(s => s.Speaker == speaker.Identity).Select(s => s.Text).ToList();
                 // Exact wherever the audio reached a live silo; around the death, a sentence may be cut or missing.
-                var heard = speaker.SentencesAfter(affected.Contains(speaker) ? _cluster.LiveKit.MediaStartOf(_cluster.LastEgress(speaker).EgressId) : _cluster.FirstHeardAt(speaker));
+                var heard = speaker.SentencesAfter(affected.Contains(speaker) ? Cluster.LiveKit.MediaStartOf(Cluster.LastEgress(speaker).EgressId) : Cluster.FirstHeardAt(speaker));
                 var missing = heard.Where(sentence => !said.Contains(sentence)).ToList();
                 Assert.True(missing.Count == 0, $"{speaker}: {missing.Count} sentences heard but not transcribed: {string.Join(" | ", missing)}; transcribed: {string.Join(" | ", said)}");
                 Assert.True(said.Count <= speaker.Sentences.Count + 1, $"{speaker}: {said.Count} segments for {speaker.Sentences.Count} sentences");
@@ -121,6 +108,6 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        Assert.Empty(_cluster.Vllm.Violations);
+        Assert.Empty(Cluster.Vllm.Violations);
     }
 }

@@ -1,8 +1,4 @@
 using Orleans.Storage;
-using Scribe.Endpoints;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Scribe.Rooms;
 using Scribe.Tests.Rooms;
 using Scribe.Webhooks;
 

@@ -1,10 +1,6 @@
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
-using Scribe.Tests.Cluster;
 using Scribe.Tests.Speech;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.EndToEnd;
 
@@ -35,20 +31,15 @@ public sealed class FidelityTests(ITestOutputHelper output)
         }
 
         // (b) through the cluster, on its embedded defaults (no inference endpoints configured).
-        await using var liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 4.0);
         // Real speech, so the real gate: Silero VAD decides where generations start and end.
-        await using var silo = await TestSilo.StartAsync(new Dictionary<string, string?>
+        await using var rig = await MeetingRig.StartAsync(new RigOptions
         {
-            ["LiveKit:Url"] = liveKit.Url.ToString(),
-            ["Transcription:VadMode"] = "Silero",
+            FakeVllm = false,
+            Settings = new Dictionary<string, string?> { ["Transcription:VadMode"] = "Silero" },
         });
         var meeting = new MeetingAudio([.. turns.Select(s => (speakers[s.Voice], s.Pcm48kStereo))]);
-        using var http = new HttpClient();
-        var webhooks = new LiveKitWebhookSender(http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
-        var tracks = await webhooks.PublishAsync(liveKit, silo.WebhookUrl, "fidelity", meeting.Tracks);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await liveKit.WaitForEgressesAsync(tracks, timeout.Token);
-        var segments = await silo.WaitForFinalsAsync("fidelity", turns.Count, timeout.Token);
+        var segments = await rig.TranscribeAsync("fidelity", meeting.Tracks, turns.Count, timeout.Token);
 
         // Each turn is one segment, in the order it was spoken, by the right speaker.
         Assert.Equal(turns.Select(t => speakers[t.Voice]), segments.Select(s => s.Speaker));

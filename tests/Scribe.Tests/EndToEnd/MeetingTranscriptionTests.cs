@@ -1,12 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Net;
 using System.Net.WebSockets;
-using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-using Scribe.Fakes.Vllm;
 
 namespace Scribe.Tests.EndToEnd;
 
@@ -15,36 +8,22 @@ namespace Scribe.Tests.EndToEnd;
 /// LiveKit that streams egress-format audio to our ingest → downmix and resampling → realtime sessions on a
 /// strict fake vLLM → the room transcript read back through the admin API.
 /// </summary>
-public sealed class MeetingTranscriptionTests : IAsyncLifetime
+public sealed class MeetingTranscriptionTests() : RigTest(new RigOptions { MaxSessions = 16 })
 {
-    private FakeVllmServer _vllm = null!;
-    private FakeLiveKitServer _liveKit = null!;
-    private TestSilo _silo = null!;
     private readonly HttpClient _http = new();
-    private LiveKitWebhookSender _webhooks = null!;
 
-    public async Task InitializeAsync()
+    private TestSilo Silo => Rig.Silo;
+
+    public override async Task InitializeAsync()
     {
+        await base.InitializeAsync();
         // As a real engine: an empty delta per 80 ms step (the fake's default), and now and then a failed generation.
-        _vllm = await FakeVllmServer.StartAsync();
-        _vllm.FailEveryNthGeneration = 4;
-        _liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 4.0);
-        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
-        {
-            ["LiveKit:Url"] = _liveKit.Url.ToString(),
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = _vllm.RealtimeUrl.ToString(),
-            ["Inference:Endpoints:0:Model"] = _vllm.Model,
-            ["Inference:Endpoints:0:MaxSessions"] = "16",
-        });
-        _webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
+        Rig.Vllm.FailEveryNthGeneration = 4;
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _silo.DisposeAsync();
-        await _liveKit.DisposeAsync();
-        await _vllm.DisposeAsync();
+        await base.DisposeAsync();
         _http.Dispose();
     }
 
@@ -58,19 +37,19 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         await RunMeetingAsync("standup", meeting);
         var transcript = await WaitForFinalsAsync("standup", meeting.Turns.Count);
 
-        Assert.Empty(_vllm.Violations);
+        Assert.Empty(Rig.Vllm.Violations);
         Assert.Equal(meeting.Turns.Select(t => (t.Speaker, t.Sentence)), transcript.Select(s => (s.Speaker, s.Text)));
         Assert.Equal(transcript.Select(s => s.StartMs).Order(), transcript.Select(s => s.StartMs));
         Assert.All(transcript, s => Assert.Equal("gpu-1", s.Endpoint));
-        Assert.Equal(3, _liveKit.Egresses.Count);
-        Assert.All(_liveKit.Egresses, e => Assert.Equal("standup", e.RoomName));
+        Assert.Equal(3, Rig.LiveKit.Egresses.Count);
+        Assert.All(Rig.LiveKit.Egresses, e => Assert.Equal("standup", e.RoomName));
 
         // The room API counts what the meeting cost: speech, audio sent in generations, session time.
         var speechSeconds = meeting.Turns.Sum(t => Meeting.DurationMs(t.Sentence)) / 1000.0;
         JsonElement room = default;
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            room = await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative));
+            room = await Silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative));
             if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds) break;
             await Task.Delay(100);
         }
@@ -96,8 +75,8 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         const string sentence = "a20 e20 h20";
         const int frameBytes = 3_840; // 20 ms, sample-aligned so the fault is exactly one frame of audio
         var meeting = new Meeting([("alice", sentence)], leadMs: 600);
-        var inFirstWord = (600 + 60) * 48 * 4 / frameBytes;          // a frame well inside "a20"
-        var inSecondWord = (600 + 200 + ToneSpeech.WordGapMs + 60) * 48 * 4 / frameBytes; // inside "e20"
+        var inFirstWord = (600 + 60) * EgressSimulator.BytesPerMs / frameBytes;          // a frame well inside "a20"
+        var inSecondWord = (600 + 200 + ToneSpeech.WordGapMs + 60) * EgressSimulator.BytesPerMs / frameBytes; // inside "e20"
         var script = new EgressAudioScript
         {
             MinFrameBytes = frameBytes,
@@ -130,12 +109,12 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         var forger = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, "not-the-secret-at-all-not-the-secret");
         var room = new LiveKitRoom { Name = "forged", Sid = "RM_forged" };
 
-        var forged = await forger.RoomStartedAsync(_silo.WebhookUrl, room, CancellationToken.None);
-        var unsigned = await _webhooks.PostAsync(_silo.WebhookUrl, """{"event":"room_started","room":{"name":"forged"}}"""u8.ToArray(), null, CancellationToken.None);
+        var forged = await forger.RoomStartedAsync(Silo.WebhookUrl, room, CancellationToken.None);
+        var unsigned = await Rig.Webhooks.PostAsync(Silo.WebhookUrl, """{"event":"room_started","room":{"name":"forged"}}"""u8.ToArray(), null, CancellationToken.None);
 
         Assert.Equal(401, forged.HttpStatus);
         Assert.Equal(401, unsigned.HttpStatus);
-        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Admin.GetAsync(new Uri("/api/rooms/forged", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Admin.GetAsync(new Uri("/api/rooms/forged", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
@@ -144,7 +123,7 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         foreach (var query in new[] { "", "?token=", "?token=abc.def", "?token=" + new string('A', 40) + "." + new string('B', 43) })
         {
             using var socket = new ClientWebSocket();
-            var url = new Uri(_silo.Url.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ingest/TR_x" + query);
+            var url = new Uri(Silo.Url.ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ingest/TR_x" + query);
             var failure = await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, CancellationToken.None));
             Assert.Contains("401", failure.Message, StringComparison.Ordinal);
         }
@@ -153,26 +132,26 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
     [Fact]
     public async Task The_admin_api_refuses_calls_without_the_key()
     {
-        using var anonymous = new HttpClient { BaseAddress = _silo.Url };
+        using var anonymous = new HttpClient { BaseAddress = Silo.Url };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/api/rooms/any/transcript", UriKind.Relative))).StatusCode);
 
         using var wrong = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/rooms/any/transcript", UriKind.Relative));
         wrong.Headers.Authorization = new("Bearer", "wrong-key-wrong-key");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(wrong)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await _silo.Admin.GetAsync(new Uri("/api/rooms/any/transcript", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Silo.Admin.GetAsync(new Uri("/api/rooms/any/transcript", UriKind.Relative))).StatusCode);
     }
 
     private async Task RunMeetingAsync(string roomName, Meeting meeting, EgressAudioScript? script = null)
     {
-        var tracks = await _webhooks.PublishAsync(_liveKit, _silo.WebhookUrl, roomName, meeting.Tracks, script);
+        var tracks = await Rig.PublishAsync(roomName, meeting.Tracks, script);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await _liveKit.WaitForEgressesAsync(tracks, timeout.Token);
+        await Rig.LiveKit.WaitForEgressesAsync(tracks, timeout.Token);
     }
 
     private async Task<IReadOnlyList<TranscriptSegment>> WaitForFinalsAsync(string room, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await _silo.WaitForFinalsAsync(room, count, timeout.Token);
+        return await Silo.WaitForFinalsAsync(room, count, timeout.Token);
     }
 }

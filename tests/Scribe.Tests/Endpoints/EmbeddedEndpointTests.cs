@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Scribe.Tests.Cluster;
-
 namespace Scribe.Tests.Endpoints;
 
 /// <summary>A silo without configured endpoints registers and probes its own local speech endpoint.</summary>

@@ -1,5 +1,3 @@
-using Scribe.Endpoints;
-
 namespace Scribe.Tests.Endpoints;
 
 public sealed class EndpointBalancerTests

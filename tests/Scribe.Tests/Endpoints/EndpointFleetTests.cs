@@ -1,10 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Tests.Cluster;
-
 namespace Scribe.Tests.Endpoints;
 
 /// <summary>

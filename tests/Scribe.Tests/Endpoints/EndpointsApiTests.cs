@@ -1,41 +1,24 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Scribe.Fakes.Vllm;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Endpoints;
 
 /// <summary><c>/api/endpoints</c> on a real silo with one fake vLLM configured.</summary>
-public sealed class EndpointsApiTests : IAsyncLifetime
+public sealed class EndpointsApiTests() : RigTest(new RigOptions
 {
-    private FakeVllmServer _vllm = null!;
-    private TestSilo _silo = null!;
-
-    public async Task InitializeAsync()
+    LiveKitPace = null,
+    VllmCapacity = 8,
+    MaxSessions = 8,
+    Settings = new Dictionary<string, string?>
     {
-        _vllm = await FakeVllmServer.StartAsync(maxSessions: 8);
-        _silo = await TestSilo.StartAsync(new Dictionary<string, string?>
-        {
-            ["Inference:ProbeIntervalMs"] = "100",
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = _vllm.RealtimeUrl.ToString(),
-            ["Inference:Endpoints:0:Model"] = _vllm.Model,
-            ["Inference:Endpoints:0:MaxSessions"] = "8",
-            ["Inference:Endpoints:0:ApiKey"] = "secret-gpu-key",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _silo.DisposeAsync();
-        await _vllm.DisposeAsync();
-    }
-
+        ["Inference:ProbeIntervalMs"] = "100",
+        ["Inference:Endpoints:0:ApiKey"] = "secret-gpu-key",
+    },
+})
+{
     [Fact]
     public async Task Every_route_refuses_calls_without_the_admin_key()
     {
-        using var anonymous = new HttpClient { BaseAddress = _silo.Url };
+        using var anonymous = new HttpClient { BaseAddress = Rig.Silo.Url };
         var calls = new (HttpMethod Method, string Path)[]
         {
             (HttpMethod.Get, "/api/endpoints"), (HttpMethod.Post, "/api/endpoints"), (HttpMethod.Delete, "/api/endpoints/gpu-1"),
@@ -55,17 +38,17 @@ public sealed class EndpointsApiTests : IAsyncLifetime
     [Fact]
     public async Task The_configured_endpoint_is_listed_in_camel_case_probed_healthy_and_without_its_api_key()
     {
-        await WaitUntilAsync(async () => (await List()).Single().GetProperty("health").GetString() == "healthy");
-        var raw = await _silo.Admin.GetStringAsync(new Uri("/api/endpoints", UriKind.Relative));
+        await Eventually.HoldsAsync(async () => (await List()).Single().GetProperty("health").GetString() == "healthy", "gpu-1 is probed healthy", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        var raw = await Rig.Silo.Admin.GetStringAsync(new Uri("/api/endpoints", UriKind.Relative));
         var status = (await List()).Single();
 
         Assert.Equal("gpu-1", status.GetProperty("name").GetString());
-        Assert.Equal(_vllm.RealtimeUrl.ToString(), status.GetProperty("url").GetString());
-        Assert.Equal(_vllm.Model, status.GetProperty("model").GetString());
+        Assert.Equal(Rig.Vllm.RealtimeUrl.ToString(), status.GetProperty("url").GetString());
+        Assert.Equal(Rig.Vllm.Model, status.GetProperty("model").GetString());
         Assert.Equal(8, status.GetProperty("maxSessions").GetInt32());
         Assert.Equal(0, status.GetProperty("sessions").GetInt32());
         Assert.Equal(0, status.GetProperty("consecutiveFailures").GetInt32());
-        Assert.Equal(_vllm.HttpUrl.ToString(), status.GetProperty("healthUrl").GetString());
+        Assert.Equal(Rig.Vllm.HttpUrl.ToString(), status.GetProperty("healthUrl").GetString());
         Assert.DoesNotContain("secret-gpu-key", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("apiKey", raw, StringComparison.OrdinalIgnoreCase);
     }
@@ -74,14 +57,14 @@ public sealed class EndpointsApiTests : IAsyncLifetime
     public async Task Add_validates_its_input_refuses_a_duplicate_name_and_remove_takes_it_away()
     {
         var valid = new { name = "gpu-2", url = "ws://10.0.0.2:8000/v1/realtime", model = "voxtral", maxSessions = 12, apiKey = "k" };
-        var added = await _silo.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative), valid);
+        var added = await Rig.Silo.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative), valid);
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var body = await added.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("gpu-2", body.GetProperty("name").GetString());
         Assert.Equal(12, body.GetProperty("maxSessions").GetInt32());
         Assert.Equal(2, (await List()).Count);
 
-        Assert.Equal(HttpStatusCode.Conflict, (await _silo.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative), valid with { name = "GPU-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Rig.Silo.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative), valid with { name = "GPU-2" })).StatusCode);
 
         object[] invalid =
         [
@@ -95,28 +78,28 @@ public sealed class EndpointsApiTests : IAsyncLifetime
         ];
         foreach (var body400 in invalid)
         {
-            var refused = await _silo.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative), body400);
+            var refused = await Rig.Silo.Admin.PostAsJsonAsync(new Uri("/api/endpoints", UriKind.Relative), body400);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
 
         using var notJson = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json");
-        Assert.Equal(HttpStatusCode.BadRequest, (await _silo.Admin.PostAsync(new Uri("/api/endpoints", UriKind.Relative), notJson)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Rig.Silo.Admin.PostAsync(new Uri("/api/endpoints", UriKind.Relative), notJson)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _silo.Admin.DeleteAsync(new Uri("/api/endpoints/gpu-2", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Rig.Silo.Admin.DeleteAsync(new Uri("/api/endpoints/gpu-2", UriKind.Relative))).StatusCode);
         Assert.Equal(["gpu-1"], (await List()).Select(e => e.GetProperty("name").GetString()));
     }
 
     [Fact]
     public async Task Drain_and_undrain_flip_the_flag_and_unknown_names_are_404()
     {
-        var drained = await _silo.Admin.PostAsync(new Uri("/api/endpoints/gpu-1/drain", UriKind.Relative), null);
+        var drained = await Rig.Silo.Admin.PostAsync(new Uri("/api/endpoints/gpu-1/drain", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, drained.StatusCode);
         var status = await drained.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(status.GetProperty("drained").GetBoolean());
         Assert.True(status.GetProperty("drainComplete").GetBoolean()); // holds no sessions
 
-        var undrained = await _silo.Admin.PostAsync(new Uri("/api/endpoints/gpu-1/undrain", UriKind.Relative), null);
+        var undrained = await Rig.Silo.Admin.PostAsync(new Uri("/api/endpoints/gpu-1/undrain", UriKind.Relative), null);
         Assert.False((await undrained.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("drained").GetBoolean());
 
         foreach (var request in new[]
@@ -126,21 +109,12 @@ public sealed class EndpointsApiTests : IAsyncLifetime
             new HttpRequestMessage(HttpMethod.Delete, new Uri("/api/endpoints/nope", UriKind.Relative)),
         })
         {
-            using var response = await _silo.Admin.SendAsync(request);
+            using var response = await Rig.Silo.Admin.SendAsync(request);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             request.Dispose();
         }
     }
 
     private async Task<List<JsonElement>> List() =>
-        [.. (await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/endpoints", UriKind.Relative))).EnumerateArray()];
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
-    }
+        [.. (await Rig.Silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/endpoints", UriKind.Relative))).EnumerateArray()];
 }

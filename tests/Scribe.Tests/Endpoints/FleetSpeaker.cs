@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Realtime;
-using Scribe.Tests.Realtime;
-
 namespace Scribe.Tests.Endpoints;
 
 /// <summary>One tone-speech speaker driven straight into a <see cref="SpeakerTranscriber"/> on a silo's balancer.</summary>

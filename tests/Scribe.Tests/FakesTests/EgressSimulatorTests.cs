@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Scribe.LiveKit;
 
 namespace Scribe.Fakes.LiveKit;
 

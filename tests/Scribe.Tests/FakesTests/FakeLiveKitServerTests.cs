@@ -1,14 +1,9 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scribe.LiveKit;
 
 namespace Scribe.Fakes.LiveKit;
 
@@ -232,7 +227,7 @@ public sealed class FakeLiveKitServerTests : IAsyncLifetime
             }
         });
         await app.StartAsync();
-        var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/livekit/webhook");
+        var url = new Uri(Loopback.AddressOf(app), "/livekit/webhook");
 
         var sender = new LiveKitWebhookSender(_http, Key, Secret);
         var room = _liveKit.GetRoom("standup");

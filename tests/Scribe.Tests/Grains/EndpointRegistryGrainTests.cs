@@ -1,5 +1,3 @@
-using Scribe.Tests.Infrastructure;
-
 namespace Scribe.Tests.Grains;
 
 /// <summary>The endpoint registry on Orleans' test cluster: admin changes persist, reports from silos add up.</summary>

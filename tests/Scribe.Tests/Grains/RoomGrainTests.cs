@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Scribe.Tests.Api;
-using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Grains;
 

@@ -1,5 +1,3 @@
-using Scribe.Tests.Infrastructure;
-
 namespace Scribe.Tests.Grains;
 
 /// <summary>The room's webhook ledger on Orleans' test cluster: each event id acted on once, a finished session stays finished.</summary>

@@ -12,24 +12,13 @@ public sealed class ComposeFileTests
 {
     private static readonly string[] CredentialVariables = ["LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "INGEST_TOKEN_SECRET", "ADMIN_API_KEY"];
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Cluster.sln not found above the test folder");
-    }
-
     private sealed record ProcessResult(int ExitCode, string Output, string Error);
 
     private static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, string? input = null)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

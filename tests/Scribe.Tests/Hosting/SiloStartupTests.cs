@@ -7,29 +7,10 @@ public sealed class SiloStartupTests
 {
     private static async Task<(int ExitCode, string Output, string Error)> RunSiloAsync(Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Scribe.Silo.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Scribe.Silo.dll")]) { WorkingDirectory = AppContext.BaseDirectory };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the silo kept running despite its configuration");
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(60), "the silo kept running despite its configuration");
     }
 
     private static readonly Dictionary<string, string> Valid = new()

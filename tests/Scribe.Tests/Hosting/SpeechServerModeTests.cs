@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Scribe.Realtime;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Hosting;
 

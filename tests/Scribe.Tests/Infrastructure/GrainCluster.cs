@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
-using Scribe.Realtime;
-using Scribe.Rooms;
+using Scribe.Captions;
+using Scribe.Notifications;
 using Scribe.Silo.Hosting;
 
 namespace Scribe.Tests.Infrastructure;
@@ -33,6 +32,9 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(Options.Create(new TranscriberOptions { FinalTimeoutMs = FinalTimeoutMs }));
             silo.Services.AddSingleton(Options.Create(new TranscriptOptions()));
+            // The room grain tells the room and the backend about transcription; here nobody listens.
+            silo.Services.AddSingleton<ITranscriptDataChannel, NoTranscriptDataChannel>();
+            silo.Services.AddSingleton<IBackendEvents, RecordingBackendEvents>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Scribe.Tests.EndToEnd;
 using Scribe.Captions;
 
 namespace Scribe.Tests.LiveKit;

@@ -1,12 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scribe.Fakes.LiveKit;
-using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.LiveKit;
 

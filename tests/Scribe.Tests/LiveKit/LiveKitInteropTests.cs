@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Scribe.LiveKit;
-using Scribe.Fakes.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

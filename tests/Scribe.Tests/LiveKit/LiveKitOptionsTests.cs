@@ -1,16 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 
 public sealed class LiveKitOptionsTests
 {
-    private static List<string> Errors(LiveKitOptions options)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return [.. results.SelectMany(r => r.MemberNames)];
-    }
+    private static List<string> Errors(LiveKitOptions options) => [.. OptionsValidation.Validate(options).SelectMany(r => r.MemberNames)];
 
     [Theory]
     [InlineData("ws://localhost:7880")]

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Scribe.Fakes.LiveKit;
-using Scribe.LiveKit;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.LiveKit;
 

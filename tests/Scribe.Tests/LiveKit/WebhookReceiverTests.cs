@@ -1,6 +1,4 @@
 using System.Text;
-using Scribe.LiveKit;
-using Scribe.Fakes.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,9 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Scribe.Notifications;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Scribe.Tests.Notifications;
 
@@ -120,13 +115,5 @@ public sealed class TranscriptReadyDeliveryTests : IAsyncLifetime
     private async Task<JsonElement> PendingAsync() =>
         (await _silo.Admin.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("pending");
 
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(100);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.HoldsAsync(condition, "the condition holds", Patience);
 }

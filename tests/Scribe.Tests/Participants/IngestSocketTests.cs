@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Scribe.Tests.Cluster;
-using Scribe.Tests.EndToEnd;
 using Scribe.Egress;
 
 namespace Scribe.Tests.Participants;
@@ -18,24 +11,18 @@ namespace Scribe.Tests.Participants;
 /// </summary>
 public sealed class IngestSocketTests : IAsyncLifetime
 {
-    private readonly HttpClient _http = new();
     private readonly RecordingTrackEgress _egress = new();
-    private TestSilo _silo = null!;
-    private LiveKitWebhookSender _webhooks = null!;
+    private MeetingRig _rig = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _rig = await MeetingRig.StartAsync(new RigOptions
     {
-        _silo = await TestSilo.StartAsync(
-            new Dictionary<string, string?> { ["LiveKit:EgressRestartDelayMs"] = "20", ["LiveKit:PublishTranscripts"] = "false" },
-            services => services.AddSingleton<ITrackEgress>(_egress));
-        _webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
-    }
+        FakeVllm = false,
+        LiveKitPace = null,
+        Settings = new Dictionary<string, string?> { ["LiveKit:EgressRestartDelayMs"] = "20", ["LiveKit:PublishTranscripts"] = "false" },
+        Services = services => services.AddSingleton<ITrackEgress>(_egress),
+    });
 
-    public async Task DisposeAsync()
-    {
-        await _silo.DisposeAsync();
-        _http.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task A_second_socket_for_the_same_track_is_refused_with_409()
@@ -90,7 +77,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
 
         await socket.SendAsync("{\"muted\":true}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
         await socket.SendAsync("{\"muted\":false}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-        var participant = _silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IParticipantGrain>(ParticipantKey.Of("garbage", "alice"));
+        var participant = _rig.Grains.GetGrain<IParticipantGrain>(ParticipantKey.Of("garbage", "alice"));
         Assert.Equal(WebSocketState.Open, socket.State);
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "end of stream", CancellationToken.None);
@@ -103,7 +90,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
     public async Task Speech_heard_before_an_egress_was_lost_still_counts_after_the_restart()
     {
         var url = await PublishAsync("counted");
-        var participant = _silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IParticipantGrain>(ParticipantKey.Of("counted", "alice"));
+        var participant = _rig.Grains.GetGrain<IParticipantGrain>(ParticipantKey.Of("counted", "alice"));
         using (var lost = await ConnectAsync(url))
         {
             await SendToneAsync(lost, TimeSpan.FromSeconds(1));
@@ -124,7 +111,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
     private static async Task SendToneAsync(ClientWebSocket socket, TimeSpan length)
     {
         var word = $"a{(int)length.TotalMilliseconds / 10}";
-        var audio = ToneSpeech.SynthesizeEgress([word], leadingSilenceMs: 0).AsMemory(0, Meeting.DurationMs(word) * 48 * 4);
+        var audio = Meeting.Speech(word).AsMemory();
         for (var at = 0; at < audio.Length; at += 3_840)
         {
             await socket.SendAsync(audio[at..Math.Min(at + 3_840, audio.Length)], WebSocketMessageType.Binary, true, CancellationToken.None);
@@ -135,7 +122,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
     {
         var room = new LiveKitRoom { Name = roomName, Sid = "RM_" + roomName };
         var participant = new LiveKitParticipant { Identity = "alice", Sid = "PA_alice", Name = "Alice" };
-        var delivery = await _webhooks.TrackPublishedAsync(_silo.WebhookUrl, room, participant, LiveKitWebhookSender.MicrophoneTrack("TR_alice"), CancellationToken.None);
+        var delivery = await _rig.Webhooks.TrackPublishedAsync(_rig.Silo.WebhookUrl, room, participant, LiveKitWebhookSender.MicrophoneTrack("TR_alice"), CancellationToken.None);
         Assert.Equal(200, delivery.HttpStatus);
         await WaitUntilAsync(() => _egress.Started.Any(s => s.Room == roomName), "egress is asked for");
         return _egress.Started.First(s => s.Room == roomName).Url;

@@ -1,9 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Endpoints;
-using Scribe.Participants;
-using Scribe.Realtime;
-using Scribe.Tests.Realtime;
-
 namespace Scribe.Tests.Participants;
 
 /// <summary>The registry owns each speaker stream's life: one feeder lease, stop from anywhere, disposal once, after the last hold.</summary>

@@ -1,5 +1,3 @@
-using Scribe.Participants;
-
 namespace Scribe.Tests.Participants;
 
 /// <summary>A speaker's usage: running streams count, an ended stream is folded into the kept sum exactly once.</summary>

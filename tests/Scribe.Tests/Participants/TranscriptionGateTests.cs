@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Scribe.Fakes.LiveKit;
-using Scribe.Tests.EndToEnd;
-using Scribe.Tests.LiveKit;
 
 namespace Scribe.Tests.Participants;
 

@@ -1,10 +1,4 @@
 using System.Buffers;
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 
@@ -14,19 +8,13 @@ namespace Scribe.Tests.Realtime;
 /// returned twice (or never rented) is recorded, and a returned buffer is scribbled over and handed out again at
 /// once, so audio read after its return comes out as wrong words.
 /// </summary>
-public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
+public sealed class ChunkBufferOwnershipTests : FakeVllmTest
 {
-    private FakeVllmServer _vllm = null!;
-    private readonly RecordingSink _sink = new();
     private readonly StrictPool _pool = new();
     private static readonly SpeakerContext Speaker = new("standup", "alice", "Alice", "TR_A", 1, 0);
 
-    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
-
-    public async Task DisposeAsync() => await _vllm.DisposeAsync();
-
     private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null) =>
-        new(Speaker, new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance, chunkBuffers: _pool);
+        new(Speaker, new TranscriberOptions(), balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance, chunkBuffers: _pool);
 
     private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress)
     {
@@ -49,7 +37,7 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
     [Fact]
     public async Task Audio_held_while_a_generation_finishes_is_sent_intact_and_every_buffer_returns_once()
     {
-        _vllm.DoneDelay = TimeSpan.FromMilliseconds(700);
+        Vllm.DoneDelay = TimeSpan.FromMilliseconds(700);
         var sentences = ToneSpeech.RandomSentences(4, seed: 3);
         await using (var transcriber = Transcriber())
         {
@@ -57,8 +45,8 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
             await transcriber.CompleteAsync(CancellationToken.None);
         }
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(sentences, _sink.FinalTexts);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(sentences, Sink.FinalTexts);
         AssertEveryBufferCameBackOnce();
     }
 
@@ -73,7 +61,7 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
             await transcriber.CompleteAsync(CancellationToken.None);
         }
 
-        Assert.Empty(_sink.FinalTexts);
+        Assert.Empty(Sink.FinalTexts);
         AssertEveryBufferCameBackOnce();
     }
 
@@ -82,16 +70,16 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
     {
         await using var second = await FakeVllmServer.StartAsync();
         var sentences = ToneSpeech.RandomSentences(3, seed: 21);
-        _vllm.BreakAfterAppends(12);
+        Vllm.BreakAfterAppends(12);
         second.BreakAfterAppends(-1);
-        await using (var transcriber = Transcriber(new EndpointBalancer([_vllm.Endpoint("gpu-1"), second.Endpoint("gpu-2")])))
+        await using (var transcriber = Transcriber(new EndpointBalancer([Vllm.Endpoint("gpu-1"), second.Endpoint("gpu-2")])))
         {
             await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
             await transcriber.CompleteAsync(CancellationToken.None);
         }
 
-        Assert.Equal(sentences, _sink.FinalTexts);
-        Assert.True(_vllm.SessionsOpened + second.SessionsOpened >= 2, "the socket was never replaced: nothing was replayed");
+        Assert.Equal(sentences, Sink.FinalTexts);
+        Assert.True(Vllm.SessionsOpened + second.SessionsOpened >= 2, "the socket was never replaced: nothing was replayed");
         AssertEveryBufferCameBackOnce();
     }
 
@@ -102,14 +90,14 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
         {
             await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["a20 b20"], leadingSilenceMs: 400));
             await transcriber.SetMutedAsync(true, CancellationToken.None);
-            await FeedAsync(transcriber, new byte[48 * 4 * 300]); // silence while muted: it goes to the pre-roll
+            await FeedAsync(transcriber, Meeting.Silence(300)); // silence while muted: it goes to the pre-roll
             await transcriber.SetMutedAsync(false, CancellationToken.None);
             await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["h15"], leadingSilenceMs: 300));
             await transcriber.CompleteAsync(CancellationToken.None);
         }
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(["a20 b20", "h15"], _sink.FinalTexts);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(["a20 b20", "h15"], Sink.FinalTexts);
         AssertEveryBufferCameBackOnce();
     }
 

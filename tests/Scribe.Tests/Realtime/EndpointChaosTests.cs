@@ -1,10 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
-
 namespace Scribe.Tests.Realtime;
 
 /// <summary>Endpoints that answer garbage, drop sockets, stall or fail generations: the transcript stays exact.</summary>

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Scribe.Fakes;
-using Scribe.Tests.Api;
-using Scribe.Tests.EndToEnd;
-using Scribe.Tests.LiveKit;
-
 namespace Scribe.Tests.Realtime;
 
 /// <summary>

@@ -1,22 +1,11 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 
 /// <summary>What a real vLLM engine does mid-generation: mostly empty 80 ms deltas, and now and then a failed request.</summary>
-public sealed class EngineStepTests : IAsyncLifetime
+public sealed class EngineStepTests : FakeVllmTest
 {
     private static readonly SpeakerContext Speaker = new("standup", "dan", "Dan", "TR_D", 1, 0);
-    private readonly RecordingSink _sink = new();
-    private FakeVllmServer _vllm = null!;
-
-    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
-
-    public async Task DisposeAsync() => await _vllm.DisposeAsync();
 
     private static async Task WriteAsync(SpeakerTranscriber transcriber, short[] samples)
     {
@@ -31,20 +20,20 @@ public sealed class EngineStepTests : IAsyncLifetime
     {
         var sentences = ToneSpeech.RandomSentences(3, seed: 5);
         await using var transcriber = new SpeakerTranscriber(
-            Speaker, new TranscriberOptions(), new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+            Speaker, new TranscriberOptions(), new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences, 16_000, leadingSilenceMs: 300));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.True(_vllm.EmptyDeltas > 20, $"{_vllm.EmptyDeltas} empty deltas");
-        Assert.Equal(sentences, _sink.FinalTexts);
-        Assert.DoesNotContain(_sink.Published, s => string.IsNullOrWhiteSpace(s.Text));
+        Assert.Empty(Vllm.Violations);
+        Assert.True(Vllm.EmptyDeltas > 20, $"{Vllm.EmptyDeltas} empty deltas");
+        Assert.Equal(sentences, Sink.FinalTexts);
+        Assert.DoesNotContain(Sink.Published, s => string.IsNullOrWhiteSpace(s.Text));
         // One interim per word at most, and the final: the ~12 empty deltas a second add no publication.
-        foreach (var (segment, sentence) in _sink.Transcript.Zip(sentences))
+        foreach (var (segment, sentence) in Sink.Transcript.Zip(sentences))
         {
             var words = sentence.Split(' ').Length;
-            Assert.InRange(_sink.Published.Count(p => p.Id == segment.Id), 1, words + 1);
+            Assert.InRange(Sink.Published.Count(p => p.Id == segment.Id), 1, words + 1);
         }
     }
 
@@ -53,25 +42,25 @@ public sealed class EngineStepTests : IAsyncLifetime
     {
         // Generation 2 dies with processing_error; no transcription.done will come for it. The final time-out is far
         // longer than the test may take, so only an immediate replay passes.
-        _vllm.FailEveryNthGeneration = 2;
-        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1"), _vllm.Endpoint("gpu-2")]);
+        Vllm.FailEveryNthGeneration = 2;
+        var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1"), Vllm.Endpoint("gpu-2")]);
         var options = new TranscriberOptions { FinalTimeoutMs = 60_000 };
         var sentences = ToneSpeech.RandomSentences(3, seed: 23);
-        await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, _sink, NullLogger.Instance);
+        await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, Sink, NullLogger.Instance);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences.Take(1).ToArray(), 16_000, leadingSilenceMs: 300));
-        await WaitUntilAsync(() => _sink.FinalTexts.Count == 1, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => Sink.FinalTexts.Count == 1, TimeSpan.FromSeconds(10));
         var feeding = WriteAsync(transcriber, ToneSpeech.Synthesize(sentences.Skip(1).ToArray(), 16_000, leadingSilenceMs: 300));
-        await WaitUntilAsync(() => _vllm.ProcessingErrors >= 1, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => Vllm.ProcessingErrors >= 1, TimeSpan.FromSeconds(10));
         var failedAt = Stopwatch.StartNew();
-        await WaitUntilAsync(() => _sink.FinalTexts.Count >= 2, TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => Sink.FinalTexts.Count >= 2, TimeSpan.FromSeconds(10));
         Assert.True(failedAt.Elapsed < TimeSpan.FromSeconds(2), $"replayed {failedAt.Elapsed.TotalMilliseconds:F0} ms after the error");
         await feeding;
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(sentences, _sink.FinalTexts);
-        Assert.Equal(3, _sink.Transcript.Count);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(sentences, Sink.FinalTexts);
+        Assert.Equal(3, Sink.Transcript.Count);
         Assert.True(transcriber.Usage.SessionsOpened >= 2);
     }
 

@@ -1,12 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
 using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
-using Scribe.Realtime;
-using Scribe.Tests.Audio;
 using Scribe.Tests.Speech;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Realtime;
 

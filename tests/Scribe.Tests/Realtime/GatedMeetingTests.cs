@@ -1,12 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Fakes;
 using Scribe.Fakes.Speech;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
-using Scribe.Tests.Audio;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Realtime;
 
@@ -14,17 +6,11 @@ namespace Scribe.Tests.Realtime;
 /// What gating saves: a ten-speaker meeting of flite speech, each speaker talking about a tenth of the time
 /// and silent on their own track otherwise, through Silero-gated transcribers against the strict fake vLLM.
 /// </summary>
-public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelper output) : IClassFixture<SileroModelFixture>, IAsyncLifetime
+public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelper output) : FakeVllmTest, IClassFixture<SileroModelFixture>
 {
     private const int Speakers = 10;
     private const int SentencesPerTurn = 3;
     private const int GapInTurnMs = 300; // shorter than PauseMs: a turn stays one generation
-
-    private FakeVllmServer _vllm = null!;
-
-    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
-
-    public async Task DisposeAsync() => await _vllm.DisposeAsync();
 
     /// <summary>Gating off: every chunk counts as speech, so the session streams the whole track.</summary>
     private sealed class AlwaysSpeech : IVoiceActivityDetector
@@ -47,7 +33,7 @@ public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelp
     {
         var corpus = await FliteCorpus.LoadAsync();
         var turns = new List<(string Speaker, byte[] Pcm48kStereo)>();
-        var silence = new byte[GapInTurnMs * 48 * 4];
+        var silence = Meeting.Silence(GapInTurnMs);
         for (var s = 0; s < Speakers; s++)
         {
             var parts = Enumerable.Range(0, SentencesPerTurn).Select(k => corpus[(s * SentencesPerTurn + k) % corpus.Count].Pcm48kStereo);
@@ -59,15 +45,15 @@ public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelp
         var tracks = meeting.Tracks.ToDictionary(t => t.Key, t => ToSpeechModelFormat(t.Value));
 
         var gated = await RunAsync(tracks, id => silero.Model.CreateDetector(), new TranscriberOptions());
-        Assert.Empty(_vllm.Violations);
-        var gatedGenerations = _vllm.Generations.Count;
+        Assert.Empty(Vllm.Violations);
+        var gatedGenerations = Vllm.Generations.Count;
 
         // Ungated, every chunk goes into a generation, so each speaker sends their whole track: measured on one
         // track (the fake's decoding of a whole track is slow), then summed over the tracks, which are all as long.
         // Generations are cut only at the maximum length; a short one keeps the fake cheap and sends the same audio.
         var first = tracks.OrderBy(t => t.Key, StringComparer.Ordinal).First();
         var ungatedOne = (await RunAsync(new() { [first.Key] = first.Value }, id => new AlwaysSpeech(), new TranscriberOptions { MaxGenerationMs = 2_000 })).Single();
-        Assert.Empty(_vllm.Violations);
+        Assert.Empty(Vllm.Violations);
         Assert.Equal(first.Value.Length / 16_000.0, ungatedOne.GenerationSeconds, precision: 3);
         Assert.Equal(1, ungatedOne.SessionsOpened);
 
@@ -91,7 +77,7 @@ public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelp
     private async Task<List<SpeakerUsage>> RunAsync(Dictionary<string, short[]> tracks, Func<string, IVoiceActivityDetector> detector, TranscriberOptions options)
     {
         var usage = new List<SpeakerUsage>();
-        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1")]);
+        var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1")]);
         foreach (var (speaker, samples) in tracks.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var context = new SpeakerContext("meeting", speaker, speaker, $"TR_{speaker}", 1, 0);

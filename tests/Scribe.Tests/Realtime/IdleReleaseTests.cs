@@ -1,27 +1,14 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Realtime;
-
 namespace Scribe.Tests.Realtime;
 
 /// <summary>A silent speaker gives its realtime session back; speech opens a new one and loses nothing.</summary>
-public sealed class IdleReleaseTests : IAsyncLifetime
+public sealed class IdleReleaseTests : FakeVllmTest
 {
     private static readonly SpeakerContext Speaker = new("standup", "bob", "Bob", "TR_B", 1, 0);
-    private readonly RecordingSink _sink = new();
-    private FakeVllmServer _vllm = null!;
-
-    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
-
-    public async Task DisposeAsync() => await _vllm.DisposeAsync();
 
     private static TranscriberOptions Options(int idleReleaseMs = 2_000) => new() { IdleReleaseMs = idleReleaseMs };
 
     private SpeakerTranscriber Transcriber(TranscriberOptions options, EndpointBalancer? balancer = null) =>
-        new(Speaker, options, balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+        new(Speaker, options, balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance);
 
     private static async Task WriteAsync(SpeakerTranscriber transcriber, short[] samples)
     {
@@ -47,16 +34,16 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         await WriteAsync(transcriber, Silence(3_000));
         // The loop may still be behind the writes: wait for the release itself, not for "no session yet".
         await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
-        await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
+        await WaitUntilAsync(() => Vllm.ActiveSessions == 0);
         Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
         Assert.Null(transcriber.EndpointName);
 
         await WriteAsync(transcriber, Speech("d18 e11"));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(["a20 b15 c12", "d18 e11"], _sink.FinalTexts);
-        Assert.Equal(2, _vllm.SessionsOpened);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(["a20 b15 c12", "d18 e11"], Sink.FinalTexts);
+        Assert.Equal(2, Vllm.SessionsOpened);
         var usage = transcriber.Usage;
         Assert.Equal(1, usage.IdleReleases);
         Assert.Equal(2, usage.SessionsOpened);
@@ -67,19 +54,19 @@ public sealed class IdleReleaseTests : IAsyncLifetime
     {
         await using var transcriber = Transcriber(Options(idleReleaseMs: 60_000));
         await WriteAsync(transcriber, Speech("a20 b15"));
-        await WaitUntilAsync(() => _sink.FinalTexts.Count == 1);
-        _vllm.KillAll();
+        await WaitUntilAsync(() => Sink.FinalTexts.Count == 1);
+        Vllm.KillAll();
         await WaitUntilAsync(() => transcriber.EndpointName is null);
         await Task.Delay(200);
-        Assert.Equal(1, _vllm.SessionsOpened);
+        Assert.Equal(1, Vllm.SessionsOpened);
         Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
 
         await WriteAsync(transcriber, Speech("c20 d15"));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(["a20 b15", "c20 d15"], _sink.FinalTexts);
-        Assert.Equal(2, _vllm.SessionsOpened);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(["a20 b15", "c20 d15"], Sink.FinalTexts);
+        Assert.Equal(2, Vllm.SessionsOpened);
     }
 
     [Fact]
@@ -92,9 +79,9 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         await WriteAsync(transcriber, Speech("c20 d15"));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(["a20 b15", "c20 d15"], _sink.FinalTexts);
-        Assert.Equal(1, _vllm.SessionsOpened);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(["a20 b15", "c20 d15"], Sink.FinalTexts);
+        Assert.Equal(1, Vllm.SessionsOpened);
         Assert.Equal(0, transcriber.Usage.IdleReleases);
     }
 
@@ -105,7 +92,7 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         await WriteAsync(transcriber, Silence(20_000));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal(0, _vllm.SessionsOpened);
+        Assert.Equal(0, Vllm.SessionsOpened);
         Assert.Equal(new SpeakerUsage(0, 0, 0, 0, 0), transcriber.Usage);
     }
 
@@ -114,7 +101,7 @@ public sealed class IdleReleaseTests : IAsyncLifetime
     {
         // After the release another speaker takes the only slot; this speaker starts talking and must wait. Its
         // audio buffers meanwhile, and when the slot frees every word arrives, the first syllable included.
-        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1", maxSessions: 1)]);
+        var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1", maxSessions: 1)]);
         await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000), balancer);
         await WriteAsync(transcriber, Speech("h25 a10"));
         await WriteAsync(transcriber, Silence(1_500));
@@ -130,9 +117,9 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         await feeding;
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(["h25 a10", .. sentences], _sink.FinalTexts);
-        Assert.Equal(2, _vllm.SessionsOpened);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(["h25 a10", .. sentences], Sink.FinalTexts);
+        Assert.Equal(2, Vllm.SessionsOpened);
     }
 
     [Fact]
@@ -141,18 +128,18 @@ public sealed class IdleReleaseTests : IAsyncLifetime
         await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000));
         await WriteAsync(transcriber, Speech("b20 c20"));
         await transcriber.SetMutedAsync(true, CancellationToken.None);
-        await WaitUntilAsync(() => _sink.FinalTexts.Count == 1);
-        Assert.Equal(1, _vllm.ActiveSessions);
+        await WaitUntilAsync(() => Sink.FinalTexts.Count == 1);
+        Assert.Equal(1, Vllm.ActiveSessions);
 
-        await WaitUntilAsync(() => _vllm.ActiveSessions == 0);
+        await WaitUntilAsync(() => Vllm.ActiveSessions == 0);
         Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
 
         await transcriber.SetMutedAsync(false, CancellationToken.None);
         await WriteAsync(transcriber, Speech("g14"));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(["b20 c20", "g14"], _sink.FinalTexts);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(["b20 c20", "g14"], Sink.FinalTexts);
         Assert.Equal(1, transcriber.Usage.IdleReleases);
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 
@@ -80,4 +79,11 @@ public sealed class InMemoryConnector : IRealtimeConnector
         Opened.Enqueue(session);
         return Task.FromResult<IRealtimeSession>(session);
     }
+}
+
+/// <summary>Two endpoints of four sessions each, reached only through an <see cref="InMemoryConnector"/>.</summary>
+internal static class InMemoryEndpoints
+{
+    public static readonly InferenceEndpoint Gpu1 = new("gpu-1", new Uri("ws://gpu-1/v1/realtime"), "m", 4);
+    public static readonly InferenceEndpoint Gpu2 = new("gpu-2", new Uri("ws://gpu-2/v1/realtime"), "m", 4);
 }

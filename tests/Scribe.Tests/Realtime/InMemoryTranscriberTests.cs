@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Scribe.Endpoints;
-using Scribe.Realtime;
+using static Scribe.Tests.Realtime.InMemoryEndpoints;
 
 namespace Scribe.Tests.Realtime;
 
@@ -9,8 +6,6 @@ namespace Scribe.Tests.Realtime;
 public sealed class InMemoryTranscriberTests
 {
     private static readonly SpeakerContext Speaker = new("standup", "eve", "Eve", "TR_E", 1, 0);
-    private static readonly InferenceEndpoint Gpu1 = new("gpu-1", new Uri("ws://gpu-1/v1/realtime"), "m", 4);
-    private static readonly InferenceEndpoint Gpu2 = new("gpu-2", new Uri("ws://gpu-2/v1/realtime"), "m", 4);
 
     private static short[] Tone(int ms) =>
         [.. Enumerable.Range(0, ms * 16).Select(i => (short)(8_000 * Math.Sin(2 * Math.PI * 440 * i / 16_000.0)))];

@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 

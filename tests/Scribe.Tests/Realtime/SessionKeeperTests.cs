@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Scribe.Endpoints;
-using Scribe.Realtime;
+using static Scribe.Tests.Realtime.InMemoryEndpoints;
 
 namespace Scribe.Tests.Realtime;
 
@@ -10,8 +7,6 @@ namespace Scribe.Tests.Realtime;
 public sealed class SessionKeeperTests
 {
     private static readonly SpeakerContext Speaker = new("standup", "ann", "Ann", "TR_A", 1, 0);
-    private static readonly InferenceEndpoint Gpu1 = new("gpu-1", new Uri("ws://gpu-1/v1/realtime"), "m", 4);
-    private static readonly InferenceEndpoint Gpu2 = new("gpu-2", new Uri("ws://gpu-2/v1/realtime"), "m", 4);
 
     private readonly FakeTimeProvider _time = new();
     private readonly InMemoryConnector _connector = new();

@@ -1,25 +1,11 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Audio;
-using Scribe.Endpoints;
-using Scribe.Realtime;
-using Scribe.Fakes;
-using Scribe.Fakes.Vllm;
-using Scribe.Tests.EndToEnd;
-
 namespace Scribe.Tests.Realtime;
 
-public sealed class SpeakerTranscriberTests : IAsyncLifetime
+public sealed class SpeakerTranscriberTests : FakeVllmTest
 {
-    private FakeVllmServer _vllm = null!;
-    private readonly RecordingSink _sink = new();
     private static readonly SpeakerContext Speaker = new("standup", "alice", "Alice", "TR_A", 1, 0);
 
-    public async Task InitializeAsync() => _vllm = await FakeVllmServer.StartAsync();
-
-    public async Task DisposeAsync() => await _vllm.DisposeAsync();
-
     private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null, TranscriberOptions? options = null) =>
-        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance);
 
     /// <summary>Streams egress-format audio through the converter in torn frames, as ingest does.</summary>
     private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress, int seed = 1, Func<int, Task>? atFrame = null)
@@ -47,11 +33,11 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(sentences, _sink.FinalTexts);
-        Assert.Equal(5, _sink.Transcript.Count);
-        Assert.All(_sink.Transcript, s => Assert.True(s.IsFinal));
-        Assert.Equal(_sink.Transcript.Select(s => s.StartMs).Order(), _sink.Transcript.Select(s => s.StartMs));
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(sentences, Sink.FinalTexts);
+        Assert.Equal(5, Sink.Transcript.Count);
+        Assert.All(Sink.Transcript, s => Assert.True(s.IsFinal));
+        Assert.Equal(Sink.Transcript.Select(s => s.StartMs).Order(), Sink.Transcript.Select(s => s.StartMs));
     }
 
     [Fact]
@@ -62,11 +48,11 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         var egress = ToneSpeech.SynthesizeEgress(sentences);
 
         // Asked to end while the second sentence is being said: it is finished whole, the rest is not taken.
-        var secondSentenceMidway = (500 + Meeting.DurationMs(sentences[0]) + ToneSpeech.SentenceGapMs + 200) * 48 * 4;
+        var secondSentenceMidway = (500 + Meeting.DurationMs(sentences[0]) + ToneSpeech.SentenceGapMs + 200) * EgressSimulator.BytesPerMs;
         await FeedAsync(transcriber, egress[..secondSentenceMidway]);
         // The audio is taken in order off a queue: wait until it has reached the second utterance.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (_sink.FinalTexts.Count < 1 || transcriber.AtGenerationBoundary)
+        while (Sink.FinalTexts.Count < 1 || transcriber.AtGenerationBoundary)
         {
             await Task.Delay(10, timeout.Token);
         }
@@ -75,8 +61,8 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await FeedAsync(transcriber, egress[secondSentenceMidway..]);
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal(sentences.Take(2), _sink.FinalTexts);
-        Assert.Empty(_vllm.Violations);
+        Assert.Equal(sentences.Take(2), Sink.FinalTexts);
+        Assert.Empty(Vllm.Violations);
     }
 
     [Fact]
@@ -88,7 +74,7 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        foreach (var versions in _sink.Published.GroupBy(s => s.Id))
+        foreach (var versions in Sink.Published.GroupBy(s => s.Id))
         {
             var texts = versions.Select(v => v.Text).ToList();
             Assert.True(versions.Last().IsFinal);
@@ -99,7 +85,7 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(2, _sink.Published.Select(s => s.Id).Distinct().Count());
+        Assert.Equal(2, Sink.Published.Select(s => s.Id).Distinct().Count());
     }
 
     [Fact]
@@ -110,7 +96,7 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["c20"], leadingSilenceMs: 500));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        var segment = Assert.Single(_sink.Transcript);
+        var segment = Assert.Single(Sink.Transcript);
         Assert.Equal("c20", segment.Text);
         Assert.InRange(segment.StartMs, 500, 600);
         Assert.InRange(segment.EndMs, 700, 700 + 100 + 700);
@@ -119,15 +105,15 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
     [Fact]
     public async Task Audio_that_arrives_while_the_server_finishes_a_generation_is_held_for_the_next_one()
     {
-        _vllm.DoneDelay = TimeSpan.FromMilliseconds(700);
+        Vllm.DoneDelay = TimeSpan.FromMilliseconds(700);
         var sentences = ToneSpeech.RandomSentences(4, seed: 3);
         await using var transcriber = Transcriber();
 
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.Equal(sentences, _sink.FinalTexts);
+        Assert.Empty(Vllm.Violations);
+        Assert.Equal(sentences, Sink.FinalTexts);
     }
 
     [Fact]
@@ -135,19 +121,19 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
     {
         await using var second = await FakeVllmServer.StartAsync();
         var sentences = ToneSpeech.RandomSentences(3, seed: 21);
-        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1"), second.Endpoint("gpu-2")]);
+        var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1"), second.Endpoint("gpu-2")]);
         await using var transcriber = Transcriber(balancer);
-        _vllm.BreakAfterAppends(12);
+        Vllm.BreakAfterAppends(12);
         second.BreakAfterAppends(-1);
 
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
+        Assert.Empty(Vllm.Violations);
         Assert.Empty(second.Violations);
-        Assert.Equal(sentences, _sink.FinalTexts);
-        Assert.Equal(3, _sink.Transcript.Count);
-        Assert.True(_vllm.SessionsOpened + second.SessionsOpened >= 2);
+        Assert.Equal(sentences, Sink.FinalTexts);
+        Assert.Equal(3, Sink.Transcript.Count);
+        Assert.True(Vllm.SessionsOpened + second.SessionsOpened >= 2);
     }
 
     [Fact]
@@ -163,16 +149,16 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["h15"], leadingSilenceMs: 200));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
+        Assert.Empty(Vllm.Violations);
         Assert.True(transcriber.ClockSamples - clockAtMute >= 300 * 16, "the muted gap must advance the audio clock");
-        Assert.Equal(2, _sink.Transcript.Count);
-        Assert.Equal("h15", _sink.Transcript[^1].Text);
+        Assert.Equal(2, Sink.Transcript.Count);
+        Assert.Equal("h15", Sink.Transcript[^1].Text);
     }
 
     [Fact]
     public async Task Without_any_capacity_the_speaker_waits_visibly_and_is_placed_when_a_slot_frees()
     {
-        var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1", maxSessions: 1)]);
+        var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1", maxSessions: 1)]);
         var blocker = balancer.TryAcquire("someone-else", null)!;
         await using var transcriber = Transcriber(balancer);
         var sentences = ToneSpeech.RandomSentences(1, seed: 8);
@@ -183,7 +169,7 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await feeding;
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Equal(sentences, _sink.FinalTexts);
+        Assert.Equal(sentences, Sink.FinalTexts);
     }
 
     [Fact]
@@ -197,16 +183,16 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress([sentence], wordGapMs: 250));
         await transcriber.CompleteAsync(CancellationToken.None);
 
-        Assert.Empty(_vllm.Violations);
-        Assert.True(_sink.Transcript.Count >= 3, $"expected several generations, got {_sink.Transcript.Count}");
-        Assert.Equal(sentence, string.Join(' ', _sink.FinalTexts));
-        Assert.All(_vllm.Generations, g => Assert.True(g.Samples <= (1_500 + 1_000 + 500 + 100) * 16, $"generation of {g.Samples / 16} ms"));
+        Assert.Empty(Vllm.Violations);
+        Assert.True(Sink.Transcript.Count >= 3, $"expected several generations, got {Sink.Transcript.Count}");
+        Assert.Equal(sentence, string.Join(' ', Sink.FinalTexts));
+        Assert.All(Vllm.Generations, g => Assert.True(g.Samples <= (1_500 + 1_000 + 500 + 100) * 16, $"generation of {g.Samples / 16} ms"));
     }
 
     [Fact]
     public async Task An_endpoint_that_does_not_serve_the_model_puts_the_speaker_in_a_visible_error_state()
     {
-        var wrongModel = new InferenceEndpoint("gpu-1", _vllm.RealtimeUrl, "some/other-model", 4);
+        var wrongModel = new InferenceEndpoint("gpu-1", Vllm.RealtimeUrl, "some/other-model", 4);
         await using var transcriber = Transcriber(new EndpointBalancer([wrongModel]));
 
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["c20 d20"]));

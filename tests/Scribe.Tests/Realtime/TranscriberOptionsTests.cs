@@ -1,17 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using Scribe.Audio;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 
 public sealed class TranscriberOptionsTests
 {
-    private static List<ValidationResult> Validate(TranscriberOptions options)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results;
-    }
+    private static List<ValidationResult> Validate(TranscriberOptions options) => OptionsValidation.Validate(options);
 
     [Fact]
     public void The_defaults_gate_with_silero_and_release_after_five_minutes()

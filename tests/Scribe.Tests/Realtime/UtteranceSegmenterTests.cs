@@ -1,6 +1,4 @@
 using System.Buffers;
-using Scribe.Audio;
-using Scribe.Realtime;
 
 namespace Scribe.Tests.Realtime;
 

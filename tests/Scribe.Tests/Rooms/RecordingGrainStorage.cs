@@ -1,8 +1,6 @@
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Rooms;
 

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using Scribe.Rooms;
-using Scribe.Tests.Api;
-using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.Rooms;
 

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
-using Scribe.Rooms;
 
 namespace Scribe.Tests.Rooms;
 

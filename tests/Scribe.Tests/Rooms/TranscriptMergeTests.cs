@@ -1,5 +1,3 @@
-using Scribe.Rooms;
-
 namespace Scribe.Tests.Rooms;
 
 public sealed class TranscriptMergeTests

@@ -1,6 +1,4 @@
 using Orleans.Storage;
-using Scribe.Rooms;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Rooms;
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scribe.LocalSpeech;
-using Xunit.Abstractions;
 
 using Scribe.Fakes.Speech;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Scribe.Fakes;
 using Scribe.LocalSpeech;
 
 namespace Scribe.Tests.Speech;

@@ -1,10 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
-using Scribe.Fakes;
 using Scribe.Fakes.Speech;
-using Scribe.Fakes.Vllm;
 using Scribe.LocalSpeech;
-using Xunit.Abstractions;
 
 namespace Scribe.Tests.Speech;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Scribe.LocalSpeech;
-using Xunit.Abstractions;
 
 using Scribe.Fakes.Speech;
 

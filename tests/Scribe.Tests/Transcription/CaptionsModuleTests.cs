@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
-using Scribe.Participants;
-using Scribe.Tests.Api;
-using Scribe.Tests.LiveKit;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
@@ -51,7 +47,7 @@ public sealed class CaptionsModuleTests(ApiSiloFixture silo) : IClassFixture<Api
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
-        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "Silo", "wwwroot", "client", "scribe-captions.js")), await response.Content.ReadAsStringAsync());
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "src", "Silo", "wwwroot", "client", "scribe-captions.js")), await response.Content.ReadAsStringAsync());
     }
 
     private static TranscriptSegment Segment(string id, string speaker, string name, string text, bool final, long startMs, long endMs) =>
@@ -59,44 +55,12 @@ public sealed class CaptionsModuleTests(ApiSiloFixture silo) : IClassFixture<Api
 
     private static async Task<(int Exit, string Output)> RunNodeTestsAsync(string messages)
     {
-        var start = new ProcessStartInfo(NodeInterop.NodeExecutable())
-        {
-            WorkingDirectory = RepositoryRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(NodeInterop.NodeExecutable()) { WorkingDirectory = Repository.Root };
         start.ArgumentList.Add("--test");
         start.ArgumentList.Add("--test-reporter=tap");
         start.ArgumentList.Add(Path.Combine("tests", "interop", "captions", "scribe-captions.test.mjs"));
         start.Environment["SCRIBE_MESSAGES"] = messages;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        using var timeout = new CancellationTokenSource(Timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node --test did not finish within {Timeout.TotalSeconds} s");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "tests", "interop", "captions", "scribe-captions.test.mjs")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/interop/captions not found above " + AppContext.BaseDirectory);
+        var (exit, stdout, stderr) = await ChildProcess.RunAsync(start, Timeout, $"node --test did not finish within {Timeout.TotalSeconds} s");
+        return (exit, stdout + stderr);
     }
 }

@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Scribe.Fakes.LiveKit;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Scribe.Tests.LiveKit;
-using Xunit.Abstractions;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;

@@ -1,5 +1,3 @@
-using Scribe.Fakes;
-
 namespace Scribe.Tests.Transcription;
 
 /// <summary>

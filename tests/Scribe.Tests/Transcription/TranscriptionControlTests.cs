@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using Scribe.Rooms;
-using Scribe.Tests.LiveKit;
 
 namespace Scribe.Tests.Transcription;
 

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Rooms;
-using Scribe.Tests.Cluster;
 using Scribe.Notifications;
 
 namespace Scribe.Tests.Transcription;
@@ -49,16 +44,5 @@ public sealed class TranscriptionEventsTests : IAsyncLifetime
         Assert.False((await TranscriptionRoutes.GetAsync(_silo.Admin, "finishing")).Active);
         var stopped = Assert.Single(_events.Raised, e => e.Type == RoomGrain.TranscriptionStoppedEvent);
         Assert.Equal(RoomGrain.RoomFinishedRequester, JsonDocument.Parse(stopped.DataJson).RootElement.GetProperty("requestedBy").GetString());
-    }
-
-    private sealed class RecordingBackendEvents : IBackendEvents
-    {
-        public ConcurrentQueue<BackendNotification> Raised { get; } = new();
-
-        public Task RaiseAsync(BackendNotification notification)
-        {
-            Raised.Enqueue(notification);
-            return Task.CompletedTask;
-        }
     }
 }

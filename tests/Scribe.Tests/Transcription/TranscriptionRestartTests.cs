@@ -1,5 +1,3 @@
-using Scribe.Tests.Cluster;
-
 namespace Scribe.Tests.Transcription;
 
 /// <summary>The transcription status is grain state in Redis: a silo that dies takes nothing of it along.</summary>
@@ -11,15 +9,13 @@ public sealed class TranscriptionRestartTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
-    private Dictionary<string, string?> Settings() => new()
+    // A fresh cluster over the same storage: the dead silo is not waited for, its grains' state is read back.
+    private Dictionary<string, string?> Settings()
     {
-        ["Cluster:Provider"] = "Redis",
-        ["ConnectionStrings:Redis"] = _redis.ConnectionString,
-        // A fresh cluster over the same storage: the dead silo is not waited for, its grains' state is read back.
-        ["Cluster:ClusterId"] = "transcription-" + Guid.NewGuid().ToString("N")[..8],
-        ["Cluster:AdvertisedIp"] = "127.0.0.1",
-        ["Transcription:Activation"] = "OnRequest",
-    };
+        var settings = _redis.ClusterSettings("transcription");
+        settings["Transcription:Activation"] = "OnRequest";
+        return settings;
+    }
 
     [Fact]
     public async Task The_status_survives_the_death_of_the_silo_that_held_it()

@@ -1,9 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
-using Scribe.Fakes.LiveKit;
-using Scribe.Participants;
 using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;

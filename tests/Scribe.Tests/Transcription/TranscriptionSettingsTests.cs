@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.Storage;
-using Scribe.Rooms;
 using Scribe.Silo.Api;
 using Scribe.Silo.Hosting;
 using Scribe.Tests.Rooms;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Scribe.Realtime;
-using Scribe.Rooms;
 
-namespace Scribe.Tests.Realtime;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>Keeps every segment version a transcriber publishes, and the transcript they upsert into.</summary>
 public sealed class RecordingSink : ISegmentSink

@@ -1,10 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Scribe.Fakes.LiveKit;
-using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
-
-namespace Scribe.Tests.EndToEnd;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>What the admin API answers for a transcript.</summary>
 public sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
@@ -22,7 +16,7 @@ public static class MeetingPlayback
         var sids = new List<string>();
         foreach (var (identity, pcm) in tracks)
         {
-            var participant = liveKit.AddParticipant(room, identity, char.ToUpperInvariant(identity[0]) + identity[1..]);
+            var participant = liveKit.AddParticipant(room, identity, Names.Of(identity));
             var track = liveKit.AddAudioTrack(room, identity, $"TR_{identity}", pcm, script);
             var info = liveKit.GetRoom(room);
             Assert.Equal(200, (await webhooks.ParticipantJoinedAsync(webhookUrl, info, participant, CancellationToken.None)).HttpStatus);

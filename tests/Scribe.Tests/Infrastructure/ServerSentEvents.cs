@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 
-namespace Scribe.Tests.Api;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>One event of a text/event-stream, as the HTML spec's parser would dispatch it.</summary>
 internal sealed record ServerSentEvent(string Event, string? Id, string Data)

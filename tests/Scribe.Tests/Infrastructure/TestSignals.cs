@@ -1,4 +1,4 @@
-namespace Scribe.Tests.Audio;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>Synthetic 16 kHz signals for the detector tests: silence, seeded white noise, hum, pure tones.</summary>
 internal static class TestSignals

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Participants;
 using Scribe.Captions;
 
-namespace Scribe.Tests.Participants;
+namespace Scribe.Tests.Captions;
 
 /// <summary>What goes into the room's data channel: throttled interim text, every final, nothing after a final.</summary>
 public sealed class TranscriptBroadcasterTests

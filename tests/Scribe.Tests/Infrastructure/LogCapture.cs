@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Scribe.Tests.LiveKit;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>A logger provider that keeps every entry a silo writes, at every level, with its exception.</summary>
 internal sealed class LogCapture : ILoggerProvider

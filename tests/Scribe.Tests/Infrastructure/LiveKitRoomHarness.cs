@@ -1,13 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Scribe.Fakes.LiveKit;
-using Scribe.Fakes.Vllm;
-using Scribe.LiveKit;
-using Scribe.Participants;
-using Scribe.Tests.Cluster;
-
-namespace Scribe.Tests.LiveKit;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// A silo wired to a fake LiveKit (Twirp with grant checks, an egress simulator that dials our ingest) and a strict
@@ -18,47 +9,34 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private readonly HttpClient _http = new();
+    private readonly MeetingRig _rig;
 
-    private LiveKitRoomHarness(FakeVllmServer vllm, FakeLiveKitServer liveKit, TestSilo silo)
-    {
-        Vllm = vllm;
-        LiveKit = liveKit;
-        Silo = silo;
-        Webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
-    }
+    private LiveKitRoomHarness(MeetingRig rig) => _rig = rig;
 
-    public FakeVllmServer Vllm { get; }
+    public FakeVllmServer Vllm => _rig.Vllm;
 
-    public FakeLiveKitServer LiveKit { get; }
+    public FakeLiveKitServer LiveKit => _rig.LiveKit;
 
-    public TestSilo Silo { get; }
+    public TestSilo Silo => _rig.Silo;
 
-    public LiveKitWebhookSender Webhooks { get; }
+    public LiveKitWebhookSender Webhooks => _rig.Webhooks;
 
-    public Uri WebhookUrl => Silo.WebhookUrl;
+    public Uri WebhookUrl => _rig.WebhookUrl;
 
+    /// <summary>A <see cref="MeetingRig"/> whose silo restarts egress and sends interim captions within 50 ms.</summary>
     public static async Task<LiveKitRoomHarness> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null, double pace = 4.0, Action<IServiceCollection>? services = null)
     {
-        var vllm = await FakeVllmServer.StartAsync();
-        var liveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: pace);
         var all = new Dictionary<string, string?>
         {
-            ["LiveKit:Url"] = liveKit.Url.ToString(),
             ["LiveKit:EgressRestartDelayMs"] = "50",
             ["LiveKit:TranscriptInterimIntervalMs"] = "50",
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = vllm.RealtimeUrl.ToString(),
-            ["Inference:Endpoints:0:Model"] = vllm.Model,
-            ["Inference:Endpoints:0:MaxSessions"] = "16",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        var silo = await TestSilo.StartAsync(all, services);
-        return new LiveKitRoomHarness(vllm, liveKit, silo);
+        return new LiveKitRoomHarness(await MeetingRig.StartAsync(new RigOptions { LiveKitPace = pace, MaxSessions = 16, Settings = all, Services = services }));
     }
 
-    public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _rig.Grains;
 
     public IParticipantGrain Participant(string room, string identity) => Grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(room, identity));
 
@@ -67,7 +45,7 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
     /// <summary>Two seconds of silence, streamed and then held open, as a published but quiet microphone.</summary>
     public static readonly EgressAudioScript QuietAndOpen = new() { StayOpenAfterAudio = true };
 
-    public static byte[] Silence(int ms) => new byte[ms * 48 * 4];
+    public static byte[] Silence(int ms) => Meeting.Silence(ms);
 
     public int StartRequests(string trackSid) =>
         LiveKit.Requests.Count(r => r.Method == "StartTrackEgress" && r.Body.Contains($"\"{trackSid}\"", StringComparison.Ordinal));
@@ -78,19 +56,8 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
     public IReadOnlyList<EgressInfo> EgressesOf(string trackSid) => [.. LiveKit.Egresses.Where(e => e.TrackId == trackSid)];
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after <see cref="Patience"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!await condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.HoldsAsync(condition, what, Patience, TimeSpan.FromMilliseconds(20));
 
     public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
 
@@ -109,7 +76,7 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
     public async Task<(LiveKitRoom Room, LiveKitParticipant Participant, LiveKitTrack Track)> PublishAsync(
         string roomName, string identity, byte[] pcm, EgressAudioScript? script = null, ParticipantKind kind = ParticipantKind.Standard)
     {
-        var participant = LiveKit.AddParticipant(roomName, identity, char.ToUpperInvariant(identity[0]) + identity[1..], kind);
+        var participant = LiveKit.AddParticipant(roomName, identity, Names.Of(identity), kind);
         var track = LiveKit.AddAudioTrack(roomName, identity, "TR_" + identity, pcm, script);
         var room = LiveKit.GetRoom(roomName);
         Assert.Equal(200, (await Webhooks.ParticipantJoinedAsync(WebhookUrl, room, participant, CancellationToken.None)).HttpStatus);
@@ -117,27 +84,9 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
         return (room, participant, track);
     }
 
-    public async Task<IReadOnlyList<TranscriptSegment>> TranscriptAsync(string room)
-    {
-        var response = await Silo.Admin.GetAsync(new Uri($"/api/rooms/{room}/transcript", UriKind.Relative));
-        if (!response.IsSuccessStatusCode)
-        {
-            return [];
-        }
-
-        var body = await response.Content.ReadFromJsonAsync<TranscriptResponse>(JsonSerializerOptions.Web);
-        return body!.Segments;
-    }
+    public Task<IReadOnlyList<TranscriptSegment>> TranscriptAsync(string room) => Silo.Admin.TranscriptAsync(room, CancellationToken.None);
 
     public async Task<RoomSummary?> SummaryAsync(string room) => await Grains.GetGrain<IRoomGrain>(room).GetSummaryAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await Silo.DisposeAsync();
-        await LiveKit.DisposeAsync();
-        await Vllm.DisposeAsync();
-        _http.Dispose();
-    }
-
-    private sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
+    public ValueTask DisposeAsync() => _rig.DisposeAsync();
 }

@@ -1,8 +1,8 @@
-using Scribe.Participants;
 using static Scribe.Egress.EgressEvent;
 using Scribe.Egress;
+using EgressOutcome = Scribe.Egress.EgressOutcome;
 
-namespace Scribe.Tests.Participants;
+namespace Scribe.Tests.Egress;
 
 /// <summary>Every transition of a speaker's egress, as pure logic: the record it leaves and the orders it gives.</summary>
 public sealed class EgressLifecycleTests

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 
-namespace Scribe.Tests.Cluster;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// A silo in a process of its own (the silo binary in the test's output folder), for what only a process shows:

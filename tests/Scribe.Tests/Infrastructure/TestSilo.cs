@@ -2,12 +2,10 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scribe.Fakes;
 using Scribe.Silo.Hosting;
 
-namespace Scribe.Tests.Cluster;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// A real silo in this process: the production wiring (<see cref="ScribeSilo"/>), real Orleans on loopback

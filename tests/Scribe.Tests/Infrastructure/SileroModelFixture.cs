@@ -1,6 +1,4 @@
-using Scribe.Audio;
-
-namespace Scribe.Tests.Audio;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>The Silero model at its default cache path, loaded once for a test class.</summary>
 public sealed class SileroModelFixture : IDisposable

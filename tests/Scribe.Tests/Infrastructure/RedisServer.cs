@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Scribe.Tests.Cluster;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// A private <c>redis-server</c> on a free loopback port, in a temporary directory, for one test class.
@@ -17,6 +17,15 @@ public sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectRetry=5,connectTimeout=2000";
+
+    /// <summary>Settings that put a silo on this server for membership and storage, in a fresh cluster named <paramref name="cluster"/>-….</summary>
+    public Dictionary<string, string?> ClusterSettings(string cluster) => new()
+    {
+        ["Cluster:Provider"] = "Redis",
+        ["Cluster:ClusterId"] = cluster + "-" + Guid.NewGuid().ToString("N")[..8],
+        ["Cluster:AdvertisedIp"] = "127.0.0.1",
+        ["ConnectionStrings:Redis"] = ConnectionString,
+    };
 
     public static async Task<RedisServer> StartAsync()
     {

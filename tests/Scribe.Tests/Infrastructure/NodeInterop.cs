@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Scribe.Tests.LiveKit;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>
 /// Runs tests/interop/livekit/interop.mjs (the official livekit-server-sdk) with node. Node is taken from

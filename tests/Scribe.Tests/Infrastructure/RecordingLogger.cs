@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Scribe.Tests.Audio;
+namespace Scribe.Tests.Infrastructure;
 
 /// <summary>Keeps every log entry at or above Information, with its level and formatted message.</summary>
 internal sealed class RecordingLogger : ILogger
