@@ -15,7 +15,7 @@ public static class SpeechEndpointsRegistration
         var embeddedSpeech = inference.Endpoints.Count == 0;
         if (embeddedSpeech)
         {
-            services.AddLocalSpeech(builder.Configuration.GetSection(LocalSpeechOptions.Section));
+            services.AddLocalSpeech(ValidatedOptions.Bind<LocalSpeechOptions>(builder.Configuration, LocalSpeechOptions.Section));
             services.AddSingleton<EmbeddedLocalSpeech>();
         }
 
