@@ -8,6 +8,7 @@ public static class TelemetryRegistration
 {
     public static WebApplicationBuilder AddScribeTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScribeMetrics();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             // System.Runtime: GC pauses, thread pool queue, CPU, which a latency tail under load is read against.
             .AddMeter(ScribeMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")

@@ -3,6 +3,7 @@ using Scribe.Endpoints;
 using Scribe.Fakes;
 using Scribe.Realtime;
 using Scribe.Tests.Realtime;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Endpoints;
 
@@ -19,7 +20,7 @@ internal sealed class FleetSpeaker : IAsyncDisposable
         Sentences = sentences;
         _audio = ToneSpeech.Synthesize(sentences, 16_000);
         Transcriber = new SpeakerTranscriber(
-            new SpeakerContext("fleet", identity, identity, "TR_" + identity, 1, 0), new TranscriberOptions(), picker, Sink, NullLogger.Instance);
+            new SpeakerContext("fleet", identity, identity, "TR_" + identity, 1, 0), new TranscriberOptions(), picker, Sink, NullLogger.Instance, TestMetrics.Scribe);
     }
 
     public string Identity { get; }

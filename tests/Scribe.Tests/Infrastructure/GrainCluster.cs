@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using Scribe.Realtime;
 using Scribe.Rooms;
 using Scribe.Silo.Hosting;
+using Scribe.Telemetry;
 
 namespace Scribe.Tests.Infrastructure;
 
@@ -31,6 +32,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.AddMemoryGrainStorage(ScribeSilo.ParticipantStorage);
             silo.AddMemoryGrainStorage(RoomGrain.StorageName);
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddScribeMetrics();
             silo.Services.AddSingleton(Options.Create(new TranscriberOptions { FinalTimeoutMs = FinalTimeoutMs }));
             silo.Services.AddSingleton(Options.Create(new TranscriptOptions()));
         });

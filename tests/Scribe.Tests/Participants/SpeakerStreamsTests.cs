@@ -3,6 +3,7 @@ using Scribe.Endpoints;
 using Scribe.Participants;
 using Scribe.Realtime;
 using Scribe.Tests.Realtime;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Participants;
 
@@ -15,7 +16,7 @@ public sealed class SpeakerStreamsTests
     {
         var speaker = new SpeakerContext("room", "alice", "Alice", trackSid, 1, 0);
         var publisher = new SegmentPublisher((_, _) => Task.CompletedTask, NullLogger.Instance);
-        var transcriber = new SpeakerTranscriber(speaker, new TranscriberOptions(), new EndpointBalancer([]), publisher, NullLogger.Instance);
+        var transcriber = new SpeakerTranscriber(speaker, new TranscriberOptions(), new EndpointBalancer([]), publisher, NullLogger.Instance, TestMetrics.Scribe);
         return new SpeakerStream(speaker, transcriber, publisher);
     }
 

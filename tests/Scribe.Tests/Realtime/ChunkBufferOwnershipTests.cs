@@ -5,6 +5,7 @@ using Scribe.Endpoints;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
 using Scribe.Realtime;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 
@@ -26,7 +27,7 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
     public async Task DisposeAsync() => await _vllm.DisposeAsync();
 
     private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null) =>
-        new(Speaker, new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance, chunkBuffers: _pool);
+        new(Speaker, new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance, TestMetrics.Scribe, chunkBuffers: _pool);
 
     private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress)
     {

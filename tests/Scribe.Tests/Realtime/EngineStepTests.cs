@@ -4,6 +4,7 @@ using Scribe.Endpoints;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
 using Scribe.Realtime;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 
@@ -31,7 +32,7 @@ public sealed class EngineStepTests : IAsyncLifetime
     {
         var sentences = ToneSpeech.RandomSentences(3, seed: 5);
         await using var transcriber = new SpeakerTranscriber(
-            Speaker, new TranscriberOptions(), new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+            Speaker, new TranscriberOptions(), new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance, TestMetrics.Scribe);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences, 16_000, leadingSilenceMs: 300));
         await transcriber.CompleteAsync(CancellationToken.None);
@@ -57,7 +58,7 @@ public sealed class EngineStepTests : IAsyncLifetime
         var balancer = new EndpointBalancer([_vllm.Endpoint("gpu-1"), _vllm.Endpoint("gpu-2")]);
         var options = new TranscriberOptions { FinalTimeoutMs = 60_000 };
         var sentences = ToneSpeech.RandomSentences(3, seed: 23);
-        await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, _sink, NullLogger.Instance);
+        await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, _sink, NullLogger.Instance, TestMetrics.Scribe);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences.Take(1).ToArray(), 16_000, leadingSilenceMs: 300));
         await WaitUntilAsync(() => _sink.FinalTexts.Count == 1, TimeSpan.FromSeconds(10));

@@ -7,6 +7,7 @@ using Scribe.Realtime;
 using Scribe.Tests.Audio;
 using Scribe.Tests.Speech;
 using Xunit.Abstractions;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 
@@ -53,7 +54,7 @@ public sealed class GatedFidelityTests(SileroModelFixture silero, LocalSpeechSer
         // Silero behind the energy gate, as a silo composes it (VoiceActivityDetectors with Transcription:VadGateDbfs).
         var options = new TranscriberOptions();
         await using (var transcriber = new SpeakerTranscriber(
-            speaker, options, new EndpointBalancer([endpoint]), sink, NullLogger.Instance,
+            speaker, options, new EndpointBalancer([endpoint]), sink, NullLogger.Instance, TestMetrics.Scribe,
             detector: new EnergyGatedVoiceActivityDetector(silero.Model.CreateDetector(), options.VadGateDbfs)))
         {
             var stream = new List<short>(new short[SilenceBetweenMs * 16]);

@@ -4,6 +4,7 @@ using Scribe.Endpoints;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
 using Scribe.Realtime;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 
@@ -21,7 +22,7 @@ public sealed class IdleReleaseTests : IAsyncLifetime
     private static TranscriberOptions Options(int idleReleaseMs = 2_000) => new() { IdleReleaseMs = idleReleaseMs };
 
     private SpeakerTranscriber Transcriber(TranscriberOptions options, EndpointBalancer? balancer = null) =>
-        new(Speaker, options, balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+        new(Speaker, options, balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance, TestMetrics.Scribe);
 
     private static async Task WriteAsync(SpeakerTranscriber transcriber, short[] samples)
     {

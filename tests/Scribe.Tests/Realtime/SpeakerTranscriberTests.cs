@@ -5,6 +5,7 @@ using Scribe.Realtime;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
 using Scribe.Tests.EndToEnd;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 
@@ -19,7 +20,7 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
     public async Task DisposeAsync() => await _vllm.DisposeAsync();
 
     private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null, TranscriberOptions? options = null) =>
-        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance);
+        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([_vllm.Endpoint("gpu-1")]), _sink, NullLogger.Instance, TestMetrics.Scribe);
 
     /// <summary>Streams egress-format audio through the converter in torn frames, as ingest does.</summary>
     private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress, int seed = 1, Func<int, Task>? atFrame = null)

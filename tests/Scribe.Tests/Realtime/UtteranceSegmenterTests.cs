@@ -1,6 +1,7 @@
 using System.Buffers;
 using Scribe.Audio;
 using Scribe.Realtime;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 
@@ -12,7 +13,7 @@ public sealed class UtteranceSegmenterTests
     private long _clock;
 
     private UtteranceSegmenter Segmenter(TranscriberOptions? options = null) =>
-        new(options ?? new TranscriberOptions(), new ChunkBufferPool(_pool), new SpeakerUsageMeter(TimeProvider.System));
+        new(options ?? new TranscriberOptions(), new ChunkBufferPool(_pool), new SpeakerUsageMeter(TimeProvider.System, TestMetrics.Scribe));
 
     private AudioChunk Next(bool speech)
     {
