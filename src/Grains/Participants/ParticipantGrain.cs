@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
+using Scribe.Egress;
 using Scribe.Ingest;
 using Scribe.LiveKit;
 using Scribe.Realtime;
 using Scribe.Telemetry;
 using static Scribe.Egress.EgressEvent;
-using Scribe.Egress;
 
 namespace Scribe.Participants;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scribe.Audio;
+using Scribe.Captions;
 using Scribe.Endpoints;
 using Scribe.LiveKit;
 using Scribe.Realtime;
-using Scribe.Captions;
 using Scribe.Telemetry;
 
 namespace Scribe.Participants;

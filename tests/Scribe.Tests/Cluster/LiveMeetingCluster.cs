@@ -37,7 +37,13 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>The silos not taken away by the test.</summary>
     public IReadOnlyList<SiloProcess> Alive
     {
-        get { lock (_gate) return [.. _alive]; }
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _alive];
+            }
+        }
     }
 
     /// <summary>Starts <paramref name="silos"/> silo processes with membership on its defaults, as a deployment gets it.</summary>
@@ -103,7 +109,11 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
                 finals += (await Alive[0].Admin.TranscriptAsync(room, cancellationToken)).Count(s => s.IsFinal);
             }
 
-            if (finals >= count) return;
+            if (finals >= count)
+            {
+                return;
+            }
+
             await Task.Delay(200, cancellationToken);
         }
     }
@@ -118,7 +128,10 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>Takes <paramref name="silo"/> out of the webhook rotation (before the test stops or kills it).</summary>
     public void Remove(SiloProcess silo)
     {
-        lock (_gate) _alive.Remove(silo);
+        lock (_gate)
+        {
+            _alive.Remove(silo);
+        }
     }
 
     /// <summary>The first egress started for the speaker's track.</summary>
@@ -157,13 +170,20 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>Writes the live silos' logs to the test output.</summary>
     public void WriteLogs(ITestOutputHelper output)
     {
-        foreach (var silo in Alive) output.WriteLine($"--- log of silo {silo.Url}\n{silo.Log}");
+        foreach (var silo in Alive)
+        {
+            output.WriteLine($"--- log of silo {silo.Url}\n{silo.Log}");
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         await LiveKit.DisposeAsync();
-        foreach (var silo in _silos) await silo.DisposeAsync();
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
         await Vllm.DisposeAsync();
         await Redis.DisposeAsync();
         _http.Dispose();

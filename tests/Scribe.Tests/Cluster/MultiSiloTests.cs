@@ -40,7 +40,11 @@ public sealed class MultiSiloTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var silo in _silos) await silo.DisposeAsync();
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
         await _liveKit.DisposeAsync();
         await _vllm.DisposeAsync();
         await _redis.DisposeAsync();

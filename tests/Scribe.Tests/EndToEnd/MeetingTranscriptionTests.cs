@@ -1,12 +1,12 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
-using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
+using System.Text.Json;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.Fakes.Vllm;
+using Scribe.LiveKit;
+using Scribe.Tests.Cluster;
 
 namespace Scribe.Tests.EndToEnd;
 
@@ -71,7 +71,11 @@ public sealed class MeetingTranscriptionTests : IAsyncLifetime
         for (var attempt = 0; attempt < 50; attempt++)
         {
             room = await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative));
-            if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds) break;
+            if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds)
+            {
+                break;
+            }
+
             await Task.Delay(100);
         }
 

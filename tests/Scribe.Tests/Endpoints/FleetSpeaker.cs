@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Endpoints;
 using Scribe.Fakes;
 using Scribe.Realtime;
-using Scribe.Tests.Realtime;
 using Scribe.Tests.Infrastructure;
+using Scribe.Tests.Realtime;
 
 namespace Scribe.Tests.Endpoints;
 

@@ -14,7 +14,11 @@ public sealed class SiloStartupTests
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
@@ -53,8 +57,15 @@ public sealed class SiloStartupTests
     public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
     {
         var environment = new Dictionary<string, string>(Valid);
-        if (value is null) environment.Remove(key);
-        else environment[key] = value;
+        if (value is null)
+        {
+            environment.Remove(key);
+        }
+        else
+        {
+            environment[key] = value;
+        }
+
         if (key.StartsWith("Inference", StringComparison.Ordinal))
         {
             environment["Inference__Endpoints__0__Name"] = "gpu-1";

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Scribe.Captions;
 using Scribe.LiveKit;
 using Scribe.Participants;
-using Scribe.Captions;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Scribe.Captions;
 using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.EndToEnd;
-using Scribe.Captions;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Scribe.LiveKit;
 using Scribe.Fakes.LiveKit;
+using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

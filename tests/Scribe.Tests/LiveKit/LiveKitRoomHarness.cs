@@ -53,7 +53,11 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
             ["Inference:Endpoints:0:Model"] = vllm.Model,
             ["Inference:Endpoints:0:MaxSessions"] = "16",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
         var silo = await TestSilo.StartAsync(all, services);
         return new LiveKitRoomHarness(vllm, liveKit, silo);
     }

@@ -1,6 +1,6 @@
 using System.Text;
-using Scribe.LiveKit;
 using Scribe.Fakes.LiveKit;
+using Scribe.LiveKit;
 
 namespace Scribe.Tests.LiveKit;
 

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Scribe.Notifications;
 using Scribe.Tests.Api;
 using Scribe.Tests.Cluster;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Scribe.Tests.Notifications;
 

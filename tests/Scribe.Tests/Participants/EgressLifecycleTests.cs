@@ -1,6 +1,6 @@
+using Scribe.Egress;
 using Scribe.Participants;
 using static Scribe.Egress.EgressEvent;
-using Scribe.Egress;
 
 namespace Scribe.Tests.Participants;
 

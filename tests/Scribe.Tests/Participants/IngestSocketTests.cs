@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Scribe.Egress;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.Cluster;
 using Scribe.Tests.EndToEnd;
-using Scribe.Egress;
 
 namespace Scribe.Tests.Participants;
 

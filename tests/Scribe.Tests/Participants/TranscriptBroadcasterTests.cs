@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using Scribe.Participants;
 using Scribe.Captions;
+using Scribe.Participants;
 using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Participants;

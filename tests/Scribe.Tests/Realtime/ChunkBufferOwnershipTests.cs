@@ -127,7 +127,13 @@ public sealed class ChunkBufferOwnershipTests : IAsyncLifetime
 
         public int Outstanding
         {
-            get { lock (_gate) return _out.Count; }
+            get
+            {
+                lock (_gate)
+                {
+                    return _out.Count;
+                }
+            }
         }
 
         public override short[] Rent(int minimumLength)

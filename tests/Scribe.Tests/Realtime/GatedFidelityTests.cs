@@ -5,9 +5,9 @@ using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
 using Scribe.Realtime;
 using Scribe.Tests.Audio;
+using Scribe.Tests.Infrastructure;
 using Scribe.Tests.Speech;
 using Xunit.Abstractions;
-using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Realtime;
 

@@ -6,8 +6,8 @@ using Scribe.Fakes.Speech;
 using Scribe.Fakes.Vllm;
 using Scribe.Realtime;
 using Scribe.Tests.Audio;
-using Xunit.Abstractions;
 using Scribe.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Scribe.Tests.Realtime;
 

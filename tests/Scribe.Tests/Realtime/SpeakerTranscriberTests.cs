@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Scribe.Audio;
 using Scribe.Endpoints;
-using Scribe.Realtime;
 using Scribe.Fakes;
 using Scribe.Fakes.Vllm;
+using Scribe.Realtime;
 using Scribe.Tests.EndToEnd;
 using Scribe.Tests.Infrastructure;
 
@@ -35,7 +35,10 @@ public sealed class SpeakerTranscriberTests : IAsyncLifetime
             var count = converter.Convert(egress.AsSpan(offset, size), output);
             await transcriber.WriteAsync(output.AsMemory(0, count), CancellationToken.None);
             offset += size;
-            if (atFrame is not null) await atFrame(frame);
+            if (atFrame is not null)
+            {
+                await atFrame(frame);
+            }
         }
     }
 

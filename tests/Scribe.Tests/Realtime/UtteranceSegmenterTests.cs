@@ -41,7 +41,10 @@ public sealed class UtteranceSegmenterTests
     public void Speech_opens_a_generation_with_its_pre_roll_and_a_pause_ends_it()
     {
         var segmenter = Segmenter(new TranscriberOptions { PreRollMs = 300, PauseMs = 600 });
-        for (var i = 0; i < 10; i++) segmenter.Accept(Next(speech: false));
+        for (var i = 0; i < 10; i++)
+        {
+            segmenter.Accept(Next(speech: false));
+        }
 
         Assert.Equal(ChunkOutcome.Opened, segmenter.Accept(Next(speech: true)));
         var generation = segmenter.Current!;
@@ -51,7 +54,11 @@ public sealed class UtteranceSegmenterTests
         Assert.Equal(0, segmenter.SilentSamples);
 
         Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: true)));
-        for (var i = 0; i < 5; i++) Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: false)));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: false)));
+        }
+
         Assert.Equal(ChunkOutcome.AppendedAndEnded, segmenter.Accept(Next(speech: false)));
         // Ending is the loop's step: the generation takes audio until the final commit goes out.
         Assert.Equal(SegmenterPhase.Taking, segmenter.Phase);
@@ -67,7 +74,11 @@ public sealed class UtteranceSegmenterTests
         segmenter.Accept(Next(speech: true));
         segmenter.Finish();
         var held = new[] { Next(speech: true), Next(speech: false) };
-        foreach (var chunk in held) Assert.Equal(ChunkOutcome.Held, segmenter.Accept(chunk));
+        foreach (var chunk in held)
+        {
+            Assert.Equal(ChunkOutcome.Held, segmenter.Accept(chunk));
+        }
+
         Assert.False(segmenter.TryTakeHeld(out _));
 
         segmenter.Complete();
@@ -87,12 +98,20 @@ public sealed class UtteranceSegmenterTests
     {
         var segmenter = Segmenter(new TranscriberOptions { PreRollMs = 0, MaxGenerationMs = 1_000, WindowGraceMs = 500 });
         segmenter.Accept(Next(speech: true));
-        for (var i = 1; i < 14; i++) Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: true)));
+        for (var i = 1; i < 14; i++)
+        {
+            Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: true)));
+        }
+
         Assert.Equal(ChunkOutcome.AppendedAndEnded, segmenter.Accept(Next(speech: true)));
 
         var quiet = Segmenter(new TranscriberOptions { PreRollMs = 0, MaxGenerationMs = 1_000, WindowGraceMs = 500 });
         quiet.Accept(Next(speech: true));
-        for (var i = 1; i < 10; i++) quiet.Accept(Next(speech: true));
+        for (var i = 1; i < 10; i++)
+        {
+            quiet.Accept(Next(speech: true));
+        }
+
         Assert.Equal(ChunkOutcome.AppendedAndEnded, quiet.Accept(Next(speech: false)));
     }
 
@@ -100,7 +119,11 @@ public sealed class UtteranceSegmenterTests
     public void A_mute_drops_the_pre_roll_and_ends_the_generation_taking_audio()
     {
         var segmenter = Segmenter();
-        for (var i = 0; i < 3; i++) segmenter.Accept(Next(speech: false));
+        for (var i = 0; i < 3; i++)
+        {
+            segmenter.Accept(Next(speech: false));
+        }
+
         Assert.False(segmenter.Mute());
         Assert.Equal(0, _pool.Outstanding);
 
@@ -114,7 +137,11 @@ public sealed class UtteranceSegmenterTests
     {
         var segmenter = Segmenter(new TranscriberOptions { PreRollMs = 200 });
         segmenter.EndAtNextPause();
-        for (var i = 0; i < 5; i++) Assert.Equal(ChunkOutcome.KeptBeforeSpeech, segmenter.Accept(Next(speech: true)));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ChunkOutcome.KeptBeforeSpeech, segmenter.Accept(Next(speech: true)));
+        }
+
         Assert.Equal(SegmenterPhase.BetweenGenerations, segmenter.Phase);
         Assert.Equal(2, _pool.Outstanding);
     }

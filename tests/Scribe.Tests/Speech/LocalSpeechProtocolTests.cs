@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
 using Xunit.Abstractions;
-
-using Scribe.Fakes.Speech;
 
 namespace Scribe.Tests.Speech;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
+using Scribe.Fakes.Speech;
 using Scribe.LocalSpeech;
 using Xunit.Abstractions;
-
-using Scribe.Fakes.Speech;
 
 namespace Scribe.Tests.Speech;
 

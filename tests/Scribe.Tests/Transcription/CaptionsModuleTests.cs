@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Scribe.Captions;
 using Scribe.Participants;
 using Scribe.Tests.Api;
 using Scribe.Tests.LiveKit;
-using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
 

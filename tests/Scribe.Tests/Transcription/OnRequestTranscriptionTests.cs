@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Scribe.Captions;
 using Scribe.Fakes.LiveKit;
 using Scribe.LiveKit;
 using Scribe.Participants;
 using Scribe.Tests.LiveKit;
 using Xunit.Abstractions;
-using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
 

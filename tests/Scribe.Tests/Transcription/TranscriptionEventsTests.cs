@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Scribe.Notifications;
 using Scribe.Rooms;
 using Scribe.Tests.Cluster;
-using Scribe.Notifications;
 
 namespace Scribe.Tests.Transcription;
 

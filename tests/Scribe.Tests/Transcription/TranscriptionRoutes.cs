@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Scribe.Captions;
 using Scribe.Fakes.LiveKit;
 using Scribe.Participants;
-using Scribe.Captions;
 
 namespace Scribe.Tests.Transcription;
 
