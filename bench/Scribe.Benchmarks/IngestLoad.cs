@@ -153,7 +153,11 @@ internal static class IngestLoad
 
         Console.WriteLine($"Highest N held: {best} ({bestSpeaking} of them speaking){(siloCores == 0 ? "" : $" on {siloCores} silo core(s)")}");
         Stop(process);
-        foreach (var endpoint in endpoints) await endpoint.DisposeAsync();
+        foreach (var endpoint in endpoints)
+        {
+            await endpoint.DisposeAsync();
+        }
+
         return 0;
     }
 
@@ -194,7 +198,11 @@ internal static class IngestLoad
             for (var i = first; i < Math.Min(first + Batch, count); i++)
             {
                 var room = new LiveKitRoom { Name = $"load-{i / 10}", Sid = $"RM_{i / 10}" };
-                if (i % 10 == 0) await webhooks.RoomStartedAsync(webhookUrl, room, CancellationToken.None);
+                if (i % 10 == 0)
+                {
+                    await webhooks.RoomStartedAsync(webhookUrl, room, CancellationToken.None);
+                }
+
                 var participant = new LiveKitParticipant { Identity = $"s{i}", Name = $"Speaker {i}", Sid = $"PA_{i}" };
                 var track = LiveKitWebhookSender.MicrophoneTrack($"TR_{i}");
                 await webhooks.TrackPublishedAsync(webhookUrl, room, participant, track, CancellationToken.None);
@@ -224,7 +232,11 @@ internal static class IngestLoad
         var buckets = new Dictionary<double, double>();
         foreach (var line in text.Split('\n'))
         {
-            if (!line.StartsWith(histogram, StringComparison.Ordinal) || !line.Contains("_bucket{", StringComparison.Ordinal)) continue;
+            if (!line.StartsWith(histogram, StringComparison.Ordinal) || !line.Contains("_bucket{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
             le = le[..le.IndexOf('"', StringComparison.Ordinal)];
             var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
@@ -251,11 +263,19 @@ internal static class IngestLoad
         var total = counts.Count == 0 ? 0 : counts[^1];
         double Quantile(double q)
         {
-            if (total <= 0) return double.NaN;
+            if (total <= 0)
+            {
+                return double.NaN;
+            }
+
             var target = q * total;
             for (var i = 0; i < bounds.Count; i++)
             {
-                if (counts[i] < target) continue;
+                if (counts[i] < target)
+                {
+                    continue;
+                }
+
                 var lower = i == 0 ? 0 : bounds[i - 1];
                 var below = i == 0 ? 0 : counts[i - 1];
                 var upper = double.IsInfinity(bounds[i]) ? lower : bounds[i];
@@ -326,8 +346,12 @@ internal static class IngestLoad
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "0";
         foreach (var name in new[] { "DOTNET_PerfMapEnabled", "DOTNET_EnableWriteXorExecute", "DOTNET_gcServer", "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_GCgen0size" })
         {
-            if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                start.Environment[name] = value;
+            }
         }
+
         // The stub below is only LiveKit's egress service: nothing to send transcripts into.
         start.Environment["LiveKit__PublishTranscripts"] = "false";
         for (var i = 0; i < endpoints.Count; i++)
@@ -341,8 +365,23 @@ internal static class IngestLoad
         var process = Process.Start(start)!;
         Directory.CreateDirectory("artifacts");
         var log = new StreamWriter("artifacts/ingest-load-silo.log") { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"silo: {e.Data}"); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (log)
+                {
+                    log.WriteLine(e.Data);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 })
+            {
+                Console.Error.WriteLine($"silo: {e.Data}");
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -354,7 +393,10 @@ internal static class IngestLoad
         {
             try
             {
-                if ((await http.GetAsync("readyz")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync("readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
             }
             catch (HttpRequestException)
             {
@@ -373,7 +415,11 @@ internal static class IngestLoad
 
     private static void Stop(Process process)
     {
-        if (process.HasExited) return;
+        if (process.HasExited)
+        {
+            return;
+        }
+
         process.Kill(entireProcessTree: true);
         process.WaitForExit();
     }

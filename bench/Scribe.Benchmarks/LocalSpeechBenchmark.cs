@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Scribe.LocalSpeech;
 using Scribe.Fakes.Speech;
+using Scribe.LocalSpeech;
 
 namespace Scribe.Benchmarks;
 
@@ -18,15 +18,15 @@ internal static class LocalSpeechBenchmark
     private const int ChunkSamples = 1_600; // 100 ms, as our ingest sends and as the endpoint reads partials
 
     /// <summary>A stream keeps up when 95 % of chunks are decoded within this long of their audio existing…</summary>
-    private static readonly TimeSpan s_p95LagLimit = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan P95LagLimit = TimeSpan.FromMilliseconds(500);
 
     /// <summary>…and its last chunk within this, so lag does not pile up over the run.</summary>
-    private static readonly TimeSpan s_finalLagLimit = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan FinalLagLimit = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>The delta rule's settings the append-only cost is measured for.</summary>
-    private static readonly int[] s_stabilityWindowsMs = [0, 480, 960, 1440, 1920];
+    private static readonly int[] StabilityWindowsMs = [0, 480, 960, 1440, 1920];
 
-    private static readonly int[] s_trailingWords = [1, 2, 3];
+    private static readonly int[] TrailingWords = [1, 2, 3];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -119,7 +119,7 @@ internal static class LocalSpeechBenchmark
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         var defaults = new LocalSpeechOptions();
         var differences = new List<string>();
-        foreach (var (windowMs, trailing) in s_stabilityWindowsMs.SelectMany(window => s_trailingWords.Select(trailing => (window, trailing))))
+        foreach (var (windowMs, trailing) in StabilityWindowsMs.SelectMany(window => TrailingWords.Select(trailing => (window, trailing))))
         {
             var isDefault = windowMs == defaults.DeltaStabilityMilliseconds && trailing == defaults.DeltaTrailingWords;
             var pairs = new List<(string, string?)>();
@@ -159,7 +159,7 @@ internal static class LocalSpeechBenchmark
     {
         var samples = audio.AsMemory(0, Math.Min(audio.Length, seconds * SampleRate));
         Console.WriteLine($"K decoders in parallel, each fed {samples.Length / (double)SampleRate:F0} s of the corpus at real-time pace in 100 ms chunks;");
-        Console.WriteLine($"lag = when a chunk is decoded minus when its audio ends. Keeps up: p95 lag <= {s_p95LagLimit.TotalMilliseconds:F0} ms and last lag <= {s_finalLagLimit.TotalMilliseconds:F0} ms.");
+        Console.WriteLine($"lag = when a chunk is decoded minus when its audio ends. Keeps up: p95 lag <= {P95LagLimit.TotalMilliseconds:F0} ms and last lag <= {FinalLagLimit.TotalMilliseconds:F0} ms.");
         Console.WriteLine("| streams | mean lag | p95 lag | max lag | last lag | CPU busy | memory | keeps up |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|:---:|");
         var sustained = 0;
@@ -168,7 +168,7 @@ internal static class LocalSpeechBenchmark
         for (var streams = 1; streams <= maxStreams && failuresInARow < 2; streams++)
         {
             var result = RunStreams(streams, samples);
-            var keepsUp = result.P95Lag <= s_p95LagLimit && result.LastLag <= s_finalLagLimit;
+            var keepsUp = result.P95Lag <= P95LagLimit && result.LastLag <= FinalLagLimit;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {streams} | {Ms(result.MeanLag)} | {Ms(result.P95Lag)} | {Ms(result.MaxLag)} | {Ms(result.LastLag)} | {result.CpuBusy:P0} | {result.WorkingSetMiB:F0} MiB | {(keepsUp ? "yes" : "no")} |"));
             if (!keepsUp)

@@ -7,7 +7,7 @@ namespace Scribe;
 [Alias("scribe.endpoint-registry-grain")]
 public interface IEndpointRegistryGrain : IGrainWithStringKey
 {
-    public const string Key = "cluster";
+    const string Key = "cluster";
 
     /// <summary>Adds the configured endpoints the first time the registry is used; later calls change nothing.</summary>
     [Alias("seed")] Task SeedAsync(IReadOnlyList<InferenceEndpoint> configured);

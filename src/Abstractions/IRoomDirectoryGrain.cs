@@ -10,7 +10,7 @@ namespace Scribe;
 [Alias("scribe.room-directory-grain")]
 public interface IRoomDirectoryGrain : IGrainWithIntegerKey
 {
-    public const long Key = 0;
+    const long Key = 0;
 
     /// <summary>Records the latest summary of a room. One-way: a room never waits on the directory, which is an index.</summary>
     [Alias("report"), OneWay] Task ReportAsync(RoomSummary summary);

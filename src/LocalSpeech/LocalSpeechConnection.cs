@@ -26,7 +26,7 @@ internal sealed class LocalSpeechConnection : IDisposable
     private const int SamplesPerMillisecond = 16;
 
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
-    private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
     private readonly WebSocket _socket;
     private readonly LocalSpeechOptions _options;
@@ -96,7 +96,7 @@ internal sealed class LocalSpeechConnection : IDisposable
 
         if (_socket.State == WebSocketState.CloseReceived)
         {
-            using var timeout = new CancellationTokenSource(s_closeTimeout);
+            using var timeout = new CancellationTokenSource(CloseTimeout);
             try
             {
                 await _events.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
@@ -129,7 +129,7 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
-        using var timeout = new CancellationTokenSource(s_closeTimeout);
+        using var timeout = new CancellationTokenSource(CloseTimeout);
         try
         {
             await _events.CloseAsync(status, reason, timeout.Token);

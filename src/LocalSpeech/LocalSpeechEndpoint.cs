@@ -16,7 +16,7 @@ internal sealed class LocalSpeechEndpoint(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
-    private static readonly TimeSpan s_refusalCloseTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RefusalCloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<LocalSpeechEndpoint>();
 
@@ -73,7 +73,7 @@ internal sealed class LocalSpeechEndpoint(
         var message = $"local speech endpoint is at capacity ({sessions.MaxSessions} sessions)";
         LocalSpeechLog.SessionRefused(_logger, message);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_refusalCloseTimeout);
+        timeout.CancelAfter(RefusalCloseTimeout);
         try
         {
             using var events = new RealtimeEventWriter(socket);

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,13 +8,12 @@ namespace Scribe.LocalSpeech;
 public static class LocalSpeechServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the local speech endpoint, binding <see cref="LocalSpeechOptions"/> from <paramref name="section"/>
-    /// (usually <c>configuration.GetSection(LocalSpeechOptions.Section)</c>) and validating it at start.
+    /// Registers the local speech endpoint with <paramref name="options"/>, already bound and validated by the host
+    /// (the silo binds every options class the same way: <c>ValidatedOptions.Bind</c>).
     /// </summary>
-    public static IServiceCollection AddLocalSpeech(this IServiceCollection services, IConfiguration section)
+    public static IServiceCollection AddLocalSpeech(this IServiceCollection services, LocalSpeechOptions options)
     {
-        services.AddOptions<LocalSpeechOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalSpeechOptions>, LocalSpeechOptionsValidator>());
+        services.TryAddSingleton(Options.Create(options));
         services.AddMetrics();
         services.TryAddSingleton<LocalSpeechSessions>();
         services.TryAddSingleton(provider => new LocalSpeechMetrics(

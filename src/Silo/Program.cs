@@ -1,15 +1,12 @@
 using Scribe.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-if (SpeechServerMode.IsSelected(builder.Configuration))
-{
-    await SpeechServerMode.Build(builder).RunAsync();
-    return 0;
-}
-
+WebApplication app;
 try
 {
-    builder.AddScribeSilo();
+    app = SpeechServerMode.IsSelected(builder.Configuration)
+        ? SpeechServerMode.Build(builder)
+        : builder.AddScribeSilo().Build().MapScribeSilo();
 }
 catch (InvalidConfigurationException e)
 {
@@ -18,7 +15,5 @@ catch (InvalidConfigurationException e)
     return 2;
 }
 
-var app = builder.Build();
-app.MapScribeSilo();
 await app.RunAsync();
 return 0;

@@ -43,7 +43,10 @@ public static class ToneSpeech
                     samples.Add((short)Math.Round(Amplitude * Math.Sin(2 * Math.PI * frequency * i / rate)));
                 }
 
-                if (w < words.Length - 1) Silence(wordGapMs);
+                if (w < words.Length - 1)
+                {
+                    Silence(wordGapMs);
+                }
             }
 
             Silence(SentenceGapMs);
@@ -76,19 +79,35 @@ public static class ToneSpeech
         var i = 0;
         while (i < pcm.Length)
         {
-            while (i < pcm.Length && Math.Abs((int)pcm[i]) < threshold) i++;
-            if (i >= pcm.Length) break;
+            while (i < pcm.Length && Math.Abs((int)pcm[i]) < threshold)
+            {
+                i++;
+            }
+
+            if (i >= pcm.Length)
+            {
+                break;
+            }
+
             var start = i;
             var last = i;
             var quiet = 0;
             while (i < pcm.Length && quiet < gapSamples)
             {
                 if (Math.Abs((int)pcm[i]) >= threshold) { last = i; quiet = 0; }
-                else quiet++;
+                else
+                {
+                    quiet++;
+                }
+
                 i++;
             }
 
-            if (quiet < gapSamples && !includeUnfinished) break; // the word may still be going on
+            if (quiet < gapSamples && !includeUnfinished)
+            {
+                break; // the word may still be going on
+            }
+
             words.Add(Word(pcm.Slice(start, last - start + 1), rate));
         }
 

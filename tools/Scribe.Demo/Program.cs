@@ -144,8 +144,19 @@ static Process StartSilo(string dll, string port, Uri liveKitUrl, string apiSecr
     };
     var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
     var log = new StreamWriter(logPath) { AutoFlush = true };
-    process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-    process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+    void Write(object sender, DataReceivedEventArgs e)
+    {
+        if (e.Data is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(e.Data);
+            }
+        }
+    }
+
+    process.OutputDataReceived += Write;
+    process.ErrorDataReceived += Write;
     process.BeginOutputReadLine();
     process.BeginErrorReadLine();
     return process;
@@ -162,7 +173,10 @@ static async Task WaitForReadyAsync(HttpClient http, Process silo)
 
         try
         {
-            if ((await http.GetAsync("readyz")).IsSuccessStatusCode) return;
+            if ((await http.GetAsync("readyz")).IsSuccessStatusCode)
+            {
+                return;
+            }
         }
         catch (HttpRequestException)
         {
@@ -176,10 +190,17 @@ static async Task WaitForReadyAsync(HttpClient http, Process silo)
 
 static void Stop(Process silo)
 {
-    if (silo.HasExited) return;
+    if (silo.HasExited)
+    {
+        return;
+    }
+
     using var term = Process.Start("kill", ["-TERM", silo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     term?.WaitForExit();
-    if (!silo.WaitForExit(20_000)) silo.Kill(entireProcessTree: true);
+    if (!silo.WaitForExit(20_000))
+    {
+        silo.Kill(entireProcessTree: true);
+    }
 }
 
 internal sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);

@@ -16,6 +16,7 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _send;
     private readonly TimeSpan _interimInterval;
     private readonly TimeProvider _time;
+    private readonly ScribeMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly OrderedDictionary<string, TranscriptSegment> _pending = new(StringComparer.Ordinal);
@@ -25,8 +26,9 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
     private readonly Task _run;
     private DateTimeOffset _lastInterim = DateTimeOffset.MinValue;
 
-    public TranscriptBroadcaster(Func<ReadOnlyMemory<byte>, CancellationToken, Task> send, TimeSpan interimInterval, TimeProvider time, ILogger logger)
+    public TranscriptBroadcaster(Func<ReadOnlyMemory<byte>, CancellationToken, Task> send, TimeSpan interimInterval, TimeProvider time, ScribeMetrics metrics, ILogger logger)
     {
+        _metrics = metrics;
         _send = send;
         _interimInterval = interimInterval;
         _time = time;
@@ -149,7 +151,7 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
             try
             {
                 await _send(payload, cancellationToken).ConfigureAwait(false);
-                ScribeMetrics.TranscriptDataSent.Add(1);
+                _metrics.TranscriptDataSent.Add(1);
                 return;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)

@@ -52,13 +52,22 @@ public sealed class EndpointBalancer : IEndpointPicker
 
     public IReadOnlyList<InferenceEndpoint> Endpoints
     {
-        get { lock (_gate) return _endpoints; }
+        get
+        {
+            lock (_gate)
+            {
+                return _endpoints;
+            }
+        }
     }
 
     /// <summary>This silo's sessions on an endpoint.</summary>
     public int SessionsOn(string endpoint)
     {
-        lock (_gate) return _sessions.GetValueOrDefault(endpoint);
+        lock (_gate)
+        {
+            return _sessions.GetValueOrDefault(endpoint);
+        }
     }
 
     /// <summary>
@@ -117,7 +126,11 @@ public sealed class EndpointBalancer : IEndpointPicker
     public async Task WaitForCapacityAsync(TimeSpan atMost, CancellationToken cancellationToken)
     {
         Task signal;
-        lock (_gate) signal = _capacityChanged.Task;
+        lock (_gate)
+        {
+            signal = _capacityChanged.Task;
+        }
+
         try
         {
             await signal.WaitAsync(atMost, cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,7 @@ public sealed partial class EndpointHealthProbe(
     IOptions<InferenceOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    ScribeMetrics metrics,
     ILogger<EndpointHealthProbe> logger) : BackgroundService
 {
     public const string HttpClientName = "endpoint-probe";
@@ -89,7 +90,7 @@ public sealed partial class EndpointHealthProbe(
         _failures[endpoint.Name] = failures;
         if (error is not null)
         {
-            ScribeMetrics.EndpointProbeFailures.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint.Name));
+            metrics.EndpointProbeFailures.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint.Name));
         }
 
         return new EndpointProbeReport(endpoint.Name, failures < settings.UnhealthyAfterFailures, failures, load, error, time.GetUtcNow());

@@ -26,19 +26,35 @@ public sealed class InferenceOptions : IValidatableObject
             var endpoint = Endpoints[i];
             var key = $"{Section}:Endpoints:{i}";
             if (string.IsNullOrWhiteSpace(endpoint.Name))
+            {
                 yield return new ValidationResult($"{key}:Name is required.", [$"{key}:Name"]);
+            }
+
             if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) || url.Scheme is not ("ws" or "wss"))
+            {
                 yield return new ValidationResult($"{key}:Url must be a ws:// or wss:// URL of /v1/realtime, got '{endpoint.Url}'.", [$"{key}:Url"]);
+            }
+
             if (string.IsNullOrWhiteSpace(endpoint.Model))
+            {
                 yield return new ValidationResult($"{key}:Model is required (the model vLLM serves).", [$"{key}:Model"]);
+            }
+
             if (endpoint.MaxSessions < 1)
+            {
                 yield return new ValidationResult($"{key}:MaxSessions must be at least 1.", [$"{key}:MaxSessions"]);
+            }
+
             if (!string.IsNullOrEmpty(endpoint.HealthUrl) && (!Uri.TryCreate(endpoint.HealthUrl, UriKind.Absolute, out var health) || health.Scheme is not ("http" or "https")))
+            {
                 yield return new ValidationResult($"{key}:HealthUrl must be an http:// or https:// URL, got '{endpoint.HealthUrl}'.", [$"{key}:HealthUrl"]);
+            }
         }
 
         foreach (var duplicate in Endpoints.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
             yield return new ValidationResult($"{Section}:Endpoints has two endpoints named '{duplicate.Key}'.", [$"{Section}:Endpoints"]);
+        }
     }
 
     public IReadOnlyList<InferenceEndpoint> ToEndpoints() =>

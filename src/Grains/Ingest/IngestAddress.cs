@@ -8,7 +8,11 @@ public sealed class IngestAddress(Uri publicUrl, int tokenTtlSeconds, IngestToke
         var grant = new IngestGrant(room, identity, trackSid, time.GetUtcNow().AddSeconds(tokenTtlSeconds));
         var baseUrl = new UriBuilder(publicUrl);
         baseUrl.Scheme = baseUrl.Scheme switch { "http" => "ws", "https" => "wss", var s => s };
-        if (baseUrl.Uri.IsDefaultPort) baseUrl.Port = -1;
+        if (baseUrl.Uri.IsDefaultPort)
+        {
+            baseUrl.Port = -1;
+        }
+
         var path = baseUrl.Path.TrimEnd('/');
         baseUrl.Path = $"{path}/ingest/{Uri.EscapeDataString(trackSid)}";
         baseUrl.Query = $"token={tokens.Create(grant)}";

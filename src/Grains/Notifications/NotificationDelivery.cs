@@ -16,6 +16,7 @@ public sealed partial class NotificationDelivery(
     IHttpClientFactory http,
     IOptions<NotificationOptions> options,
     TimeProvider time,
+    NotificationMetrics metrics,
     ILogger<NotificationDelivery> logger) : BackgroundService
 {
     public const string HttpClientName = "notifications";
@@ -78,13 +79,13 @@ public sealed partial class NotificationDelivery(
         {
             if (await AttemptAsync(notification, cancellationToken) is { } error)
             {
-                NotificationMetrics.Failures.Add(1, new KeyValuePair<string, object?>("type", notification.Type));
+                metrics.Failures.Add(1, new KeyValuePair<string, object?>("type", notification.Type));
                 LogDeliveryFailed(notification.Id, notification.Type, error);
                 await outbox.FailedAsync(notification.Id, error);
             }
             else
             {
-                NotificationMetrics.Deliveries.Add(1, new KeyValuePair<string, object?>("type", notification.Type));
+                metrics.Deliveries.Add(1, new KeyValuePair<string, object?>("type", notification.Type));
                 LogDelivered(notification.Id, notification.Type, notification.Room);
                 await outbox.DeliveredAsync(notification.Id);
             }

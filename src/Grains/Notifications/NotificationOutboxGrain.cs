@@ -12,6 +12,7 @@ public sealed partial class NotificationOutboxGrain(
     [PersistentState("notification-outbox", NotificationOutboxGrain.StorageName)] IPersistentState<NotificationOutboxRecord> record,
     IOptions<NotificationOptions> options,
     TimeProvider time,
+    NotificationMetrics metrics,
     ILogger<NotificationOutboxGrain> logger) : Grain, INotificationOutboxGrain
 {
     public const string StorageName = "state";
@@ -23,13 +24,13 @@ public sealed partial class NotificationOutboxGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        NotificationMetrics.ObservePending(Pending.Count);
+        metrics.ObservePending(Pending.Count);
         return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        NotificationMetrics.ObservePending(0);
+        metrics.ObservePending(0);
         return Task.CompletedTask;
     }
 
@@ -94,7 +95,7 @@ public sealed partial class NotificationOutboxGrain(
         else
         {
             Pending.RemoveAt(index);
-            NotificationMetrics.Abandoned.Add(1, new KeyValuePair<string, object?>("type", failed.Notification.Type));
+            metrics.Abandoned.Add(1, new KeyValuePair<string, object?>("type", failed.Notification.Type));
             LogAbandoned(id, failed.Notification.Type, failed.Notification.Room, failed.Attempts, error);
         }
 
@@ -106,7 +107,7 @@ public sealed partial class NotificationOutboxGrain(
     private async Task SaveAsync()
     {
         await record.WriteStateAsync();
-        NotificationMetrics.ObservePending(Pending.Count);
+        metrics.ObservePending(Pending.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Id} ({Type}, room {Room}) queued for the backend")]

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
+using Scribe.Egress;
 using Scribe.Ingest;
 using Scribe.LiveKit;
 using Scribe.Realtime;
 using Scribe.Telemetry;
 using static Scribe.Egress.EgressEvent;
-using Scribe.Egress;
 
 namespace Scribe.Participants;
 
@@ -26,6 +26,7 @@ public sealed partial class ParticipantGrain(
     IOptions<LiveKitOptions> liveKitOptions,
     ILocalSiloDetails silo,
     TimeProvider time,
+    ScribeMetrics metrics,
     ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain
 {
     /// <summary>How long a speaker may talk on when transcription is turned off before the stream is cut anyway.</summary>
@@ -215,7 +216,7 @@ public sealed partial class ParticipantGrain(
         {
             case EgressOutcome.Restarting:
                 LogRestarting(State.Room, State.Identity, trackSid, decision.Reason ?? "", Egress.Restarts, (decision.EgressWorkIn ?? TimeSpan.Zero).TotalMilliseconds);
-                ScribeMetrics.EgressRestarts.Add(1);
+                metrics.EgressRestarts.Add(1);
                 break;
             case EgressOutcome.GaveUp:
                 LogGaveUp(State.Room, State.Identity, trackSid, decision.Reason ?? "");
@@ -300,7 +301,7 @@ public sealed partial class ParticipantGrain(
         }
 
         await ApplyAsync(new EgressStarted(egressId, ThisSilo), cancellationToken);
-        ScribeMetrics.EgressStarts.Add(1);
+        metrics.EgressStarts.Add(1);
         LogEgressStarted(State.Room, State.Identity, trackSid, egressId);
         try
         {

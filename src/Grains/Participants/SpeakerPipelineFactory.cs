@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scribe.Audio;
+using Scribe.Captions;
 using Scribe.Endpoints;
 using Scribe.LiveKit;
 using Scribe.Realtime;
-using Scribe.Captions;
+using Scribe.Telemetry;
 
 namespace Scribe.Participants;
 
@@ -20,6 +21,7 @@ public sealed class SpeakerPipelineFactory(
     IOptions<LiveKitOptions> liveKitOptions,
     ITranscriptDataChannel dataChannel,
     TimeProvider time,
+    ScribeMetrics metrics,
     ILoggerFactory loggers)
 {
     public SpeakerStream Create(SpeakerContext speaker)
@@ -31,11 +33,12 @@ public sealed class SpeakerPipelineFactory(
                 (payload, ct) => dataChannel.SendAsync(speaker.Room, payload, ct),
                 TimeSpan.FromMilliseconds(options.TranscriptInterimIntervalMs),
                 time,
+                metrics,
                 loggers.CreateLogger<TranscriptBroadcaster>())
             : null;
         ISegmentSink sink = broadcaster is null ? publisher : new SegmentSinks(publisher, broadcaster);
         var transcriber = new SpeakerTranscriber(
-            speaker, transcriberOptions.Value, endpoints, sink, loggers.CreateLogger<SpeakerTranscriber>(), time, detectors.Create());
+            speaker, transcriberOptions.Value, endpoints, sink, loggers.CreateLogger<SpeakerTranscriber>(), metrics, time, detectors.Create());
         return new SpeakerStream(speaker, transcriber, publisher, broadcaster);
     }
 }

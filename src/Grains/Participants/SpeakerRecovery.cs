@@ -18,6 +18,7 @@ public sealed partial class SpeakerRecovery(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IHostApplicationLifetime lifetime,
+    ScribeMetrics metrics,
     ILogger<SpeakerRecovery> logger) : BackgroundService
 {
     private const int Attempts = 3;
@@ -67,7 +68,7 @@ public sealed partial class SpeakerRecovery(
         var active = rooms.Where(r => r.State == RoomState.Active).Select(r => r.Name).ToList();
         LogResuming(names, active.Count);
         var resumed = await Task.WhenAll(active.Select(room => ResumeRoomAsync(room, cancellationToken)));
-        ScribeMetrics.RoomsResumed.Add(resumed.Count(ok => ok));
+        metrics.RoomsResumed.Add(resumed.Count(ok => ok));
     }
 
     private async Task<bool> ResumeRoomAsync(string room, CancellationToken cancellationToken)

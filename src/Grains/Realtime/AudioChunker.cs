@@ -8,7 +8,7 @@ namespace Scribe.Realtime;
 /// speech or not, and keeps the stream's audio clock, which runs on through mute gaps. Used by the one ingest
 /// writer only; <see cref="ClockSamples"/> may be read from anywhere.
 /// </summary>
-internal sealed class AudioChunker(ChunkSpeechClassifier classifier, ChunkBufferPool buffers, SpeakerUsageMeter usage, TimeProvider time) : IDisposable
+internal sealed class AudioChunker(ChunkSpeechClassifier classifier, ChunkBufferPool buffers, SpeakerUsageMeter usage, ScribeMetrics metrics, TimeProvider time) : IDisposable
 {
     private readonly AudioClockPace _pace = new(time.TimestampFrequency);
     private short[]? _filling;
@@ -60,7 +60,7 @@ internal sealed class AudioChunker(ChunkSpeechClassifier classifier, ChunkBuffer
 
         _filling = null;
         _filled = 0;
-        ScribeMetrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
+        metrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
         return chunk;
     }
 

@@ -7,7 +7,7 @@ namespace Scribe.Realtime;
 /// Turns a generation's text into the speaker's transcript segments: deltas make its interim segment,
 /// <c>transcription.done</c> its final one, with times from the audio clock. Counts finished generations.
 /// </summary>
-internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOptions options, ISegmentSink sink, TimeProvider time)
+internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOptions options, ISegmentSink sink, ScribeMetrics metrics, TimeProvider time)
 {
     /// <summary>A delta: appended to the generation's text, shown as its interim segment once it has a word.</summary>
     public void Delta(Generation generation, string delta, string? endpoint)
@@ -36,9 +36,9 @@ internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOpt
             Publish(generation, isFinal: true, endpoint);
         }
 
-        ScribeMetrics.Generations.Add(1);
-        ScribeMetrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
-        ScribeMetrics.GenerationLatency.Record(time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
+        metrics.Generations.Add(1);
+        metrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
+        metrics.GenerationLatency.Record(time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
     }
 
     /// <summary>No <c>done</c> will come: the interim text, if any, is kept as final.</summary>

@@ -21,6 +21,7 @@ internal sealed partial class SessionKeeper(
     IEndpointPicker endpoints,
     IRealtimeConnector connector,
     SpeakerUsageMeter usage,
+    ScribeMetrics metrics,
     TimeProvider time,
     ILogger logger,
     Func<IRealtimeSession, CancellationToken, Task> replay)
@@ -127,7 +128,7 @@ internal sealed partial class SessionKeeper(
     {
         if (_lease is { } lease && endpoints.ShouldLeave(lease))
         {
-            ScribeMetrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
+            metrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
             await CloseAsync().ConfigureAwait(false);
         }
     }
@@ -182,7 +183,7 @@ internal sealed partial class SessionKeeper(
                 if (waitingSince is null)
                 {
                     waitingSince = time.GetTimestamp();
-                    ScribeMetrics.CapacityWaits.Add(1);
+                    metrics.CapacityWaits.Add(1);
                 }
 
                 _waitingForCapacity = true;
@@ -192,7 +193,7 @@ internal sealed partial class SessionKeeper(
 
             if (waitingSince is { } since)
             {
-                ScribeMetrics.CapacityWaitTime.Record(time.GetElapsedTime(since).TotalMilliseconds);
+                metrics.CapacityWaitTime.Record(time.GetElapsedTime(since).TotalMilliseconds);
                 waitingSince = null;
             }
 
@@ -206,7 +207,7 @@ internal sealed partial class SessionKeeper(
                 _ = PumpEventsAsync(session, cancellationToken);
                 if (failed is not null)
                 {
-                    ScribeMetrics.Reconnects.Add(1);
+                    metrics.Reconnects.Add(1);
                 }
 
                 await replay(session, cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private readonly SpeakerContext _speaker;
     private readonly TranscriberOptions _options;
     private readonly ILogger _logger;
+    private readonly ScribeMetrics _metrics;
     private readonly Channel<TranscriberInput> _input;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SpeakerUsageMeter _usage;
@@ -44,20 +45,22 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     /// <param name="chunkBuffers">Where chunk buffers are rented and returned; the shared pool when none is given.</param>
     /// <param name="connector">How sessions are opened; vLLM's realtime WebSocket when none is given.</param>
     public SpeakerTranscriber(
-        SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, TimeProvider? time = null,
+        SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, ISegmentSink sink, ILogger logger, ScribeMetrics metrics,
+        TimeProvider? time = null,
         IVoiceActivityDetector? detector = null, ArrayPool<short>? chunkBuffers = null, IRealtimeConnector? connector = null)
     {
         _speaker = speaker;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         time ??= TimeProvider.System;
-        _usage = new SpeakerUsageMeter(time);
+        _usage = new SpeakerUsageMeter(time, metrics);
         var buffers = new ChunkBufferPool(chunkBuffers);
         _chunker = new AudioChunker(
             new ChunkSpeechClassifier(
                 detector ?? new EnergyVoiceActivityDetector(options.SpeechThresholdDbfs),
                 new SpeechHysteresis((float)options.VadSpeechOnProbability, (float)options.VadSpeechOffProbability)),
-            buffers, _usage, time);
+            buffers, _usage, metrics, time);
         var capacity = Math.Max(10, options.MaxBufferedMs / 100);
         // A waiting loop resumes inside the writer's call: the chunk's append leaves in the ingest frame's own
         // thread-pool turn instead of queueing behind every other stream's frames (measured in ingest-load: that
@@ -67,7 +70,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
         });
         _loop = new TranscriptionLoop(
-            speaker, options, endpoints, connector ?? WebSocketRealtimeConnector.Instance, sink, logger, time, _usage, buffers, _input.Reader);
+            speaker, options, endpoints, connector ?? WebSocketRealtimeConnector.Instance, sink, logger, time, _usage, metrics, buffers, _input.Reader);
         _run = Task.Run(() => _loop.RunAsync(_stopping.Token));
     }
 
@@ -152,7 +155,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
             LogBackpressure(_speaker.Room, _speaker.Identity, _options.MaxBufferedMs);
         }
 
-        ScribeMetrics.Backpressure.Add(1);
+        _metrics.Backpressure.Add(1);
         await _input.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
     }
 

@@ -8,7 +8,7 @@ namespace Scribe.Realtime;
 /// <see cref="SpeakerUsage"/> and the cluster's metrics. Written by the stream's ingest and loop sides, read from
 /// anywhere: every field is read and written atomically.
 /// </summary>
-internal sealed class SpeakerUsageMeter(TimeProvider time)
+internal sealed class SpeakerUsageMeter(TimeProvider time, ScribeMetrics metrics)
 {
     private const double SamplesPerSecond = EgressAudioConverter.OutputRate;
     private const long NoSession = -1;
@@ -23,7 +23,7 @@ internal sealed class SpeakerUsageMeter(TimeProvider time)
     public void Speech(int samples)
     {
         Interlocked.Add(ref _speechSamples, samples);
-        ScribeMetrics.SpeechSeconds.Add(samples / SamplesPerSecond);
+        metrics.SpeechSeconds.Add(samples / SamplesPerSecond);
     }
 
     /// <summary>Audio entered a generation; a replay of it after a reconnect is not counted again.</summary>
@@ -45,13 +45,13 @@ internal sealed class SpeakerUsageMeter(TimeProvider time)
 
         var open = time.GetElapsedTime(since);
         Interlocked.Add(ref _closedSessionTicks, open.Ticks);
-        ScribeMetrics.SessionSeconds.Add(open.TotalSeconds);
+        metrics.SessionSeconds.Add(open.TotalSeconds);
     }
 
     public void IdleReleased()
     {
         Interlocked.Increment(ref _idleReleases);
-        ScribeMetrics.IdleReleases.Add(1);
+        metrics.IdleReleases.Add(1);
     }
 
     public SpeakerUsage Snapshot()

@@ -21,6 +21,7 @@ internal sealed partial class TranscriptionLoop
     private readonly TranscriberOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly ScribeMetrics _metrics;
     private readonly ChannelReader<TranscriberInput> _input;
     private readonly UtteranceSegmenter _segmenter;
     private readonly SessionKeeper _session;
@@ -36,16 +37,17 @@ internal sealed partial class TranscriptionLoop
 
     public TranscriptionLoop(
         SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, IRealtimeConnector connector, ISegmentSink sink,
-        ILogger logger, TimeProvider time, SpeakerUsageMeter usage, ChunkBufferPool buffers, ChannelReader<TranscriberInput> input)
+        ILogger logger, TimeProvider time, SpeakerUsageMeter usage, ScribeMetrics metrics, ChunkBufferPool buffers, ChannelReader<TranscriberInput> input)
     {
         _speaker = speaker;
         _options = options;
         _logger = logger;
         _time = time;
+        _metrics = metrics;
         _input = input;
         _segmenter = new UtteranceSegmenter(options, buffers, usage);
-        _session = new SessionKeeper(speaker, options, endpoints, connector, usage, time, logger, ReplayAsync);
-        _publisher = new GenerationPublisher(speaker, options, sink, time);
+        _session = new SessionKeeper(speaker, options, endpoints, connector, usage, metrics, time, logger, ReplayAsync);
+        _publisher = new GenerationPublisher(speaker, options, sink, metrics, time);
     }
 
     public UtteranceSegmenter Segmenter => _segmenter;
@@ -231,8 +233,8 @@ internal sealed partial class TranscriptionLoop
         {
             // Live audio only: pre-roll and held audio wait on purpose.
             var sent = _time.GetTimestamp();
-            ScribeMetrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt, sent).TotalMilliseconds);
-            ScribeMetrics.AppendDelay.Record(_time.GetElapsedTime(chunk.DueAt, sent).TotalMilliseconds);
+            _metrics.AppendLatency.Record(_time.GetElapsedTime(chunk.ReceivedAt, sent).TotalMilliseconds);
+            _metrics.AppendDelay.Record(_time.GetElapsedTime(chunk.DueAt, sent).TotalMilliseconds);
         }
 
         if (outcome == ChunkOutcome.AppendedAndEnded && _segmenter.Finish())
@@ -269,13 +271,13 @@ internal sealed partial class TranscriptionLoop
                 LogUnexpected(_speaker.Room, _speaker.Identity, "transcription.done without a finished generation");
                 break;
             case RealtimeError error:
-                ScribeMetrics.RealtimeErrors.Add(1, new KeyValuePair<string, object?>("code", error.Code ?? "unknown"));
+                _metrics.RealtimeErrors.Add(1, new KeyValuePair<string, object?>("code", error.Code ?? "unknown"));
                 LogEndpointError(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Code, error.Message);
                 if (error.Code is "processing_error" && _segmenter.Phase != SegmenterPhase.BetweenGenerations)
                 {
                     // The engine failed the running generation's request: no transcription.done will come, and audio
                     // sent on this session is never read. Lost like a dropped socket, so replayed on a fresh session now.
-                    ScribeMetrics.GenerationFailures.Add(1, new KeyValuePair<string, object?>("reason", "processing_error"));
+                    _metrics.GenerationFailures.Add(1, new KeyValuePair<string, object?>("reason", "processing_error"));
                     LogGenerationFailed(_speaker.Room, _speaker.Identity, sessionEvent.Session.Endpoint.Name, error.Message);
                     await _session.MoveAsync(cancellationToken).ConfigureAwait(false);
                 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Scribe.Participants;
 using Scribe.Captions;
+using Scribe.Participants;
 
 namespace Scribe.Rooms;
 

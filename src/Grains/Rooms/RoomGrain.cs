@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
-using Scribe.Participants;
-using Scribe.Realtime;
 using Scribe.Captions;
 using Scribe.Notifications;
+using Scribe.Participants;
+using Scribe.Realtime;
 
 namespace Scribe.Rooms;
 

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Scribe.Endpoints;
 
 namespace Scribe.Silo.Api;
@@ -102,15 +102,30 @@ public static partial class EndpointsApi
         {
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             if (string.IsNullOrWhiteSpace(Name) || !EndpointName().IsMatch(Name))
+            {
                 errors["name"] = ["Required: 1 to 64 letters, digits, '.', '_' or '-'."];
+            }
+
             if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("ws" or "wss"))
+            {
                 errors["url"] = ["Required: the ws:// or wss:// URL of the server's /v1/realtime."];
+            }
+
             if (string.IsNullOrWhiteSpace(Model))
+            {
                 errors["model"] = ["Required: the model the server serves."];
+            }
+
             if (MaxSessions is not (>= 1 and <= 100_000))
+            {
                 errors["maxSessions"] = ["Required: how many concurrent sessions it holds, 1 to 100000."];
+            }
+
             if (!string.IsNullOrEmpty(HealthUrl) && (!Uri.TryCreate(HealthUrl, UriKind.Absolute, out var health) || health.Scheme is not ("http" or "https")))
+            {
                 errors["healthUrl"] = ["When given: the http(s) base of /health and /metrics."];
+            }
+
             return errors;
         }
 

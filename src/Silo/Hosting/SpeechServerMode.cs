@@ -14,9 +14,10 @@ public static class SpeechServerMode
     public static bool IsSelected(IConfiguration configuration) =>
         string.Equals(configuration[Key], Value, StringComparison.OrdinalIgnoreCase);
 
+    /// <exception cref="InvalidConfigurationException">A <c>LocalSpeech:</c> setting is missing or wrong.</exception>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
-        builder.Services.AddLocalSpeech(builder.Configuration.GetSection(LocalSpeechOptions.Section));
+        builder.Services.AddLocalSpeech(ValidatedOptions.Bind<LocalSpeechOptions>(builder.Configuration, LocalSpeechOptions.Section));
         var app = builder.Build();
         app.MapLocalSpeech(EmbeddedLocalSpeech.Path);
         app.MapLocalSpeechHealth();

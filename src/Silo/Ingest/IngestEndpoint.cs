@@ -29,7 +29,7 @@ public static partial class IngestEndpoint
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, string trackSid, IngestToken tokens, IGrainFactory grains, SpeakerStreams streams, TimeProvider time, ILoggerFactory loggers)
+        HttpContext http, string trackSid, IngestToken tokens, IGrainFactory grains, SpeakerStreams streams, TimeProvider time, ScribeMetrics metrics, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Scribe.Ingest");
         if (!http.WebSockets.IsWebSocketRequest)
@@ -80,7 +80,7 @@ public static partial class IngestEndpoint
         var (end, ended) = (IngestEnd.Failed, "ingest failed");
         try
         {
-            (end, ended) = await FeedAsync(http, stream, logger);
+            (end, ended) = await FeedAsync(http, stream, metrics, logger);
             await stream.CompleteAsync(CancellationToken.None);
         }
         catch (Exception e)
@@ -109,11 +109,11 @@ public static partial class IngestEndpoint
     }
 
     /// <summary>Accepts the socket and pumps it into the stream until the egress closes, the stream is stopped, or either side breaks.</summary>
-    private static async Task<(IngestEnd End, string Reason)> FeedAsync(HttpContext http, SpeakerStream stream, ILogger logger)
+    private static async Task<(IngestEnd End, string Reason)> FeedAsync(HttpContext http, SpeakerStream stream, ScribeMetrics metrics, ILogger logger)
     {
         var trackSid = stream.Speaker.TrackSid;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        ScribeMetrics.ActiveStreams.Add(1);
+        metrics.ActiveStreams.Add(1);
         LogStarted(logger, stream.Speaker.Room, stream.Speaker.Identity, trackSid);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stream.Stopping);
         try
@@ -143,7 +143,7 @@ public static partial class IngestEndpoint
         }
         finally
         {
-            ScribeMetrics.ActiveStreams.Add(-1);
+            metrics.ActiveStreams.Add(-1);
         }
     }
 

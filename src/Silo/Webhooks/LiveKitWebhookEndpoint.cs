@@ -18,7 +18,7 @@ public static partial class LiveKitWebhookEndpoint
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpRequest request, WebhookReceiver receiver, RoomEvents events, ILoggerFactory loggers)
+    private static async Task<IResult> HandleAsync(HttpRequest request, WebhookReceiver receiver, RoomEvents events, ScribeMetrics metrics, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Scribe.Webhooks");
         if (request.ContentLength > MaxBodyBytes)
@@ -40,12 +40,12 @@ public static partial class LiveKitWebhookEndpoint
         }
         catch (WebhookRejectedException e)
         {
-            ScribeMetrics.WebhooksRejected.Add(1, new KeyValuePair<string, object?>("reason", e.Reason.ToString()));
+            metrics.WebhooksRejected.Add(1, new KeyValuePair<string, object?>("reason", e.Reason.ToString()));
             // A body that is signed but not a webhook is a bad request; anything unsigned or mis-signed is not authorised.
             return Refuse(logger, e.Message, e.Reason == WebhookRejection.MalformedBody ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized);
         }
 
-        ScribeMetrics.Webhooks.Add(1, new KeyValuePair<string, object?>("event", webhook.Event));
+        metrics.Webhooks.Add(1, new KeyValuePair<string, object?>("event", webhook.Event));
         LogReceived(logger, webhook.Event, webhook.Id, webhook.Room?.Name);
         // 200 for duplicates and stray events too: LiveKit would otherwise retry them.
         await events.DispatchAsync(webhook);

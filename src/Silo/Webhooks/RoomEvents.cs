@@ -10,7 +10,7 @@ namespace Scribe.Silo.Webhooks;
 /// events of a finished room are dropped, and only the configured participant kinds' microphones are transcribed.
 /// Every call here is a short grain turn: egress is started and stopped by the participant grains' timers.
 /// </summary>
-public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reconciler, IOptions<LiveKitOptions> options, ILogger<RoomEvents> logger)
+public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reconciler, IOptions<LiveKitOptions> options, ScribeMetrics metrics, ILogger<RoomEvents> logger)
 {
     public async Task<WebhookVerdict> DispatchAsync(WebhookEvent webhook)
     {
@@ -25,7 +25,7 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
         var verdict = webhook.Id.Length == 0 ? WebhookVerdict.Accept : await ledger.AdmitAsync(webhook.Id, webhook.Event, webhook.Room?.Sid);
         if (verdict != WebhookVerdict.Accept)
         {
-            ScribeMetrics.WebhooksIgnored.Add(1, new KeyValuePair<string, object?>("verdict", verdict.ToString()));
+            metrics.WebhooksIgnored.Add(1, new KeyValuePair<string, object?>("verdict", verdict.ToString()));
             return verdict;
         }
 

@@ -12,7 +12,7 @@ namespace Scribe.Silo.Webhooks;
 /// Every grain call it makes is idempotent, so a pass that races the webhooks does no harm.
 /// </summary>
 public sealed partial class RoomReconciler(
-    IGrainFactory grains, RoomServiceClient roomService, IOptions<LiveKitOptions> options, ILogger<RoomReconciler> logger, IHostApplicationLifetime lifetime)
+    IGrainFactory grains, RoomServiceClient roomService, IOptions<LiveKitOptions> options, ScribeMetrics metrics, ILogger<RoomReconciler> logger, IHostApplicationLifetime lifetime)
 {
     private readonly Dictionary<string, bool> _running = new(StringComparer.Ordinal); // room → another pass wanted
     private readonly Lock _gate = new();
@@ -64,7 +64,7 @@ public sealed partial class RoomReconciler(
 
     public async Task ReconcileAsync(string room, CancellationToken cancellationToken)
     {
-        ScribeMetrics.Reconciliations.Add(1);
+        metrics.Reconciliations.Add(1);
         var roomGrain = grains.GetGrain<IRoomGrain>(room);
         IReadOnlyList<LiveKitParticipant> present;
         try

@@ -36,8 +36,8 @@ public static class FliteCorpus
         ("rms", "Put the heavy boxes near the back of the house"),
     ];
 
-    private static readonly string[] s_tools = ["flite", "sox"];
-    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static readonly string[] Tools = ["flite", "sox"];
+    private static readonly SemaphoreSlim Gate = new(1, 1);
     private static IReadOnlyList<SpokenSentence>? s_loaded;
 
     public static string CacheDirectory { get; } = Path.Combine(Path.GetTempPath(), "scribe-flite-corpus");
@@ -50,7 +50,7 @@ public static class FliteCorpus
             return loaded;
         }
 
-        await s_gate.WaitAsync(cancellationToken);
+        await Gate.WaitAsync(cancellationToken);
         try
         {
             if (s_loaded is null)
@@ -70,7 +70,7 @@ public static class FliteCorpus
         }
         finally
         {
-            s_gate.Release();
+            Gate.Release();
         }
     }
 
@@ -108,7 +108,7 @@ public static class FliteCorpus
     private static void EnsureTools()
     {
         var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        var missing = s_tools.Where(tool => !path.Any(folder => File.Exists(Path.Combine(folder, tool)))).ToList();
+        var missing = Tools.Where(tool => !path.Any(folder => File.Exists(Path.Combine(folder, tool)))).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidOperationException($"Synthetic speech needs {string.Join(" and ", missing)}: {SetupHint}.");

@@ -127,7 +127,11 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
         if (Refusing || Interlocked.Increment(ref _active) > MaxSessions)
         {
-            if (!Refusing) Interlocked.Decrement(ref _active);
+            if (!Refusing)
+            {
+                Interlocked.Decrement(ref _active);
+            }
+
             http.Response.StatusCode = 503;
             return;
         }
@@ -228,11 +232,18 @@ public sealed class FakeVllmServer : IAsyncDisposable
             {
                 case "session.update":
                     if (!root.TryGetProperty("model", out var model) || model.GetString() is not { Length: > 0 } name)
+                    {
                         await ViolateAsync("session.update without model", "invalid_event", cancellationToken);
+                    }
                     else if (name != server.Model)
+                    {
                         await ViolateAsync($"model {name} not served", "model_not_found", cancellationToken);
+                    }
                     else
+                    {
                         _validated = true;
+                    }
+
                     break;
 
                 case "input_audio_buffer.append":
@@ -262,9 +273,13 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
                 case "input_audio_buffer.commit":
                     if (!_validated)
+                    {
                         await ViolateAsync("commit before a validated session.update", "model_not_validated", cancellationToken);
+                    }
                     else if (_generation is not null)
+                    {
                         server.Violations.Enqueue("commit while a generation runs (vLLM ignores it)");
+                    }
                     else
                     {
                         _generation = [];
@@ -477,13 +492,23 @@ public sealed class FakeVllmChaos(int seed = 1)
 
     public bool Roll(double probability)
     {
-        if (probability <= 0) return false;
-        lock (_random) return _random.NextDouble() < probability;
+        if (probability <= 0)
+        {
+            return false;
+        }
+
+        lock (_random)
+        {
+            return _random.NextDouble() < probability;
+        }
     }
 
     public string Pick(string[] options)
     {
-        lock (_random) return options[_random.Next(options.Length)];
+        lock (_random)
+        {
+            return options[_random.Next(options.Length)];
+        }
     }
 }
 

@@ -42,7 +42,11 @@ public sealed class ApiOptionsTests
     public void Two_keys_of_one_name_are_refused()
     {
         var settings = Key("app", "0123456789abcdef", "transcription");
-        foreach (var (k, v) in Key("App", "fedcba9876543210", "cluster", 1)) settings[k] = v;
+        foreach (var (k, v) in Key("App", "fedcba9876543210", "cluster", 1))
+        {
+            settings[k] = v;
+        }
+
         var error = Assert.Throws<InvalidConfigurationException>(() => Bind<ApiOptions>(ApiOptions.Section, settings));
         Assert.StartsWith("Api:Keys:1:Name 'App' is used twice", error.Message, StringComparison.Ordinal);
     }

@@ -24,7 +24,11 @@ public sealed class EgressAudioConverterTests
         var offset = 0;
         foreach (var size in frameSizes)
         {
-            if (offset >= pcm.Length) break;
+            if (offset >= pcm.Length)
+            {
+                break;
+            }
+
             var frame = pcm.AsSpan(offset, Math.Min(size, pcm.Length - offset));
             var buffer = new short[EgressAudioConverter.MaxOutputSamples(frame.Length)];
             output.AddRange(buffer.AsSpan(0, converter.Convert(frame, buffer)).ToArray());
@@ -38,14 +42,21 @@ public sealed class EgressAudioConverterTests
     private static double Rms(ReadOnlySpan<short> samples)
     {
         double sum = 0;
-        foreach (var s in samples) sum += (double)s * s;
+        foreach (var s in samples)
+        {
+            sum += (double)s * s;
+        }
+
         return Math.Sqrt(sum / samples.Length);
     }
 
     private static IEnumerable<int> RandomSizes(int seed)
     {
         var random = new Random(seed);
-        while (true) yield return random.Next(1, 4000);
+        while (true)
+        {
+            yield return random.Next(1, 4000);
+        }
     }
 
     [Fact]

@@ -55,15 +55,27 @@ public sealed class EnergyGatedVoiceActivityDetectorTests(SileroModelFixture sil
         var loud = Frame(5_000);
 
         gated.SpeechProbability(loud);
-        for (var i = 0; i < 3; i++) gated.SpeechProbability(quiet);
+        for (var i = 0; i < 3; i++)
+        {
+            gated.SpeechProbability(quiet);
+        }
+
         gated.SpeechProbability(loud);
         Assert.Equal(0, inner.Resets); // three quiet frames, then sound: the state carries on
 
-        for (var i = 0; i < 10; i++) gated.SpeechProbability(quiet);
+        for (var i = 0; i < 10; i++)
+        {
+            gated.SpeechProbability(quiet);
+        }
+
         Assert.Equal(1, inner.Resets); // reset when the fourth quiet frame came, not again after it
 
         gated.SpeechProbability(loud);
-        for (var i = 0; i < 4; i++) gated.SpeechProbability(quiet);
+        for (var i = 0; i < 4; i++)
+        {
+            gated.SpeechProbability(quiet);
+        }
+
         Assert.Equal(2, inner.Resets); // a new quiet stretch counts from its start
     }
 

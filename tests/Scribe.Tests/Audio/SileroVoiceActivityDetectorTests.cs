@@ -134,7 +134,11 @@ public sealed class SileroVoiceActivityDetectorTests(SileroModelFixture fixture,
         {
             var input = new float[64 + Frame];
             context.CopyTo(input, 0);
-            for (var i = 0; i < Frame; i++) input[64 + i] = signal[f * Frame + i] / 32768f;
+            for (var i = 0; i < Frame; i++)
+            {
+                input[64 + i] = signal[f * Frame + i] / 32768f;
+            }
+
             using var audio = OrtValue.CreateTensorValueFromMemory(input, [1, input.Length]);
             using var stateIn = OrtValue.CreateTensorValueFromMemory((float[])state.Clone(), [2, 1, 128]);
             using var rate = OrtValue.CreateTensorValueFromMemory(new long[] { 16_000 }, []);

@@ -21,7 +21,11 @@ public sealed class SpeechHysteresisTests
         var last = gate.IsSpeech;
         foreach (var p in Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? 0.36f : 0.49f))
         {
-            if (gate.Update(p) != last) changes++;
+            if (gate.Update(p) != last)
+            {
+                changes++;
+            }
+
             last = gate.IsSpeech;
         }
 

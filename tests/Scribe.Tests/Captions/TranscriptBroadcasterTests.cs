@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Scribe.Captions;
+using Scribe.Participants;
+using Scribe.Tests.Infrastructure;
 
 namespace Scribe.Tests.Captions;
 
@@ -45,7 +47,7 @@ public sealed class TranscriptBroadcasterTests
         var calls = 0;
         var broadcaster = new TranscriptBroadcaster(
             (payload, _) => Interlocked.Increment(ref calls) == 1 ? throw new HttpRequestException("LiveKit is down") : Record(payload),
-            TimeSpan.Zero, TimeProvider.System, NullLogger.Instance);
+            TimeSpan.Zero, TimeProvider.System, TestMetrics.Scribe, NullLogger.Instance);
         broadcaster.Publish(Segment("alice:TR_a:1.0", "lost interim", isFinal: false));
         broadcaster.Publish(Segment("alice:TR_a:1.1", "kept final", isFinal: true));
 
@@ -64,7 +66,7 @@ public sealed class TranscriptBroadcasterTests
     }
 
     private TranscriptBroadcaster Start(TimeSpan interval) =>
-        new((payload, _) => Record(payload), interval, TimeProvider.System, NullLogger.Instance);
+        new((payload, _) => Record(payload), interval, TimeProvider.System, TestMetrics.Scribe, NullLogger.Instance);
 
     private Task Record(ReadOnlyMemory<byte> payload)
     {

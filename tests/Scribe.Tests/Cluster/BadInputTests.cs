@@ -96,16 +96,32 @@ public sealed class BadInputTests(ITestOutputHelper output) : RigTest(new RigOpt
         var tokens = Silo.Services.GetRequiredService<IngestToken>();
         var valid = tokens.Create(new IngestGrant("calm", "ann", "TR_ann", DateTimeOffset.UtcNow.AddMinutes(5)));
         var candidates = new List<(string Case, string Path, string? ContentType)>();
-        for (var i = 0; i < 40; i++) candidates.Add(("random token", $"TR_ann?token={Uri.EscapeDataString(RandomText(_random.Next(0, 120)))}", "audio/x-raw"));
-        for (var i = 0; i < 40; i++) candidates.Add(("tampered token", $"TR_ann?token={Tamper(valid)}", "audio/x-raw"));
+        for (var i = 0; i < 40; i++)
+        {
+            candidates.Add(("random token", $"TR_ann?token={Uri.EscapeDataString(RandomText(_random.Next(0, 120)))}", "audio/x-raw"));
+        }
+
+        for (var i = 0; i < 40; i++)
+        {
+            candidates.Add(("tampered token", $"TR_ann?token={Tamper(valid)}", "audio/x-raw"));
+        }
+
         for (var i = 0; i < 10; i++)
         {
             var expired = tokens.Create(new IngestGrant("calm", "ann", "TR_ann", DateTimeOffset.UtcNow.AddSeconds(-_random.Next(1, 10_000))));
             candidates.Add(("expired token", $"TR_ann?token={expired}", "audio/x-raw"));
         }
 
-        for (var i = 0; i < 10; i++) candidates.Add(("token for another track", $"TR_ben?token={valid}", "audio/x-raw"));
-        for (var i = 0; i < 10; i++) candidates.Add(("wrong content type", $"TR_ann?token={valid}", i % 2 == 0 ? "application/json" : null));
+        for (var i = 0; i < 10; i++)
+        {
+            candidates.Add(("token for another track", $"TR_ben?token={valid}", "audio/x-raw"));
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            candidates.Add(("wrong content type", $"TR_ann?token={valid}", i % 2 == 0 ? "application/json" : null));
+        }
+
         for (var i = 0; i < 10; i++)
         {
             var stranger = tokens.Create(new IngestGrant("calm", "nobody-" + i, "TR_x" + i, DateTimeOffset.UtcNow.AddMinutes(5)));
@@ -115,7 +131,11 @@ public sealed class BadInputTests(ITestOutputHelper output) : RigTest(new RigOpt
         foreach (var (name, path, contentType) in candidates)
         {
             using var socket = new ClientWebSocket();
-            if (contentType is not null) socket.Options.SetRequestHeader("Content-Type", contentType);
+            if (contentType is not null)
+            {
+                socket.Options.SetRequestHeader("Content-Type", contentType);
+            }
+
             socket.Options.CollectHttpResponseDetails = true;
             var url = new Uri($"ws://{Silo.Url.Authority}/ingest/{path}");
             try
@@ -142,8 +162,16 @@ public sealed class BadInputTests(ITestOutputHelper output) : RigTest(new RigOpt
         for (var i = 0; i < 40; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(paths[i % paths.Length], UriKind.Relative));
-            if (i % 3 == 1) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + RandomText(_random.Next(1, 40)));
-            if (i % 3 == 2) request.Headers.TryAddWithoutValidation("Authorization", TestSilo.AdminKey);
+            if (i % 3 == 1)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + RandomText(_random.Next(1, 40)));
+            }
+
+            if (i % 3 == 2)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", TestSilo.AdminKey);
+            }
+
             results.Add(("admin without the key", (int)(await anonymous.SendAsync(request)).StatusCode));
         }
 

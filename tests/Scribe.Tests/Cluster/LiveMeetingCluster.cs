@@ -25,7 +25,13 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>The silos not taken away by the test.</summary>
     public IReadOnlyList<SiloProcess> Alive
     {
-        get { lock (_gate) return [.. _alive]; }
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _alive];
+            }
+        }
     }
 
     /// <summary>Starts <paramref name="silos"/> silo processes with membership on its defaults, as a deployment gets it.</summary>
@@ -83,7 +89,11 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
                 finals += (await Alive[0].Admin.TranscriptAsync(room, cancellationToken)).Count(s => s.IsFinal);
             }
 
-            if (finals >= count) return;
+            if (finals >= count)
+            {
+                return;
+            }
+
             await Task.Delay(200, cancellationToken);
         }
     }
@@ -98,7 +108,10 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>Takes <paramref name="silo"/> out of the webhook rotation (before the test stops or kills it).</summary>
     public void Remove(SiloProcess silo)
     {
-        lock (_gate) _alive.Remove(silo);
+        lock (_gate)
+        {
+            _alive.Remove(silo);
+        }
     }
 
     /// <summary>The first egress started for the speaker's track.</summary>
@@ -137,14 +150,21 @@ public sealed class LiveMeetingCluster : IAsyncDisposable
     /// <summary>Writes the live silos' logs to the test output.</summary>
     public void WriteLogs(ITestOutputHelper output)
     {
-        foreach (var silo in Alive) output.WriteLine($"--- log of silo {silo.Url}\n{silo.Log}");
+        foreach (var silo in Alive)
+        {
+            output.WriteLine($"--- log of silo {silo.Url}\n{silo.Log}");
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         // LiveKit first: no egress or webhook goes on into silos that are stopping.
         await _rig.StopLiveKitAsync();
-        foreach (var silo in _silos) await silo.DisposeAsync();
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
         await _rig.DisposeAsync();
     }
 }

@@ -77,11 +77,27 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
         _playwright?.Dispose();
-        if (Silo is not null) await Silo.DisposeAsync();
-        if (LiveKit is not null) await LiveKit.DisposeAsync();
-        if (Vllm is not null) await Vllm.DisposeAsync();
+        if (Silo is not null)
+        {
+            await Silo.DisposeAsync();
+        }
+
+        if (LiveKit is not null)
+        {
+            await LiveKit.DisposeAsync();
+        }
+
+        if (Vllm is not null)
+        {
+            await Vllm.DisposeAsync();
+        }
+
         _http.Dispose();
     }
 

@@ -1,5 +1,5 @@
-using static Scribe.Egress.EgressEvent;
 using Scribe.Egress;
+using static Scribe.Egress.EgressEvent;
 using EgressOutcome = Scribe.Egress.EgressOutcome;
 
 namespace Scribe.Tests.Egress;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 
 namespace Scribe.Tests.EndToEnd;
@@ -50,7 +51,11 @@ public sealed class MeetingTranscriptionTests() : RigTest(new RigOptions { MaxSe
         for (var attempt = 0; attempt < 50; attempt++)
         {
             room = await Silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative));
-            if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds) break;
+            if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds)
+            {
+                break;
+            }
+
             await Task.Delay(100);
         }
 

@@ -46,9 +46,20 @@ public sealed class EndpointFleetTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var speaker in _speakers) await speaker.DisposeAsync();
-        if (_silo is not null) await _silo.DisposeAsync();
-        foreach (var server in _servers) await server.DisposeAsync();
+        foreach (var speaker in _speakers)
+        {
+            await speaker.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
     }
 
     [Fact]

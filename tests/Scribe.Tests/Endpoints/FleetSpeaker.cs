@@ -13,7 +13,7 @@ internal sealed class FleetSpeaker : IAsyncDisposable
         Sentences = sentences;
         _audio = ToneSpeech.Synthesize(sentences, 16_000);
         Transcriber = new SpeakerTranscriber(
-            new SpeakerContext("fleet", identity, identity, "TR_" + identity, 1, 0), new TranscriberOptions(), picker, Sink, NullLogger.Instance);
+            new SpeakerContext("fleet", identity, identity, "TR_" + identity, 1, 0), new TranscriberOptions(), picker, Sink, NullLogger.Instance, TestMetrics.Scribe);
     }
 
     public string Identity { get; }

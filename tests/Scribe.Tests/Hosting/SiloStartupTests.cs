@@ -9,7 +9,11 @@ public sealed class SiloStartupTests
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Scribe.Silo.dll")]) { WorkingDirectory = AppContext.BaseDirectory };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        foreach (var (key, value) in environment) start.Environment[key] = value;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         return await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(60), "the silo kept running despite its configuration");
     }
 
@@ -34,8 +38,15 @@ public sealed class SiloStartupTests
     public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
     {
         var environment = new Dictionary<string, string>(Valid);
-        if (value is null) environment.Remove(key);
-        else environment[key] = value;
+        if (value is null)
+        {
+            environment.Remove(key);
+        }
+        else
+        {
+            environment[key] = value;
+        }
+
         if (key.StartsWith("Inference", StringComparison.Ordinal))
         {
             environment["Inference__Endpoints__0__Name"] = "gpu-1";

@@ -31,7 +31,10 @@ public sealed class SpeechServerModeTests
                 Assert.False(process.HasExited, "the speech server exited");
                 try
                 {
-                    if ((await http.GetAsync(new Uri("health", UriKind.Relative), timeout.Token)).IsSuccessStatusCode) break;
+                    if ((await http.GetAsync(new Uri("health", UriKind.Relative), timeout.Token)).IsSuccessStatusCode)
+                    {
+                        break;
+                    }
                 }
                 catch (HttpRequestException)
                 {

@@ -3,6 +3,7 @@ using Orleans.TestingHost;
 using Scribe.Captions;
 using Scribe.Notifications;
 using Scribe.Silo.Hosting;
+using Scribe.Telemetry;
 
 namespace Scribe.Tests.Infrastructure;
 
@@ -30,6 +31,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.AddMemoryGrainStorage(ScribeSilo.ParticipantStorage);
             silo.AddMemoryGrainStorage(RoomGrain.StorageName);
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddScribeMetrics();
             silo.Services.AddSingleton(Options.Create(new TranscriberOptions { FinalTimeoutMs = FinalTimeoutMs }));
             silo.Services.AddSingleton(Options.Create(new TranscriptOptions()));
             // The room grain tells the room and the backend about transcription; here nobody listens.

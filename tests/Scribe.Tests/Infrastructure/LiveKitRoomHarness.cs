@@ -32,7 +32,11 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
             ["LiveKit:EgressRestartDelayMs"] = "50",
             ["LiveKit:TranscriptInterimIntervalMs"] = "50",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
         return new LiveKitRoomHarness(await MeetingRig.StartAsync(new RigOptions { LiveKitPace = pace, MaxSessions = 16, Settings = all, Services = services }));
     }
 

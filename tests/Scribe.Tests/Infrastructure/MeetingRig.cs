@@ -40,7 +40,11 @@ public sealed class MeetingRig : IAsyncDisposable
             }
         }
 
-        foreach (var (key, value) in options.Settings) settings[key] = value;
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
         Settings = settings;
     }
 
@@ -133,10 +137,26 @@ public sealed class MeetingRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var silo in _silos) await silo.DisposeAsync();
-        if (_liveKit is not null) await _liveKit.DisposeAsync();
-        if (_vllm is not null) await _vllm.DisposeAsync();
-        if (_redis is not null) await _redis.DisposeAsync();
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        if (_liveKit is not null)
+        {
+            await _liveKit.DisposeAsync();
+        }
+
+        if (_vllm is not null)
+        {
+            await _vllm.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
         _http.Dispose();
     }
 }

@@ -13,12 +13,21 @@ public sealed class RecordingSink : ISegmentSink
     public void Publish(TranscriptSegment segment)
     {
         Published.Enqueue(segment);
-        lock (_gate) _transcript.Upsert(segment);
+        lock (_gate)
+        {
+            _transcript.Upsert(segment);
+        }
     }
 
     public IReadOnlyList<TranscriptSegment> Transcript
     {
-        get { lock (_gate) return _transcript.Segments; }
+        get
+        {
+            lock (_gate)
+            {
+                return _transcript.Segments;
+            }
+        }
     }
 
     public IReadOnlyList<string> FinalTexts => [.. Transcript.Where(s => s.IsFinal).Select(s => s.Text)];

@@ -73,8 +73,15 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Scribe"] = "Information",
         };
-        foreach (var (key, value) in settings) environment[key] = value;
-        foreach (var (key, value) in environment) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
 
         var process = Process.Start(start)!;
         var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{port}/"));
@@ -122,7 +129,11 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private void Keep(string? line)
     {
-        if (line is null) return;
+        if (line is null)
+        {
+            return;
+        }
+
         _log.Enqueue(line);
         while (_log.Count > 2_000 && _log.TryDequeue(out _))
         {
@@ -143,7 +154,10 @@ public sealed class SiloProcess : IAsyncDisposable
             try
             {
                 using var ready = await Admin.GetAsync(new Uri("/readyz", UriKind.Relative), timeout.Token);
-                if (ready.IsSuccessStatusCode) return;
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
             }
             catch (HttpRequestException)
             {

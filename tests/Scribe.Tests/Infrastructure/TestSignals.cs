@@ -17,7 +17,11 @@ internal static class TestSignals
         {
             // Twelve uniforms minus six: unit variance, close enough to Gaussian.
             double sum = 0;
-            for (var k = 0; k < 12; k++) sum += random.NextDouble();
+            for (var k = 0; k < 12; k++)
+            {
+                sum += random.NextDouble();
+            }
+
             samples[i] = (short)Math.Clamp(Math.Round((sum - 6) * rms), short.MinValue, short.MaxValue);
         }
 

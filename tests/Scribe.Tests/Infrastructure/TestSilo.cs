@@ -63,7 +63,11 @@ public sealed class TestSilo : IAsyncDisposable
             // hear a voice in pure tones, so these silos detect speech by level.
             ["Transcription:VadMode"] = "Energy",
         };
-        foreach (var (key, value) in settings) defaults[key] = value;
+        foreach (var (key, value) in settings)
+        {
+            defaults[key] = value;
+        }
+
         builder.Configuration.AddInMemoryCollection(defaults);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddConsole().SetMinimumLevel(LogLevel.Warning);

@@ -9,7 +9,7 @@ public sealed class SpeakerStreamsTests
     {
         var speaker = new SpeakerContext("room", "alice", "Alice", trackSid, 1, 0);
         var publisher = new SegmentPublisher((_, _) => Task.CompletedTask, NullLogger.Instance);
-        var transcriber = new SpeakerTranscriber(speaker, new TranscriberOptions(), new EndpointBalancer([]), publisher, NullLogger.Instance);
+        var transcriber = new SpeakerTranscriber(speaker, new TranscriberOptions(), new EndpointBalancer([]), publisher, NullLogger.Instance, TestMetrics.Scribe);
         return new SpeakerStream(speaker, transcriber, publisher);
     }
 

@@ -14,7 +14,7 @@ public sealed class ChunkBufferOwnershipTests : FakeVllmTest
     private static readonly SpeakerContext Speaker = new("standup", "alice", "Alice", "TR_A", 1, 0);
 
     private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null) =>
-        new(Speaker, new TranscriberOptions(), balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance, chunkBuffers: _pool);
+        new(Speaker, new TranscriberOptions(), balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance, TestMetrics.Scribe, chunkBuffers: _pool);
 
     private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress)
     {
@@ -114,7 +114,13 @@ public sealed class ChunkBufferOwnershipTests : FakeVllmTest
 
         public int Outstanding
         {
-            get { lock (_gate) return _out.Count; }
+            get
+            {
+                lock (_gate)
+                {
+                    return _out.Count;
+                }
+            }
         }
 
         public override short[] Rent(int minimumLength)

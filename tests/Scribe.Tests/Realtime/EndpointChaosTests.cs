@@ -34,7 +34,7 @@ public sealed class EndpointChaosTests : IAsyncLifetime
         var sentences = ToneSpeech.RandomSentences(8, seed: 12);
         var speaker = new SpeakerContext("chaos", "dora", "Dora", "TR_D", 1, 0);
         await using var transcriber = new SpeakerTranscriber(
-            speaker, new TranscriberOptions { FinalTimeoutMs = 800 }, new EndpointBalancer([_first.Endpoint("a"), _second.Endpoint("b")]), sink, NullLogger.Instance);
+            speaker, new TranscriberOptions { FinalTimeoutMs = 800 }, new EndpointBalancer([_first.Endpoint("a"), _second.Endpoint("b")]), sink, NullLogger.Instance, TestMetrics.Scribe);
 
         var egress = ToneSpeech.SynthesizeEgress(sentences);
         var converter = new EgressAudioConverter();

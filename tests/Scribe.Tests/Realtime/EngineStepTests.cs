@@ -20,7 +20,7 @@ public sealed class EngineStepTests : FakeVllmTest
     {
         var sentences = ToneSpeech.RandomSentences(3, seed: 5);
         await using var transcriber = new SpeakerTranscriber(
-            Speaker, new TranscriberOptions(), new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance);
+            Speaker, new TranscriberOptions(), new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance, TestMetrics.Scribe);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences, 16_000, leadingSilenceMs: 300));
         await transcriber.CompleteAsync(CancellationToken.None);
@@ -46,7 +46,7 @@ public sealed class EngineStepTests : FakeVllmTest
         var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1"), Vllm.Endpoint("gpu-2")]);
         var options = new TranscriberOptions { FinalTimeoutMs = 60_000 };
         var sentences = ToneSpeech.RandomSentences(3, seed: 23);
-        await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, Sink, NullLogger.Instance);
+        await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, Sink, NullLogger.Instance, TestMetrics.Scribe);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences.Take(1).ToArray(), 16_000, leadingSilenceMs: 300));
         await WaitUntilAsync(() => Sink.FinalTexts.Count == 1, TimeSpan.FromSeconds(10));

@@ -47,7 +47,7 @@ public sealed class GatedFidelityTests(SileroModelFixture silero, LocalSpeechSer
         // Silero behind the energy gate, as a silo composes it (VoiceActivityDetectors with Transcription:VadGateDbfs).
         var options = new TranscriberOptions();
         await using (var transcriber = new SpeakerTranscriber(
-            speaker, options, new EndpointBalancer([endpoint]), sink, NullLogger.Instance,
+            speaker, options, new EndpointBalancer([endpoint]), sink, NullLogger.Instance, TestMetrics.Scribe,
             detector: new EnergyGatedVoiceActivityDetector(silero.Model.CreateDetector(), options.VadGateDbfs)))
         {
             var stream = new List<short>(new short[SilenceBetweenMs * 16]);

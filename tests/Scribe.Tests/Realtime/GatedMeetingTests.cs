@@ -81,7 +81,7 @@ public sealed class GatedMeetingTests(SileroModelFixture silero, ITestOutputHelp
         foreach (var (speaker, samples) in tracks.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var context = new SpeakerContext("meeting", speaker, speaker, $"TR_{speaker}", 1, 0);
-            await using var transcriber = new SpeakerTranscriber(context, options, balancer, new RecordingSink(), NullLogger.Instance, detector: detector(speaker));
+            await using var transcriber = new SpeakerTranscriber(context, options, balancer, new RecordingSink(), NullLogger.Instance, TestMetrics.Scribe, detector: detector(speaker));
             for (var offset = 0; offset < samples.Length; offset += 1_600)
             {
                 await transcriber.WriteAsync(samples.AsMemory(offset, Math.Min(1_600, samples.Length - offset)), CancellationToken.None);

@@ -8,7 +8,7 @@ public sealed class IdleReleaseTests : FakeVllmTest
     private static TranscriberOptions Options(int idleReleaseMs = 2_000) => new() { IdleReleaseMs = idleReleaseMs };
 
     private SpeakerTranscriber Transcriber(TranscriberOptions options, EndpointBalancer? balancer = null) =>
-        new(Speaker, options, balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance);
+        new(Speaker, options, balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance, TestMetrics.Scribe);
 
     private static async Task WriteAsync(SpeakerTranscriber transcriber, short[] samples)
     {

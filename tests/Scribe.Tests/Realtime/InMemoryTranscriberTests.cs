@@ -17,7 +17,7 @@ public sealed class InMemoryTranscriberTests
         var sink = new RecordingSink();
         var time = new FakeTimeProvider();
         await using var transcriber = new SpeakerTranscriber(
-            Speaker, new TranscriberOptions { PreRollMs = 0 }, new EndpointBalancer([Gpu1, Gpu2]), sink, NullLogger.Instance, time, connector: connector);
+            Speaker, new TranscriberOptions { PreRollMs = 0 }, new EndpointBalancer([Gpu1, Gpu2]), sink, NullLogger.Instance, TestMetrics.Scribe, time, connector: connector);
 
         await transcriber.WriteAsync(Tone(500), CancellationToken.None);
         await WaitUntilAsync(() => connector.Opened.Count == 1 && connector.Last.Sent.Count == 6);

@@ -13,7 +13,7 @@ public sealed class SessionKeeperTests
     private readonly ConcurrentQueue<string> _replays = new();
 
     private SessionKeeper Keeper(IEndpointPicker picker, TranscriberOptions? options = null) =>
-        new(Speaker, options ?? new TranscriberOptions(), picker, _connector, new SpeakerUsageMeter(_time), _time, NullLogger.Instance,
+        new(Speaker, options ?? new TranscriberOptions(), picker, _connector, new SpeakerUsageMeter(_time, TestMetrics.Scribe), TestMetrics.Scribe, _time, NullLogger.Instance,
             (session, _) =>
             {
                 _replays.Enqueue(session.Endpoint.Name);
@@ -123,8 +123,8 @@ public sealed class SessionKeeperTests
     public async Task An_idle_release_is_counted_and_frees_the_slot()
     {
         var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
-        var usage = new SpeakerUsageMeter(_time);
-        var keeper = new SessionKeeper(Speaker, new TranscriberOptions(), picker, _connector, usage, _time, NullLogger.Instance, (_, _) => Task.CompletedTask);
+        var usage = new SpeakerUsageMeter(_time, TestMetrics.Scribe);
+        var keeper = new SessionKeeper(Speaker, new TranscriberOptions(), picker, _connector, usage, TestMetrics.Scribe, _time, NullLogger.Instance, (_, _) => Task.CompletedTask);
         await keeper.StartAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(3));
 

@@ -5,7 +5,7 @@ public sealed class SpeakerTranscriberTests : FakeVllmTest
     private static readonly SpeakerContext Speaker = new("standup", "alice", "Alice", "TR_A", 1, 0);
 
     private SpeakerTranscriber Transcriber(EndpointBalancer? balancer = null, TranscriberOptions? options = null) =>
-        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance);
+        new(Speaker, options ?? new TranscriberOptions(), balancer ?? new EndpointBalancer([Vllm.Endpoint("gpu-1")]), Sink, NullLogger.Instance, TestMetrics.Scribe);
 
     /// <summary>Streams egress-format audio through the converter in torn frames, as ingest does.</summary>
     private static async Task FeedAsync(SpeakerTranscriber transcriber, byte[] egress, int seed = 1, Func<int, Task>? atFrame = null)
@@ -20,7 +20,10 @@ public sealed class SpeakerTranscriberTests : FakeVllmTest
             var count = converter.Convert(egress.AsSpan(offset, size), output);
             await transcriber.WriteAsync(output.AsMemory(0, count), CancellationToken.None);
             offset += size;
-            if (atFrame is not null) await atFrame(frame);
+            if (atFrame is not null)
+            {
+                await atFrame(frame);
+            }
         }
     }
 

@@ -10,7 +10,7 @@ public sealed class UtteranceSegmenterTests
     private long _clock;
 
     private UtteranceSegmenter Segmenter(TranscriberOptions? options = null) =>
-        new(options ?? new TranscriberOptions(), new ChunkBufferPool(_pool), new SpeakerUsageMeter(TimeProvider.System));
+        new(options ?? new TranscriberOptions(), new ChunkBufferPool(_pool), new SpeakerUsageMeter(TimeProvider.System, TestMetrics.Scribe));
 
     private AudioChunk Next(bool speech)
     {
@@ -38,7 +38,10 @@ public sealed class UtteranceSegmenterTests
     public void Speech_opens_a_generation_with_its_pre_roll_and_a_pause_ends_it()
     {
         var segmenter = Segmenter(new TranscriberOptions { PreRollMs = 300, PauseMs = 600 });
-        for (var i = 0; i < 10; i++) segmenter.Accept(Next(speech: false));
+        for (var i = 0; i < 10; i++)
+        {
+            segmenter.Accept(Next(speech: false));
+        }
 
         Assert.Equal(ChunkOutcome.Opened, segmenter.Accept(Next(speech: true)));
         var generation = segmenter.Current!;
@@ -48,7 +51,11 @@ public sealed class UtteranceSegmenterTests
         Assert.Equal(0, segmenter.SilentSamples);
 
         Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: true)));
-        for (var i = 0; i < 5; i++) Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: false)));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: false)));
+        }
+
         Assert.Equal(ChunkOutcome.AppendedAndEnded, segmenter.Accept(Next(speech: false)));
         // Ending is the loop's step: the generation takes audio until the final commit goes out.
         Assert.Equal(SegmenterPhase.Taking, segmenter.Phase);
@@ -64,7 +71,11 @@ public sealed class UtteranceSegmenterTests
         segmenter.Accept(Next(speech: true));
         segmenter.Finish();
         var held = new[] { Next(speech: true), Next(speech: false) };
-        foreach (var chunk in held) Assert.Equal(ChunkOutcome.Held, segmenter.Accept(chunk));
+        foreach (var chunk in held)
+        {
+            Assert.Equal(ChunkOutcome.Held, segmenter.Accept(chunk));
+        }
+
         Assert.False(segmenter.TryTakeHeld(out _));
 
         segmenter.Complete();
@@ -84,12 +95,20 @@ public sealed class UtteranceSegmenterTests
     {
         var segmenter = Segmenter(new TranscriberOptions { PreRollMs = 0, MaxGenerationMs = 1_000, WindowGraceMs = 500 });
         segmenter.Accept(Next(speech: true));
-        for (var i = 1; i < 14; i++) Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: true)));
+        for (var i = 1; i < 14; i++)
+        {
+            Assert.Equal(ChunkOutcome.Appended, segmenter.Accept(Next(speech: true)));
+        }
+
         Assert.Equal(ChunkOutcome.AppendedAndEnded, segmenter.Accept(Next(speech: true)));
 
         var quiet = Segmenter(new TranscriberOptions { PreRollMs = 0, MaxGenerationMs = 1_000, WindowGraceMs = 500 });
         quiet.Accept(Next(speech: true));
-        for (var i = 1; i < 10; i++) quiet.Accept(Next(speech: true));
+        for (var i = 1; i < 10; i++)
+        {
+            quiet.Accept(Next(speech: true));
+        }
+
         Assert.Equal(ChunkOutcome.AppendedAndEnded, quiet.Accept(Next(speech: false)));
     }
 
@@ -97,7 +116,11 @@ public sealed class UtteranceSegmenterTests
     public void A_mute_drops_the_pre_roll_and_ends_the_generation_taking_audio()
     {
         var segmenter = Segmenter();
-        for (var i = 0; i < 3; i++) segmenter.Accept(Next(speech: false));
+        for (var i = 0; i < 3; i++)
+        {
+            segmenter.Accept(Next(speech: false));
+        }
+
         Assert.False(segmenter.Mute());
         Assert.Equal(0, _pool.Outstanding);
 
@@ -111,7 +134,11 @@ public sealed class UtteranceSegmenterTests
     {
         var segmenter = Segmenter(new TranscriberOptions { PreRollMs = 200 });
         segmenter.EndAtNextPause();
-        for (var i = 0; i < 5; i++) Assert.Equal(ChunkOutcome.KeptBeforeSpeech, segmenter.Accept(Next(speech: true)));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ChunkOutcome.KeptBeforeSpeech, segmenter.Accept(Next(speech: true)));
+        }
+
         Assert.Equal(SegmenterPhase.BetweenGenerations, segmenter.Phase);
         Assert.Equal(2, _pool.Outstanding);
     }

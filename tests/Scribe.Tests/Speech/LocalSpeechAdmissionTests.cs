@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
-using Microsoft.Extensions.Options;
 using Scribe.LocalSpeech;
+using Scribe.Silo.Hosting;
 
 namespace Scribe.Tests.Speech;
 
@@ -76,7 +76,7 @@ public sealed class LocalSpeechAdmissionTests : IDisposable
     [InlineData("ModelDirectory", "/nonexistent/model", "pocketsphinx-en-us")]
     public async Task A_configuration_that_cannot_serve_stops_the_start(string key, string value, string named)
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(
+        var error = await Assert.ThrowsAsync<InvalidConfigurationException>(
             () => LocalSpeechTestServer.StartAsync(new Dictionary<string, string?> { [key] = value }, Timeout));
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }

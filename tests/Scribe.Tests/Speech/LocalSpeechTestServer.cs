@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Scribe.LocalSpeech;
+using Scribe.Silo.Hosting;
 
 namespace Scribe.Tests.Speech;
 
@@ -31,7 +32,7 @@ public sealed class LocalSpeechTestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(
             (settings ?? new Dictionary<string, string?>()).Select(setting => KeyValuePair.Create($"{LocalSpeechOptions.Section}:{setting.Key}", setting.Value)));
-        builder.Services.AddLocalSpeech(builder.Configuration.GetSection(LocalSpeechOptions.Section));
+        builder.Services.AddLocalSpeech(ValidatedOptions.Bind<LocalSpeechOptions>(builder.Configuration, LocalSpeechOptions.Section));
         var app = builder.Build();
         app.MapLocalSpeech();
         app.MapLocalSpeechHealth();

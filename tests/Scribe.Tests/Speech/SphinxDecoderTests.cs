@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Scribe.LocalSpeech;
-
 using Scribe.Fakes.Speech;
+using Scribe.LocalSpeech;
 
 namespace Scribe.Tests.Speech;
 

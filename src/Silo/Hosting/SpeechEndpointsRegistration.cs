@@ -1,0 +1,31 @@
+using Scribe.Endpoints;
+using Scribe.LocalSpeech;
+
+namespace Scribe.Silo.Hosting;
+
+/// <summary>The speech endpoints speakers are placed on: the balancer, its health probe and its link to the cluster's registry.</summary>
+public static class SpeechEndpointsRegistration
+{
+    public static WebApplicationBuilder AddSpeechEndpoints(this WebApplicationBuilder builder)
+    {
+        var inference = ValidatedOptions.Bind<InferenceOptions>(builder.Configuration, InferenceOptions.Section);
+        var services = builder.Services;
+
+        // With no endpoints configured, this silo serves its own local speech endpoint and uses it.
+        var embeddedSpeech = inference.Endpoints.Count == 0;
+        if (embeddedSpeech)
+        {
+            services.AddLocalSpeech(ValidatedOptions.Bind<LocalSpeechOptions>(builder.Configuration, LocalSpeechOptions.Section));
+            services.AddSingleton<EmbeddedLocalSpeech>();
+        }
+
+        // The balancer starts on the configured endpoints; they seed the cluster's registry, whose snapshot then rules.
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(inference));
+        services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
+        services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
+        services.AddHttpClient(EndpointHealthProbe.HttpClientName);
+        services.AddHostedService<EndpointRegistryLink>();
+        services.AddHostedService<EndpointHealthProbe>();
+        return builder;
+    }
+}

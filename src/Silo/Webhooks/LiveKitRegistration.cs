@@ -1,0 +1,28 @@
+using Scribe.Captions;
+using Scribe.Egress;
+using Scribe.LiveKit;
+using Scribe.Silo.Hosting;
+
+namespace Scribe.Silo.Webhooks;
+
+/// <summary>LiveKit: its webhooks, its server APIs (egress, room service) and the room's data channel for captions.</summary>
+public static class LiveKitRegistration
+{
+    public static WebApplicationBuilder AddLiveKit(this WebApplicationBuilder builder)
+    {
+        var liveKit = ValidatedOptions.Bind<LiveKitOptions>(builder.Configuration, LiveKitOptions.Section);
+        var services = builder.Services;
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(liveKit));
+        services.AddSingleton(new WebhookReceiver(liveKit.ApiKey, liveKit.ApiSecret));
+        services.AddHttpClient(LiveKitOptions.Section, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(sp => new EgressClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<EgressClient>>()));
+        services.AddSingleton(sp => new RoomServiceClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<RoomServiceClient>>()));
+        services.AddSingleton<ITrackEgress, LiveKitTrackEgress>();
+        services.AddSingleton<ITranscriptDataChannel>(sp => liveKit.PublishTranscripts
+            ? new LiveKitTranscriptDataChannel(sp.GetRequiredService<RoomServiceClient>())
+            : new NoTranscriptDataChannel());
+        return builder;
+    }
+}
