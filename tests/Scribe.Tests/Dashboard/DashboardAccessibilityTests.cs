@@ -12,9 +12,7 @@ public sealed class DashboardAccessibilityTests(DashboardFixture fixture) : ICla
     public async Task Buttons_have_names_the_transcript_is_labelled_and_keyboard_focus_shows()
     {
         const string roomName = "keyboard";
-        var page = await fixture.SignedInPageAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
-        await page.GotoAsync($"/dashboard/#/room/{roomName}");
+        var page = await fixture.RoomPageAsync(roomName);
 
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Transcript", Exact = true })).ToBeVisibleAsync();
         var transcript = page.GetByRole(AriaRole.List, new() { Name = $"Transcript of {roomName}" });

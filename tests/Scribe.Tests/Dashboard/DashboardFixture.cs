@@ -1,16 +1,11 @@
 using Microsoft.Playwright;
-using Scribe.Fakes;
-using Scribe.Fakes.LiveKit;
-using Scribe.Fakes.Vllm;
-using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
-using Scribe.Tests.EndToEnd;
+using static Microsoft.Playwright.Assertions;
 
 namespace Scribe.Tests.Dashboard;
 
 /// <summary>
-/// One silo with a strict fake vLLM ("gpu-1") and a fake LiveKit streaming in real time, plus Debian's Chromium
-/// driven by Playwright. Playwright's own browser download is never used: the browser is /usr/bin/chromium
+/// A <see cref="MeetingRig"/> (one silo, strict fake vLLM "gpu-1", fake LiveKit streaming in real time) plus Debian's
+/// Chromium driven by Playwright. Playwright's own browser download is never used: the browser is /usr/bin/chromium
 /// (scripts/setup/chromium.sh installs it), launched headless with a fresh temporary profile.
 /// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
@@ -23,41 +18,31 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary>A named key holding only <c>transcripts:read</c>: it sees rooms but may not erase them.</summary>
     public const string ReaderKey = "reader-key-for-the-dashboard-4567";
 
-    private readonly HttpClient _http = new();
     private IPlaywright? _playwright;
 
-    public FakeVllmServer Vllm { get; private set; } = null!;
-    public FakeLiveKitServer LiveKit { get; private set; } = null!;
-    public TestSilo Silo { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
-    public LiveKitWebhookSender Webhooks { get; private set; } = null!;
+    public MeetingRig Rig { get; private set; } = null!;
 
-    /// <summary>The folder holding <c>Cluster.sln</c>.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public TestSilo Silo => Rig.Silo;
+
+    public FakeLiveKitServer LiveKit => Rig.LiveKit;
+
+    public LiveKitWebhookSender Webhooks => Rig.Webhooks;
+
+    public IBrowser Browser { get; private set; } = null!;
 
     /// <summary><c>artifacts/screenshots/</c> at the repository root.</summary>
-    public static string ScreenshotDirectory { get; } = FindScreenshotDirectory();
+    public static string ScreenshotDirectory { get; } =
+        Directory.CreateDirectory(Path.Combine(Repository.Root, "artifacts", "screenshots")).FullName;
 
     public async Task InitializeAsync()
     {
-        Vllm = await FakeVllmServer.StartAsync();
-        // Real-time pace: interim text stays on screen long enough for a person (and the test) to see it.
-        LiveKit = await FakeLiveKitServer.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, pace: 1.0);
-        Silo = await TestSilo.StartAsync(new Dictionary<string, string?>
+        Rig = await MeetingRig.StartAsync(new RigOptions
         {
-            ["LiveKit:Url"] = LiveKit.Url.ToString(),
-            ["Inference:Endpoints:0:Name"] = "gpu-1",
-            ["Inference:Endpoints:0:Url"] = Vllm.RealtimeUrl.ToString(),
-            ["Inference:Endpoints:0:Model"] = Vllm.Model,
-            ["Inference:Endpoints:0:MaxSessions"] = "16",
-            ["Api:Keys:0:Name"] = "ops",
-            ["Api:Keys:0:Key"] = OpsKey,
-            ["Api:Keys:0:Scopes"] = "cluster",
-            ["Api:Keys:1:Name"] = "reader",
-            ["Api:Keys:1:Key"] = ReaderKey,
-            ["Api:Keys:1:Scopes"] = "transcripts:read",
+            // Real-time pace: interim text stays on screen long enough for a person (and the test) to see it.
+            LiveKitPace = 1.0,
+            MaxSessions = 16,
+            ApiKeys = [("ops", OpsKey, "cluster"), ("reader", ReaderKey, "transcripts:read")],
         });
-        Webhooks = new LiveKitWebhookSender(_http, TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
 
         if (!File.Exists(ChromiumPath))
         {
@@ -72,7 +57,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"],
         });
-        Assertions.SetDefaultExpectTimeout(15_000);
+        SetDefaultExpectTimeout(15_000);
     }
 
     public async Task DisposeAsync()
@@ -83,22 +68,10 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (Silo is not null)
+        if (Rig is not null)
         {
-            await Silo.DisposeAsync();
+            await Rig.DisposeAsync();
         }
-
-        if (LiveKit is not null)
-        {
-            await LiveKit.DisposeAsync();
-        }
-
-        if (Vllm is not null)
-        {
-            await Vllm.DisposeAsync();
-        }
-
-        _http.Dispose();
     }
 
     /// <summary>A fresh browser context (no cookies, no session storage) at laptop width.</summary>
@@ -123,18 +96,59 @@ public sealed class DashboardFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Signs in with a key that may see rooms and waits for the Rooms view, the first view such a key lands on.</summary>
+    public async Task<IPage> RoomsPageAsync(string key = TestSilo.AdminKey)
+    {
+        var page = await SignedInPageAsync(key);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
+        return page;
+    }
+
+    /// <summary>Signs in (see <see cref="RoomsPageAsync"/>), then opens the view of <paramref name="room"/>.</summary>
+    public async Task<IPage> RoomPageAsync(string room, string key = TestSilo.AdminKey)
+    {
+        var page = await RoomsPageAsync(key);
+        await page.GotoAsync($"/dashboard/#/room/{room}");
+        return page;
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
 
-    /// <summary>Starts the room, then has each speaker join and publish; returns when every egress has ended.</summary>
+    /// <summary>Waits for <paramref name="locator"/> to show; the screenshot is saved either way, so a failure shows what the page held.</summary>
+    public static async Task ExpectVisibleWithScreenshotAsync(IPage page, ILocator locator, float timeoutMs, string screenshot)
+    {
+        try
+        {
+            await Expect(locator).ToBeVisibleAsync(new() { Timeout = timeoutMs });
+        }
+        finally
+        {
+            await ScreenshotAsync(page, screenshot);
+        }
+    }
+
+    /// <summary>Reports room_started for <paramref name="name"/> (answered 200).</summary>
+    public async Task<LiveKitRoom> StartRoomAsync(string name)
+    {
+        var room = new LiveKitRoom { Name = name, Sid = "RM_" + name };
+        Assert.Equal(200, (await Webhooks.RoomStartedAsync(Silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
+        return room;
+    }
+
+    /// <summary>Reports room_finished for <paramref name="room"/> (answered 200).</summary>
+    public async Task FinishRoomAsync(LiveKitRoom room) =>
+        Assert.Equal(200, (await Webhooks.RoomFinishedAsync(Silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
+
+    /// <summary>Starts the room, then has each speaker join and publish; returns when every egress has played out.</summary>
+    /// <remarks>Track sids name the room as well as the speaker: rooms of one fixture reuse speakers, and an egress is found by its track.</remarks>
     public async Task RunMeetingAsync(string roomName, Meeting meeting, TimeSpan timeout)
     {
-        var room = new LiveKitRoom { Name = roomName, Sid = "RM_" + roomName };
-        Assert.Equal(200, (await Webhooks.RoomStartedAsync(Silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
+        var room = await StartRoomAsync(roomName);
         var tracks = new List<string>();
         foreach (var (speaker, pcm) in meeting.Tracks)
         {
-            var participant = LiveKit.AddParticipant(roomName, speaker, char.ToUpperInvariant(speaker[0]) + speaker[1..]);
+            var participant = LiveKit.AddParticipant(roomName, speaker, Names.Of(speaker));
             var track = LiveKit.AddAudioTrack(roomName, speaker, $"TR_{roomName}_{speaker}", pcm);
             room = LiveKit.GetRoom(roomName);
             Assert.Equal(200, (await Webhooks.ParticipantJoinedAsync(Silo.WebhookUrl, room, participant, CancellationToken.None)).HttpStatus);
@@ -143,11 +157,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         using var cancel = new CancellationTokenSource(timeout);
-        foreach (var track in tracks)
-        {
-            var egress = await LiveKit.WaitForTrackEgressAsync(track, cancel.Token);
-            await LiveKit.WaitForEgressEndAsync(egress.EgressId, cancel.Token);
-        }
+        await LiveKit.WaitForEgressesAsync(tracks, cancel.Token);
     }
 
     /// <summary>Two speakers, long sentences: each generation shows interim words for a few seconds.</summary>
@@ -156,22 +166,4 @@ public sealed class DashboardFixture : IAsyncLifetime
         ("bob", "g25 d25 f25 b25 g25 d25 f25 b25 g25 d25"),
         ("alice", "e20 a20 c20 h20 e20 a20"),
     ]);
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Cluster.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? AppContext.BaseDirectory;
-    }
-
-    private static string FindScreenshotDirectory()
-    {
-        var path = Path.Combine(FindRepositoryRoot(), "artifacts", "screenshots");
-        Directory.CreateDirectory(path);
-        return path;
-    }
 }

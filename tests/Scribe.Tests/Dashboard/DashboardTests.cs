@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Scribe.LiveKit;
-using Scribe.Tests.Cluster;
 using static Microsoft.Playwright.Assertions;
 
 namespace Scribe.Tests.Dashboard;
@@ -60,7 +58,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [Fact]
     public async Task Every_dashboard_file_is_served_and_modules_as_javascript()
     {
-        var folder = Path.Combine(DashboardFixture.RepositoryRoot, "src", "Silo", "wwwroot", "dashboard");
+        var folder = Path.Combine(Repository.Root, "src", "Silo", "wwwroot", "dashboard");
         var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
         Assert.Contains(files, f => f.EndsWith(Path.Combine("views", "room.js"), StringComparison.Ordinal));
         using var anonymous = new HttpClient { BaseAddress = Silo.Url };
@@ -79,8 +77,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [Fact]
     public async Task The_cluster_api_lists_this_silo_with_the_rooms_it_hosts()
     {
-        var room = new LiveKitRoom { Name = "cluster-api", Sid = "RM_cluster-api" };
-        Assert.Equal(200, (await fixture.Webhooks.RoomStartedAsync(Silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
+        await fixture.StartRoomAsync("cluster-api");
 
         var silos = await Silo.Admin.GetFromJsonAsync<JsonElement[]>(new Uri("/api/cluster", UriKind.Relative), JsonSerializerOptions.Web);
 
@@ -98,8 +95,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     {
         const string roomName = "weekly";
         var meeting = DashboardFixture.LongMeeting();
-        var page = await fixture.SignedInPageAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
+        var page = await fixture.RoomsPageAsync();
         await page.GetByLabel("Open a room by name").FillAsync(roomName);
         await page.GetByRole(AriaRole.Button, new() { Name = "Open", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Room {roomName}" })).ToBeVisibleAsync();
@@ -153,8 +149,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     public async Task A_room_follows_the_transcript_stream_with_the_key_in_the_query()
     {
         const string roomName = "streamed";
-        var page = await fixture.SignedInPageAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
+        var page = await fixture.RoomsPageAsync();
         var requests = new List<Microsoft.Playwright.IRequest>();
         // The reconnect is answered only once the interim has been seen: a slow page must not miss it.
         var interimSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -198,8 +193,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     [Fact]
     public async Task The_views_render_the_agreed_api_shapes()
     {
-        var page = await fixture.SignedInPageAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
+        var page = await fixture.RoomsPageAsync();
         var now = DateTimeOffset.UtcNow;
         string Iso(TimeSpan ago) => (now - ago).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         var rooms = $$"""
@@ -253,18 +247,13 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await DashboardFixture.ScreenshotAsync(page, "room-contract");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Endpoints" }).ClickAsync();
-        var table = page.GetByRole(AriaRole.Table, new() { Name = "Speech endpoints" });
-        var gpu1 = table.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "gpu-1", Exact = true }) });
-        var gpu2 = table.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "gpu-2", Exact = true }) });
+        var gpu1 = EndpointRow(page, "gpu-1");
+        var gpu2 = EndpointRow(page, "gpu-2");
         await Expect(gpu1).ToContainTextAsync("5 / 16");
         await Expect(gpu1).ToContainTextAsync("31 %");
         await Expect(gpu2).ToContainTextAsync("Unhealthy");
         await Expect(gpu2).ToContainTextAsync("connection refused");
-        await gpu1.GetByRole(AriaRole.Button, new() { Name = "Drain gpu-1" }).ClickAsync();
-        await Expect(gpu1).ToContainTextAsync("Drained");
-        await DashboardFixture.ScreenshotAsync(page, "endpoints-contract");
-        await gpu1.GetByRole(AriaRole.Button, new() { Name = "Undrain gpu-1" }).ClickAsync();
-        await Expect(gpu1).ToContainTextAsync("In service");
+        await DrainAndUndrainAsync(page, gpu1, "gpu-1", "endpoints-contract");
     }
 
     /// <summary>Needs <c>GET /api/rooms</c> (another branch): fails until that route is merged.</summary>
@@ -280,14 +269,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             var active = page.GetByRole(AriaRole.Table, new() { Name = "Active rooms" });
             await Expect(active).ToBeVisibleAsync();
             var link = active.GetByRole(AriaRole.Link, new() { Name = roomName, Exact = true });
-            try
-            {
-                await Expect(link).ToBeVisibleAsync(new() { Timeout = 20_000 });
-            }
-            finally
-            {
-                await DashboardFixture.ScreenshotAsync(page, "rooms");
-            }
+            await DashboardFixture.ExpectVisibleWithScreenshotAsync(page, link, 20_000, "rooms");
 
             await link.ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Room {roomName}" })).ToBeVisibleAsync();
@@ -307,30 +289,17 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var page = await fixture.SignedInPageAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Endpoints" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Endpoints", Exact = true })).ToBeVisibleAsync();
-        var table = page.GetByRole(AriaRole.Table, new() { Name = "Speech endpoints" });
-        var row = table.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "gpu-1", Exact = true }) });
-        try
-        {
-            await Expect(row).ToBeVisibleAsync(new() { Timeout = 5_000 });
-        }
-        finally
-        {
-            await DashboardFixture.ScreenshotAsync(page, "endpoints");
-        }
+        var row = EndpointRow(page, "gpu-1");
+        await DashboardFixture.ExpectVisibleWithScreenshotAsync(page, row, 5_000, "endpoints");
 
         await Expect(row).ToContainTextAsync("In service");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Drain gpu-1" }).ClickAsync();
-        await Expect(row).ToContainTextAsync("Drained");
-        await DashboardFixture.ScreenshotAsync(page, "endpoints-drained");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Undrain gpu-1" }).ClickAsync();
-        await Expect(row).ToContainTextAsync("In service");
+        await DrainAndUndrainAsync(page, row, "gpu-1", "endpoints-drained");
     }
 
     [Fact]
     public async Task Cluster_view_shows_this_silo_and_what_it_hosts()
     {
-        var room = new LiveKitRoom { Name = "cluster-view", Sid = "RM_cluster-view" };
-        Assert.Equal(200, (await fixture.Webhooks.RoomStartedAsync(Silo.WebhookUrl, room, CancellationToken.None)).HttpStatus);
+        await fixture.StartRoomAsync("cluster-view");
         var page = await fixture.SignedInPageAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Cluster", Exact = true }).ClickAsync();
 
@@ -350,8 +319,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         Assert.Equal(401, refused!.Status);
         await Expect(stranger.GetByRole(AriaRole.Heading, new() { Name = "Sign in first" })).ToBeVisibleAsync();
 
-        var page = await fixture.SignedInPageAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
+        var page = await fixture.RoomsPageAsync();
         var cookies = await page.Context.CookiesAsync();
         var cookie = Assert.Single(cookies, c => c.Name == "scribe-orleans");
         Assert.True(cookie.HttpOnly);
@@ -363,5 +331,20 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await page.WaitForTimeoutAsync(3_000); // the Orleans Dashboard fills itself from its own API (also under /orleans)
         await DashboardFixture.ScreenshotAsync(page, "orleans");
         await Expect(page.GetByText("Sign in first")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The endpoint's row in the Endpoints view's table.</summary>
+    private static ILocator EndpointRow(IPage page, string endpoint) =>
+        page.GetByRole(AriaRole.Table, new() { Name = "Speech endpoints" }).GetByRole(AriaRole.Row)
+            .Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = endpoint, Exact = true }) });
+
+    /// <summary>Drains the endpoint from its row (screenshot while drained), then undrains it back into service.</summary>
+    private static async Task DrainAndUndrainAsync(IPage page, ILocator row, string endpoint, string screenshot)
+    {
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Drain {endpoint}" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Drained");
+        await DashboardFixture.ScreenshotAsync(page, screenshot);
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Undrain {endpoint}" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("In service");
     }
 }

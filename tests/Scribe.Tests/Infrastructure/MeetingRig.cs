@@ -40,6 +40,14 @@ public sealed class MeetingRig : IAsyncDisposable
             }
         }
 
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            var (name, key, scopes) = options.ApiKeys[i];
+            settings[$"Api:Keys:{i}:Name"] = name;
+            settings[$"Api:Keys:{i}:Key"] = key;
+            settings[$"Api:Keys:{i}:Scopes"] = scopes;
+        }
+
         foreach (var (key, value) in options.Settings)
         {
             settings[key] = value;

@@ -24,6 +24,9 @@ public sealed record RigOptions
     /// <summary>The fake LiveKit's egress pace (1 = real time); null: no fake LiveKit (LiveKit:Url stays a closed port).</summary>
     public double? LiveKitPace { get; init; } = 4.0;
 
+    /// <summary>Named API keys (<c>Api:Keys</c>) for every silo, each with its scopes (space or comma separated).</summary>
+    public IReadOnlyList<(string Name, string Key, string Scopes)> ApiKeys { get; init; } = [];
+
     /// <summary>Settings for every silo, over the rig's own.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 

@@ -11,9 +11,7 @@ public sealed class TranscriptionDashboardTests(DashboardFixture fixture) : ICla
     public async Task The_room_view_starts_and_stops_transcription()
     {
         const string room = "captions-desk";
-        var page = await fixture.SignedInPageAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rooms", Exact = true })).ToBeVisibleAsync();
-        await page.GotoAsync($"/dashboard/#/room/{room}");
+        var page = await fixture.RoomPageAsync(room);
         var transcription = page.GetByRole(AriaRole.Group, new() { Name = "Transcription" });
 
         // Nobody has reported the room and the policy (AllRooms) starts rooms only when they begin: off.
