@@ -100,7 +100,8 @@ public static class ScribeSilo
 
         // The balancer starts on the configured endpoints; they seed the cluster's registry, whose snapshot then rules.
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(inference));
-        services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
+        services.AddSingleton(sp => new EndpointBalancer(
+            embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints(), slots: new ClusterGenerationSlots(sp.GetRequiredService<IGrainFactory>())));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
         services.AddHttpClient(EndpointHealthProbe.HttpClientName);
         services.AddHostedService<EndpointRegistryLink>();

@@ -28,6 +28,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
             ["Inference:Endpoints:0:Name"] = "gpu-1",
             ["Inference:Endpoints:0:Url"] = _vllm.RealtimeUrl.ToString(),
             ["Inference:Endpoints:0:Model"] = _vllm.Model,
+            ["Inference:Endpoints:0:MaxGenerations"] = "8",
         });
     }
 
