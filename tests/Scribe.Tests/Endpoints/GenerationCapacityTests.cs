@@ -50,6 +50,17 @@ public sealed class GenerationCapacityTests : IAsyncLifetime
             _speakers.Add(new FleetSpeaker($"p{i}", ToneSpeech.RandomSentences(3, seed: 2_000 + i), balancer));
         }
 
+        var thirdWaited = false;
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                thirdWaited |= _speakers.Any(s => s.Transcriber.State == SpeakerState.WaitingForCapacity);
+                await Task.Delay(5, CancellationToken.None);
+            }
+        });
+
         var meeting = Stopwatch.StartNew();
         foreach (var group in _speakers.Chunk(3))
         {
@@ -63,8 +74,11 @@ public sealed class GenerationCapacityTests : IAsyncLifetime
         var fed = meeting.Elapsed;
         await Task.WhenAll(_speakers.Select(s => s.FinishAsync()));
         var tail = meeting.Elapsed - fed;
+        await watching.CancelAsync();
+        await watcher;
 
         Assert.All(_speakers, s => Assert.Equal(s.Sentences, s.Sink.FinalTexts));
+        Assert.True(thirdWaited, "three voices on two slots: the third must have waited for one");
         Assert.Equal(2, _server.GenerationSlots.Peak);       // both slots were used...
         Assert.Equal(0, _server.GenerationsMadeToWait);      // ...and the engine never had to queue a third
         Assert.Empty(_server.Violations);
