@@ -1,3 +1,5 @@
+using Scribe.Telemetry;
+
 namespace Scribe.Endpoints;
 
 /// <summary>
@@ -11,6 +13,9 @@ public sealed class EndpointBalancer : IEndpointPicker
 {
     /// <summary>Sticky entries kept for speakers; older ones go when the table grows past this.</summary>
     private const int StickyLimit = 10_000;
+
+    /// <summary>A slot call is a sub-millisecond grain turn; one this slow means its silo is gone.</summary>
+    private static readonly TimeSpan SlotCallTimeout = TimeSpan.FromSeconds(2);
 
     private readonly object _gate = new();
     private readonly Random _random;
@@ -42,7 +47,19 @@ public sealed class EndpointBalancer : IEndpointPicker
             request = new GenerationSlotRequest(speaker, speechStartedAt, current, [.. _endpoints.Select(e => CapacityLocked(e, current))], lifetime);
         }
 
-        var slot = await _slots.TryAcquireAsync(request, cancellationToken).ConfigureAwait(false);
+        GenerationSlot? slot;
+        try
+        {
+            slot = await _slots.TryAcquireAsync(request, cancellationToken).WaitAsync(SlotCallTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The count is out of reach (the silo holding it just died and it is moving): admit on the speaker's
+            // socket rather than stall live speech. At worst the engine queues this one generation; the next counts again.
+            ScribeMetrics.AdmissionFallbacks.Add(1);
+            return new GenerationTicket(current, () => Task.CompletedTask);
+        }
+
         if (slot is null)
         {
             return null;
@@ -56,7 +73,15 @@ public sealed class EndpointBalancer : IEndpointPicker
 
         return new GenerationTicket(slot.Endpoint, async () =>
         {
-            await _slots.ReleaseAsync(slot.Lease).ConfigureAwait(false);
+            try
+            {
+                await _slots.ReleaseAsync(slot.Lease).WaitAsync(SlotCallTimeout).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Unreachable count: the lease expires on its own (or went with the count's silo).
+            }
+
             lock (_gate) SignalLocked();
         });
     }

@@ -33,6 +33,7 @@ public static class ScribeMetrics
         advice: AudioLatencyBuckets);
     public static readonly Counter<long> CapacityWaits = Meter.CreateCounter<long>("scribe.endpoints.capacity_waits", description: "Times a speaker found no endpoint with room and had to wait.");
     public static readonly Histogram<double> AdmissionWait = Meter.CreateHistogram<double>("scribe.generation.admission_wait", "ms", "From a generation's speech start to its admission on an endpoint with a free generation slot (0 when one was free).");
+    public static readonly Counter<long> AdmissionFallbacks = Meter.CreateCounter<long>("scribe.generation.admission_fallbacks", description: "Generations admitted without the cluster's slot count because it could not be reached (its silo was lost).");
     public static readonly Histogram<double> CapacityWaitTime = Meter.CreateHistogram<double>("scribe.endpoints.capacity_wait_time", "ms", "How long a speaker waited for an endpoint with room.");
     public static readonly Counter<long> EndpointMoves = Meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");
     public static readonly Counter<long> EndpointProbeFailures = Meter.CreateCounter<long>("scribe.endpoints.probe_failures", description: "Failed /health probes, by endpoint.");
