@@ -15,6 +15,7 @@ internal static class Program
         ["ingest-load"] = IngestLoad.RunAsync,
         ["vad"] = VadBenchmark.RunAsync,
         ["placement"] = PlacementSimulation.RunAsync,
+        ["capacity"] = CapacitySimulation.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

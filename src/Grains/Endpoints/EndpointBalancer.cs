@@ -1,15 +1,21 @@
+using Scribe.Telemetry;
+
 namespace Scribe.Endpoints;
 
 /// <summary>
 /// This silo's placement of realtime sessions: <see cref="PlacementPolicy"/> applied to the latest registry
 /// snapshot (refreshed by <see cref="EndpointRegistryLink"/>, never fetched per call) plus this silo's own
 /// sessions counted the moment they are leased. Without a snapshot it places over the endpoints it was built
-/// with, all assumed healthy.
+/// with, all assumed healthy. Sockets are placed here; generations are admitted through <see cref="IGenerationSlots"/>
+/// (the cluster's count), which is the GPU's real limit.
 /// </summary>
 public sealed class EndpointBalancer : IEndpointPicker
 {
     /// <summary>Sticky entries kept for speakers; older ones go when the table grows past this.</summary>
     private const int StickyLimit = 10_000;
+
+    /// <summary>A slot call is a sub-millisecond grain turn; one this slow means its silo is gone.</summary>
+    private static readonly TimeSpan SlotCallTimeout = TimeSpan.FromSeconds(2);
 
     private readonly object _gate = new();
     private readonly Random _random;
@@ -20,11 +26,70 @@ public sealed class EndpointBalancer : IEndpointPicker
     private IReadOnlyList<InferenceEndpoint> _endpoints;
     private int _placingSilos = 1;
     private TaskCompletionSource _capacityChanged = NewSignal();
+    private readonly IGenerationSlots _slots;
+    private readonly ScribeMetrics? _metrics;
 
-    public EndpointBalancer(IReadOnlyList<InferenceEndpoint> endpoints, Random? random = null)
+    /// <param name="metrics">Where fallbacks are counted; none in tests that do not look.</param>
+    public EndpointBalancer(IReadOnlyList<InferenceEndpoint> endpoints, Random? random = null, IGenerationSlots? slots = null, ScribeMetrics? metrics = null)
     {
         _endpoints = endpoints;
         _random = random ?? new Random();
+        _slots = slots ?? new LocalGenerationSlots();
+        _metrics = metrics;
+    }
+
+    /// <summary>Where generation slots are counted (the API reads running generations and waiting speakers there).</summary>
+    public IGenerationSlots Slots => _slots;
+
+    public async ValueTask<GenerationTicket?> TryStartGenerationAsync(
+        string speaker, DateTimeOffset speechStartedAt, string? current, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        GenerationSlotRequest request;
+        lock (_gate)
+        {
+            request = new GenerationSlotRequest(speaker, speechStartedAt, current, [.. _endpoints.Select(e => CapacityLocked(e, current))], lifetime);
+        }
+
+        GenerationSlot? slot;
+        try
+        {
+            slot = await _slots.TryAcquireAsync(request, cancellationToken).WaitAsync(SlotCallTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The count is out of reach (the silo holding it just died and it is moving): admit on the speaker's
+            // socket rather than stall live speech. At worst the engine queues this one generation; the next counts again.
+            _metrics?.AdmissionFallbacks.Add(1);
+            return new GenerationTicket(current, () => Task.CompletedTask);
+        }
+
+        if (slot is null)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            // The socket follows the slot: the next placement for this speaker prefers the endpoint it was admitted to.
+            _previous[speaker] = slot.Endpoint;
+        }
+
+        return new GenerationTicket(slot.Endpoint, async () =>
+        {
+            try
+            {
+                await _slots.ReleaseAsync(slot.Lease).WaitAsync(SlotCallTimeout).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Unreachable count: the lease expires on its own (or went with the count's silo).
+            }
+
+            lock (_gate)
+            {
+                SignalLocked();
+            }
+        });
     }
 
     /// <summary>Replaces the endpoint list (e.g. when the embedded local endpoint learns its URL).</summary>
@@ -164,6 +229,25 @@ public sealed class EndpointBalancer : IEndpointPicker
         // The projection ranks endpoints; the cap check uses what is known, so it never refuses a free slot.
         return new PlacementCandidate(
             endpoint.Name, endpoint.MaxSessions, load, status.Health, status.Drained, status.KvCacheUsage, Projected: load + othersSinceSnapshot);
+    }
+
+    /// <summary>
+    /// An endpoint as admission sees it: open when it may take the generation (serving, KV cache not full, and a
+    /// socket to run it on: the speaker's own, or room under the socket cap), with its /metrics load at the probe.
+    /// </summary>
+    private GenerationCapacity CapacityLocked(InferenceEndpoint endpoint, string? current)
+    {
+        var candidate = CandidateLocked(endpoint);
+        var socket = string.Equals(endpoint.Name, current, StringComparison.Ordinal) ? candidate.Serving : candidate.HasRoom;
+        var open = socket && candidate.KvCacheUsage is not >= PlacementCandidate.KvCacheFull;
+        if (!_known.TryGetValue(endpoint.Name, out var registered) || registered.Status.RequestsRunning is null && registered.Status.RequestsWaiting is null)
+        {
+            return new GenerationCapacity(endpoint.Name, endpoint.GenerationLimit, open);
+        }
+
+        var status = registered.Status;
+        return new GenerationCapacity(
+            endpoint.Name, endpoint.GenerationLimit, open, (status.RequestsRunning ?? 0) + (status.RequestsWaiting ?? 0), status.LastProbedAt);
     }
 
     private void Release(InferenceEndpoint endpoint)

@@ -138,7 +138,10 @@ public sealed partial class EndpointRegistryGrain(
             drained && sessions == 0,
             probe?.Error,
             probe?.At,
-            endpoint.HealthBase.ToString());
+            endpoint.HealthBase.ToString(),
+            endpoint.GenerationLimit,
+            RequestsRunning: probe?.Load?.RequestsRunning,
+            RequestsWaiting: probe?.Load?.RequestsWaiting);
     }
 
     private async Task<EndpointChange> SetDrainedAsync(string name, bool drained)

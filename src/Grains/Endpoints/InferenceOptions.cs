@@ -40,9 +40,18 @@ public sealed class InferenceOptions : IValidatableObject
                 yield return new ValidationResult($"{key}:Model is required (the model vLLM serves).", [$"{key}:Model"]);
             }
 
-            if (endpoint.MaxSessions < 1)
+            if (endpoint.MaxSessions is < 1)
             {
-                yield return new ValidationResult($"{key}:MaxSessions must be at least 1.", [$"{key}:MaxSessions"]);
+                yield return new ValidationResult($"{key}:MaxSessions must be at least 1 when set (leave it out for no socket cap), got {endpoint.MaxSessions}.", [$"{key}:MaxSessions"]);
+            }
+
+            if (endpoint.MaxGenerations is < 1)
+            {
+                yield return new ValidationResult($"{key}:MaxGenerations must be at least 1 (the generations the server runs at once, e.g. its --max-num-seqs), got {endpoint.MaxGenerations}.", [$"{key}:MaxGenerations"]);
+            }
+            else if (endpoint.MaxGenerations is null && endpoint.MaxSessions is null)
+            {
+                yield return new ValidationResult($"{key}:MaxGenerations is required (the generations the server runs at once, e.g. its --max-num-seqs).", [$"{key}:MaxGenerations"]);
             }
 
             if (!string.IsNullOrEmpty(endpoint.HealthUrl) && (!Uri.TryCreate(endpoint.HealthUrl, UriKind.Absolute, out var health) || health.Scheme is not ("http" or "https")))
@@ -57,9 +66,12 @@ public sealed class InferenceOptions : IValidatableObject
         }
     }
 
+    /// <summary>An endpoint configured with only <c>MaxSessions</c> (before generations were counted) runs that many generations.</summary>
     public IReadOnlyList<InferenceEndpoint> ToEndpoints() =>
-        [.. Endpoints.Select(e => new InferenceEndpoint(e.Name, new Uri(e.Url), e.Model, e.MaxSessions, string.IsNullOrEmpty(e.ApiKey) ? null : e.ApiKey,
-            string.IsNullOrEmpty(e.HealthUrl) ? null : new Uri(e.HealthUrl)))];
+        [.. Endpoints.Select(e => new InferenceEndpoint(e.Name, new Uri(e.Url), e.Model, e.MaxSessions ?? InferenceEndpoint.NoSessionCap,
+            string.IsNullOrEmpty(e.ApiKey) ? null : e.ApiKey,
+            string.IsNullOrEmpty(e.HealthUrl) ? null : new Uri(e.HealthUrl),
+            e.MaxGenerations ?? e.MaxSessions ?? 0))];
 }
 
 public sealed class InferenceEndpointOptions
@@ -67,7 +79,11 @@ public sealed class InferenceEndpointOptions
     public string Name { get; set; } = "";
     public string Url { get; set; } = "";
     public string Model { get; set; } = "";
-    public int MaxSessions { get; set; } = 8;
+    /// <summary>Realtime sockets it accepts; null: no cap (a socket between generations costs the GPU nothing).</summary>
+    public int? MaxSessions { get; set; }
+
+    /// <summary>Generations it runs at once: its <c>--max-num-seqs</c>, or a lower figure an operator measured for live speed.</summary>
+    public int? MaxGenerations { get; set; }
     public string? ApiKey { get; set; }
 
     /// <summary>Base of <c>/health</c> and <c>/metrics</c> when not the realtime URL's host root.</summary>

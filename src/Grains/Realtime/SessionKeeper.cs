@@ -30,10 +30,17 @@ internal sealed partial class SessionKeeper(
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(8);
 
+    /// <summary>Slots freed on other silos are not signalled here: a waiting speaker asks again this often.</summary>
+    private static readonly TimeSpan AdmissionPoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Beyond the longest a generation can hold its slot (window, grace, final time-outs with their retries).</summary>
+    private static readonly TimeSpan GenerationLeaseMargin = TimeSpan.FromSeconds(30);
+
     private readonly Channel<SessionEvent> _events = Channel.CreateUnbounded<SessionEvent>(new() { SingleReader = true });
     private volatile IRealtimeSession? _session;
     private volatile EndpointLease? _lease;
     private volatile bool _waitingForCapacity;
+    private GenerationTicket? _generation; // the loop's alone
     private volatile bool _failing;
     private volatile string? _error;
 
@@ -70,6 +77,63 @@ internal sealed partial class SessionKeeper(
 
     public Task AppendAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken) =>
         _session is { } session ? SendAsync(session, session.AppendAsync(samples, cancellationToken), cancellationToken) : RecoverAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Admission: waits until the fleet has a generation slot for this speaker (its turn among the waiting comes by
+    /// when their speech began), then keeps the socket when the slot is on its endpoint or closes it so the
+    /// generation opens where the slot is. Meanwhile the audio stays in the owner's buffers, in order. One call to
+    /// the slot counter per generation, plus one per poll while waiting.
+    /// </summary>
+    public async Task AdmitAsync(DateTimeOffset speechStartedAt, CancellationToken cancellationToken)
+    {
+        if (_generation is not null)
+        {
+            return; // the generation already holds its slot (it is being replayed)
+        }
+
+        var lifetime = TimeSpan.FromMilliseconds(
+            options.MaxGenerationMs + options.WindowGraceMs + 4L * options.FinalTimeoutMs) + GenerationLeaseMargin;
+        var key = $"{speaker.Room}/{speaker.Identity}";
+        var asked = time.GetTimestamp();
+        var counted = false;
+        while (true)
+        {
+            var ticket = await endpoints.TryStartGenerationAsync(key, speechStartedAt, EndpointName, lifetime, cancellationToken).ConfigureAwait(false);
+            if (ticket is not null)
+            {
+                metrics.AdmissionWait.Record(counted ? time.GetElapsedTime(asked).TotalMilliseconds : 0);
+                _waitingForCapacity = false;
+                _generation = ticket;
+                if (ticket.Endpoint is { } admitted && EndpointName is { } current && !string.Equals(admitted, current, StringComparison.Ordinal))
+                {
+                    // A new socket where the slot is costs a handshake; waiting for this one's endpoint could cost seconds.
+                    metrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", current));
+                    await CloseAsync().ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            if (!counted)
+            {
+                counted = true;
+                metrics.CapacityWaits.Add(1);
+            }
+
+            _waitingForCapacity = true;
+            await endpoints.WaitForCapacityAsync(AdmissionPoll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The generation is over (done, given up, or the speaker stopped): its slot goes to the next speaker.</summary>
+    public async Task EndGenerationAsync()
+    {
+        if (_generation is { } ticket)
+        {
+            _generation = null;
+            await ticket.EndAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Starts the owner's generation: on the open session, or on a new one (which replays it whole).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

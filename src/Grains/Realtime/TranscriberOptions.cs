@@ -45,11 +45,10 @@ public sealed class TranscriberOptions : IValidatableObject
     [Range(0.0, 1.0)] public double VadSpeechOffProbability { get; set; } = 0.35;
 
     /// <summary>
-    /// Silence after which a speaker's realtime session is closed and its endpoint slot freed. An idle session holds no
-    /// GPU memory (the engine request lives from commit to done), only a socket and a small queue on the server, and
-    /// a slot of the endpoint's <c>MaxSessions</c>: the release saves those for rooms full of long-silent listeners,
-    /// so it waits minutes, not seconds, and a speaker who pauses keeps the session (no reconnect before speaking).
-    /// Speech opens a new one; the audio waits meanwhile.
+    /// Silence after which a speaker's realtime socket is closed: socket hygiene, not capacity. An idle session holds no
+    /// GPU memory (the engine request lives from commit to done), only a socket and a small queue on the server;
+    /// capacity is counted in generations (admitted at each generation start), so this waits minutes, not seconds,
+    /// and a speaker who pauses keeps the session (no reconnect before speaking). Speech opens a new one.
     /// </summary>
     [Range(1_000, 3_600_000)] public int IdleReleaseMs { get; set; } = 300_000;
 

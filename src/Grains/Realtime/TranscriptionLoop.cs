@@ -177,6 +177,7 @@ internal sealed partial class TranscriptionLoop
         finally
         {
             _stopped = true;
+            await _session.EndGenerationAsync().ConfigureAwait(false);
             await _session.CloseAsync().ConfigureAwait(false);
         }
     }
@@ -222,6 +223,8 @@ internal sealed partial class TranscriptionLoop
 
                 return;
             case ChunkOutcome.Opened:
+                // Speech began when this chunk arrived (held audio arrived earlier than now): the queue's order.
+                await _session.AdmitAsync(_time.GetUtcNow() - _time.GetElapsedTime(chunk.ReceivedAt), cancellationToken).ConfigureAwait(false);
                 await _session.StartAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case ChunkOutcome.Held:
@@ -265,6 +268,7 @@ internal sealed partial class TranscriptionLoop
             case TranscriptionDone done when _segmenter.Phase == SegmenterPhase.Finishing:
                 _publisher.Done(_segmenter.Current!, done.Text, _session.EndpointName);
                 _segmenter.Complete();
+                await _session.EndGenerationAsync().ConfigureAwait(false);
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
@@ -312,6 +316,7 @@ internal sealed partial class TranscriptionLoop
         _publisher.GiveUp(generation, _session.EndpointName);
 
         _segmenter.Complete();
+        await _session.EndGenerationAsync().ConfigureAwait(false);
         await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
     }
 

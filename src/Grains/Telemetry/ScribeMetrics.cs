@@ -36,6 +36,8 @@ public sealed class ScribeMetrics
             "scribe.audio.append_delay", "ms", "From when a 100 ms chunk's last sample was due by its stream's own audio clock to its append on the endpoint's socket: sender jitter, network and every queue in the silo included.",
             advice: AudioLatencyBuckets);
         CapacityWaits = meter.CreateCounter<long>("scribe.endpoints.capacity_waits", description: "Times a speaker found no endpoint with room and had to wait.");
+        AdmissionWait = meter.CreateHistogram<double>("scribe.generation.admission_wait", "ms", "From a generation's speech start to its admission on an endpoint with a free generation slot (0 when one was free).");
+        AdmissionFallbacks = meter.CreateCounter<long>("scribe.generation.admission_fallbacks", description: "Generations admitted without the cluster's slot count because it could not be reached (its silo was lost).");
         CapacityWaitTime = meter.CreateHistogram<double>("scribe.endpoints.capacity_wait_time", "ms", "How long a speaker waited for an endpoint with room.");
         EndpointMoves = meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");
         EndpointProbeFailures = meter.CreateCounter<long>("scribe.endpoints.probe_failures", description: "Failed /health probes, by endpoint.");
@@ -79,6 +81,10 @@ public sealed class ScribeMetrics
     public Histogram<double> AppendDelay { get; }
 
     public Counter<long> CapacityWaits { get; }
+
+    public Histogram<double> AdmissionWait { get; }
+
+    public Counter<long> AdmissionFallbacks { get; }
 
     public Histogram<double> CapacityWaitTime { get; }
 

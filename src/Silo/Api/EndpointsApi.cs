@@ -28,14 +28,23 @@ public static partial class EndpointsApi
         return api;
     }
 
-    internal static async Task<Ok<IEnumerable<EndpointStatus>>> ListAsync(IGrainFactory grains) =>
-        TypedResults.Ok((await Registry(grains).GetSnapshotAsync()).Endpoints.Select(e => e.Status));
+    /// <summary>The registry's rows with the generation slots' live figures: our running generations and the speakers waiting.</summary>
+    internal static async Task<Ok<IEnumerable<EndpointStatus>>> ListAsync(IGrainFactory grains)
+    {
+        var snapshot = await Registry(grains).GetSnapshotAsync();
+        var usage = await grains.GetGrain<IGenerationSlotsGrain>(IGenerationSlotsGrain.Key).GetUsageAsync();
+        return TypedResults.Ok(snapshot.Endpoints.Select(e => e.Status with
+        {
+            RunningGenerations = usage.Running.GetValueOrDefault(e.Status.Name),
+            WaitingSpeakers = usage.Waiting,
+        }));
+    }
 
     internal static async Task<IResult> AddAsync(EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer)
     {
         if (request is null)
         {
-            return ApiProblems.BadRequest("Send a JSON body {name, url, model, maxSessions, apiKey?, healthUrl?}.");
+            return ApiProblems.BadRequest("Send a JSON body {name, url, model, maxGenerations, maxSessions?, apiKey?, healthUrl?}.");
         }
 
         var errors = request.Validate();
@@ -96,7 +105,8 @@ public static partial class EndpointsApi
         TypedResults.Problem(title: "Unknown endpoint", detail: $"No endpoint named '{name}' is registered.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>The body of <c>POST /api/endpoints</c>.</summary>
-    public sealed record EndpointRequest(string? Name, string? Url, string? Model, int? MaxSessions, string? ApiKey, string? HealthUrl)
+    /// <param name="MaxSessions">Optional socket cap; a request with only this (older clients) runs as many generations.</param>
+    public sealed record EndpointRequest(string? Name, string? Url, string? Model, int? MaxSessions, string? ApiKey, string? HealthUrl, int? MaxGenerations = null)
     {
         public Dictionary<string, string[]> Validate()
         {
@@ -116,9 +126,14 @@ public static partial class EndpointsApi
                 errors["model"] = ["Required: the model the server serves."];
             }
 
-            if (MaxSessions is not (>= 1 and <= 100_000))
+            if (MaxGenerations is not null and not (>= 1 and <= 100_000) || MaxGenerations is null && MaxSessions is null)
             {
-                errors["maxSessions"] = ["Required: how many concurrent sessions it holds, 1 to 100000."];
+                errors["maxGenerations"] = ["Required: how many generations it runs at once (its --max-num-seqs), 1 to 100000."];
+            }
+
+            if (MaxSessions is not null and not (>= 1 and <= 100_000))
+            {
+                errors["maxSessions"] = ["When given: how many realtime sockets it accepts, 1 to 100000."];
             }
 
             if (!string.IsNullOrEmpty(HealthUrl) && (!Uri.TryCreate(HealthUrl, UriKind.Absolute, out var health) || health.Scheme is not ("http" or "https")))
@@ -130,9 +145,10 @@ public static partial class EndpointsApi
         }
 
         public InferenceEndpoint ToEndpoint() => new(
-            Name!.Trim(), new Uri(Url!), Model!.Trim(), MaxSessions!.Value,
+            Name!.Trim(), new Uri(Url!), Model!.Trim(), MaxSessions ?? InferenceEndpoint.NoSessionCap,
             string.IsNullOrEmpty(ApiKey) ? null : ApiKey,
-            string.IsNullOrEmpty(HealthUrl) ? null : new Uri(HealthUrl));
+            string.IsNullOrEmpty(HealthUrl) ? null : new Uri(HealthUrl),
+            MaxGenerations ?? MaxSessions!.Value);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

@@ -15,6 +15,6 @@ public sealed class EmbeddedLocalSpeech
         var options = services.GetRequiredService<IOptions<LocalSpeechOptions>>().Value;
         var own = new UriBuilder(ScribeSilo.OwnUrl(services)) { Scheme = "ws", Path = Path };
         var health = new UriBuilder(ScribeSilo.OwnUrl(services)) { Path = HealthPrefix + "/" };
-        return new InferenceEndpoint(EndpointName, own.Uri, options.ModelName, options.MaxSessions, options.ApiKey, health.Uri);
+        return new InferenceEndpoint(EndpointName, own.Uri, options.ModelName, options.MaxSessions, options.ApiKey, health.Uri, MaxGenerations: options.MaxSessions);
     }
 }

@@ -1,5 +1,6 @@
 using Scribe.Endpoints;
 using Scribe.LocalSpeech;
+using Scribe.Telemetry;
 
 namespace Scribe.Silo.Hosting;
 
@@ -21,7 +22,9 @@ public static class SpeechEndpointsRegistration
 
         // The balancer starts on the configured endpoints; they seed the cluster's registry, whose snapshot then rules.
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(inference));
-        services.AddSingleton(sp => new EndpointBalancer(embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints()));
+        services.AddSingleton(sp => new EndpointBalancer(
+            embeddedSpeech ? [EmbeddedLocalSpeech.Endpoint(sp)] : inference.ToEndpoints(), slots: new ClusterGenerationSlots(sp.GetRequiredService<IGrainFactory>()),
+            metrics: sp.GetRequiredService<ScribeMetrics>()));
         services.AddSingleton<IEndpointPicker>(sp => sp.GetRequiredService<EndpointBalancer>());
         services.AddHttpClient(EndpointHealthProbe.HttpClientName);
         services.AddHostedService<EndpointRegistryLink>();

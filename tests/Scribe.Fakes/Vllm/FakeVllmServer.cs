@@ -74,6 +74,19 @@ public sealed class FakeVllmServer : IAsyncDisposable
     /// <summary>Refuses new sessions (HTTP 503), as an endpoint that is down would.</summary>
     public bool Refusing { get; set; }
 
+    /// <summary>The engine's limit on concurrent generations and what it made wait (vLLM's <c>--max-num-seqs</c>).</summary>
+    public FakeGenerationSlots GenerationSlots { get; } = new();
+
+    /// <summary>Concurrent generations the engine runs; a commit beyond them waits (default: no limit).</summary>
+    public int MaxNumSeqs
+    {
+        get => GenerationSlots.Limit;
+        set => GenerationSlots.Limit = value;
+    }
+
+    /// <summary>Commits the engine had to queue because <see cref="MaxNumSeqs"/> generations were running.</summary>
+    public int GenerationsMadeToWait => GenerationSlots.MadeToWait;
+
     public ConcurrentQueue<string> Violations { get; } = new();
 
     public ConcurrentQueue<FakeGeneration> Generations { get; } = new();
@@ -94,7 +107,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
         app.UseWebSockets();
         app.MapGet("/health", () => server.Refusing ? Results.StatusCode(503) : Results.Ok());
         app.MapGet("/metrics", () => Results.Text(
-            $"vllm:websocket_connections_active {server.ActiveSessions}\nvllm:num_requests_running {server.ActiveSessions}\nvllm:num_requests_waiting 0\n",
+            $"vllm:websocket_connections_active {server.ActiveSessions}\nvllm:num_requests_running {server.GenerationSlots.Running}\nvllm:num_requests_waiting {server.GenerationSlots.Waiting}\n",
             "text/plain; version=0.0.4"));
         app.Map("/v1/realtime", server.AcceptAsync);
         await app.StartAsync();
@@ -141,7 +154,8 @@ public sealed class FakeVllmServer : IAsyncDisposable
         Interlocked.Increment(ref _sessionsOpened);
         try
         {
-            await new Connection(this, socket).RunAsync(http.RequestAborted);
+            await using var connection = new Connection(this, socket);
+            await connection.RunAsync(http.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {
@@ -161,7 +175,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
     }
 
     /// <summary>One realtime connection, handled the way vLLM's serving loop does, plus strict checks.</summary>
-    private sealed class Connection(FakeVllmServer server, WebSocket socket)
+    private sealed class Connection(FakeVllmServer server, WebSocket socket) : IAsyncDisposable
     {
         private readonly string _id = $"sess-{Guid.NewGuid():N}";
         private bool _validated;
@@ -172,6 +186,23 @@ public sealed class FakeVllmServer : IAsyncDisposable
         private int _stepSamples;
         private bool _doomed;
         private bool _dead;
+        private bool _holdsSlot;
+
+        /// <summary>A connection that goes mid-generation ends its engine request: the slot frees.</summary>
+        public ValueTask DisposeAsync()
+        {
+            ReleaseSlot();
+            return ValueTask.CompletedTask;
+        }
+
+        private void ReleaseSlot()
+        {
+            if (_holdsSlot)
+            {
+                _holdsSlot = false;
+                server.GenerationSlots.Exit();
+            }
+        }
 
         public async Task RunAsync(CancellationToken cancellationToken)
         {
@@ -282,6 +313,11 @@ public sealed class FakeVllmServer : IAsyncDisposable
                     }
                     else
                     {
+                        // Scheduled like a vLLM request: beyond the batch limit it queues, and this connection's
+                        // later events (its audio) wait unread behind it.
+                        ReleaseSlot(); // a stalled generation's request, given up by the client
+                        await server.GenerationSlots.EnterAsync(cancellationToken);
+                        _holdsSlot = true;
                         _generation = [];
                         _generationSamples = 0;
                         _emitted = 0;
@@ -407,6 +443,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
             _generation = null;
             _doomed = false;
             _dead = true;
+            ReleaseSlot();
             Interlocked.Increment(ref server._processingErrors);
             await SendAsync(new { type = "error", error = "engine failed while processing the request", code = "processing_error" }, cancellationToken);
         }
@@ -457,6 +494,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
             }
 
             var text = string.Join(' ', words);
+            ReleaseSlot(); // the engine frees the request before its last output reaches the client
             server.Generations.Enqueue(new FakeGeneration(_id, sampleCount, _appendsInGeneration, text));
             // One completion token per 80 ms engine step (1,280 samples), as vLLM counts Voxtral Realtime.
             var steps = (sampleCount + 1279) / 1280;

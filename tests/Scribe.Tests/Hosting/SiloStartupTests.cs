@@ -31,6 +31,10 @@ public sealed class SiloStartupTests
     [InlineData("LiveKit__Url", null, "LiveKit")]
     [InlineData("Cluster__Provider", "Redis", "ConnectionStrings:Redis")]
     [InlineData("Inference__Endpoints__0__Url", "http://gpu-1:8000/v1/realtime", "Inference:Endpoints:0")]
+    [InlineData("Inference__Endpoints__0__MaxGenerations", "0", "Inference:Endpoints:0:MaxGenerations")]
+    [InlineData("Inference__Endpoints__0__MaxGenerations", "-2", "Inference:Endpoints:0:MaxGenerations")]
+    [InlineData("Inference__Endpoints__0__MaxGenerations", null, "Inference:Endpoints:0:MaxGenerations")]
+    [InlineData("Inference__Endpoints__0__MaxSessions", "0", "Inference:Endpoints:0:MaxSessions")]
     [InlineData("Ingest__PublicUrl", "not a url", "Ingest:PublicUrl")]
     [InlineData("Api__Keys__0__Key", "short", "Api:Keys:0")]
     [InlineData("Notifications__Url", "http://backend.test/scribe", "Notifications:Secret")]
@@ -38,6 +42,15 @@ public sealed class SiloStartupTests
     public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
     {
         var environment = new Dictionary<string, string>(Valid);
+        if (key.StartsWith("Inference", StringComparison.Ordinal))
+        {
+            // An otherwise valid endpoint, so the line names the one setting under test.
+            environment["Inference__Endpoints__0__Name"] = "gpu-1";
+            environment["Inference__Endpoints__0__Model"] = "voxtral";
+            environment["Inference__Endpoints__0__Url"] = "ws://gpu-1:8000/v1/realtime";
+            environment["Inference__Endpoints__0__MaxGenerations"] = "4";
+        }
+
         if (value is null)
         {
             environment.Remove(key);
@@ -45,12 +58,6 @@ public sealed class SiloStartupTests
         else
         {
             environment[key] = value;
-        }
-
-        if (key.StartsWith("Inference", StringComparison.Ordinal))
-        {
-            environment["Inference__Endpoints__0__Name"] = "gpu-1";
-            environment["Inference__Endpoints__0__Model"] = "voxtral";
         }
 
         var (exitCode, output, error) = await RunSiloAsync(environment);

@@ -34,6 +34,7 @@ public sealed class MeetingRig : IAsyncDisposable
             settings["Inference:Endpoints:0:Name"] = "gpu-1";
             settings["Inference:Endpoints:0:Url"] = vllm.RealtimeUrl.ToString();
             settings["Inference:Endpoints:0:Model"] = vllm.Model;
+            settings["Inference:Endpoints:0:MaxGenerations"] = (options.MaxGenerations ?? options.MaxSessions ?? 8).ToString(CultureInfo.InvariantCulture);
             if (options.MaxSessions is { } max)
             {
                 settings["Inference:Endpoints:0:MaxSessions"] = max.ToString(CultureInfo.InvariantCulture);

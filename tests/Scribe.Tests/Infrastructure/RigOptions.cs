@@ -18,8 +18,11 @@ public sealed record RigOptions
     /// <summary>How many sessions the fake vLLM takes at once.</summary>
     public int VllmCapacity { get; init; } = 64;
 
-    /// <summary><c>MaxSessions</c> of <c>gpu-1</c>; null: the silo's default.</summary>
+    /// <summary><c>MaxSessions</c> of <c>gpu-1</c> (a socket cap); null: none.</summary>
     public int? MaxSessions { get; init; }
+
+    /// <summary><c>MaxGenerations</c> of <c>gpu-1</c>: the generations it may run at once; null: <see cref="MaxSessions"/>, else 8.</summary>
+    public int? MaxGenerations { get; init; }
 
     /// <summary>The fake LiveKit's egress pace (1 = real time); null: no fake LiveKit (LiveKit:Url stays a closed port).</summary>
     public double? LiveKitPace { get; init; } = 4.0;
