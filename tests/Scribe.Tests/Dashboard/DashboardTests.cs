@@ -212,8 +212,8 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             """;
         var drained = false;
         string Endpoints() => $$"""
-            [{"name":"gpu-1","url":"ws://gpu-1:8000/v1/realtime","model":"mistralai/Voxtral-Mini-4B-Realtime-2602","maxSessions":16,"sessions":5,"reportedLoad":0.31,"healthy":true,"drained":{{(drained ? "true" : "false")}},"lastError":null},
-             {"name":"gpu-2","url":"ws://gpu-2:8000/v1/realtime","model":"mistralai/Voxtral-Mini-4B-Realtime-2602","maxSessions":16,"sessions":0,"reportedLoad":null,"healthy":false,"drained":false,"lastError":"connection refused"}]
+            [{"name":"gpu-1","url":"ws://gpu-1:8000/v1/realtime","model":"mistralai/Voxtral-Mini-4B-Realtime-2602","maxSessions":16,"sessions":5,"maxGenerations":4,"runningGenerations":3,"waitingSpeakers":2,"requestsRunning":3,"requestsWaiting":0,"reportedLoad":0.31,"healthy":true,"drained":{{(drained ? "true" : "false")}},"lastError":null},
+             {"name":"gpu-2","url":"ws://gpu-2:8000/v1/realtime","model":"mistralai/Voxtral-Mini-4B-Realtime-2602","maxSessions":2147483647,"sessions":0,"maxGenerations":8,"runningGenerations":0,"waitingSpeakers":2,"reportedLoad":null,"healthy":false,"drained":false,"lastError":"connection refused"}]
             """;
         Task Json(IRoute route, string body) => route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = body });
         await page.RouteAsync(new Regex("/api/rooms$"), route => Json(route, rooms));
@@ -249,8 +249,13 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await page.GetByRole(AriaRole.Link, new() { Name = "Endpoints" }).ClickAsync();
         var gpu1 = EndpointRow(page, "gpu-1");
         var gpu2 = EndpointRow(page, "gpu-2");
-        await Expect(gpu1).ToContainTextAsync("5 / 16");
+        await Expect(gpu1).ToContainTextAsync("3 / 4"); // running generations against MaxGenerations
+        await Expect(gpu1).ToContainTextAsync("5 / 16"); // sockets against a socket cap
+        await Expect(gpu1).ToContainTextAsync("3 running, 0 waiting");
         await Expect(gpu1).ToContainTextAsync("31 %");
+        await Expect(gpu2).ToContainTextAsync("0 / 8");
+        await Expect(gpu2).Not.ToContainTextAsync("2147483647"); // no socket cap
+        await Expect(page.GetByText("Speakers waiting for a generation slot: 2")).ToBeVisibleAsync();
         await Expect(gpu2).ToContainTextAsync("Unhealthy");
         await Expect(gpu2).ToContainTextAsync("connection refused");
         await DrainAndUndrainAsync(page, gpu1, "gpu-1", "endpoints-contract");

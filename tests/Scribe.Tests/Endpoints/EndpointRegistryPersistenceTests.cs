@@ -16,9 +16,11 @@ public sealed class EndpointRegistryPersistenceTests() : RigTest(new RigOptions
         ["Inference:Endpoints:0:Name"] = "gpu-1",
         ["Inference:Endpoints:0:Url"] = "ws://127.0.0.1:9/v1/realtime",
         ["Inference:Endpoints:0:Model"] = "voxtral",
+        ["Inference:Endpoints:0:MaxGenerations"] = "8",
         ["Inference:Endpoints:1:Name"] = "gpu-2",
         ["Inference:Endpoints:1:Url"] = "ws://127.0.0.1:9/v1/realtime",
         ["Inference:Endpoints:1:Model"] = "voxtral",
+        ["Inference:Endpoints:1:MaxGenerations"] = "8",
     },
 })
 {

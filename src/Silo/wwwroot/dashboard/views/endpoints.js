@@ -13,17 +13,22 @@ export function countAgainstCap(endpoint, used, cap, what) {
     `${used ?? 0} / ${cap ?? "?"}`);
 }
 
+/** MaxSessions is optional: the API shows int.MaxValue when an endpoint has no socket cap. */
+const noSocketCap = (e) => e.maxSessions === undefined || e.maxSessions === null || e.maxSessions >= 2147483647;
+
 /** The table's columns; `act(endpoint, verb)` runs a drain or undrain. */
 export const COLUMNS = (act) => [
-  { title: "Endpoint", header: true, width: "11%", render: (e) => e.name },
-  { title: "Model / URL", width: "24%", render: (e) => [h("div", {}, e.model ?? ""), h("code", {}, e.url ?? "")] },
-  { title: "Health", width: "10%", render: healthBadge },
-  { title: "Sessions", width: "15%", render: (e) => countAgainstCap(e, e.sessions, e.maxSessions, "sessions") },
-  { title: "Load", numeric: true, width: "7%", render: (e) => (typeof e.reportedLoad === "number" ? `${Math.round(e.reportedLoad * 100)} %` : "—") },
-  { title: "Drain", width: "10%", render: (e) => badge(e.drained ? "Drained" : "In service", e.drained ? "warn" : "ok") },
-  { title: "Last error", width: "13%", render: (e) => e.lastError ?? "" },
+  { title: "Endpoint", header: true, width: "9%", render: (e) => e.name },
+  { title: "Model / URL", width: "15%", render: (e) => [h("div", {}, e.model ?? ""), h("code", {}, e.url ?? "")] },
+  { title: "Health", width: "9%", render: healthBadge },
+  { title: "Generations", width: "15%", render: (e) => countAgainstCap(e, e.runningGenerations, e.maxGenerations, "running generations") },
+  { title: "Sockets", numeric: true, width: "8%", render: (e) => `${e.sessions ?? 0}${noSocketCap(e) ? "" : ` / ${e.maxSessions}`}` },
+  { title: "Load", numeric: true, width: "6%", render: (e) => (typeof e.reportedLoad === "number" ? `${Math.round(e.reportedLoad * 100)} %` : "—") },
+  { title: "Server queue", numeric: true, width: "9%", render: (e) => (typeof e.requestsWaiting === "number" ? `${e.requestsRunning ?? 0} running, ${e.requestsWaiting} waiting` : "—") },
+  { title: "Drain", width: "9%", render: (e) => badge(e.drained ? "Drained" : "In service", e.drained ? "warn" : "ok") },
+  { title: "Last error", width: "12%", render: (e) => e.lastError ?? "" },
   {
-    title: "Action", width: "10%",
+    title: "Action", width: "8%",
     render: (e) => h("button", {
       type: "button", class: "secondary", "data-endpoint": e.name,
       "aria-label": `${e.drained ? "Undrain" : "Drain"} ${e.name}`,
@@ -45,7 +50,8 @@ export function showEndpoints(root) {
     }
   };
   const table = keyedTable({ caption: "Speech endpoints", empty: "No endpoint is configured.", columns: COLUMNS(act) });
-  root.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Endpoints")), missing, table.element);
+  const waiting = h("p", { class: "waiting", "aria-live": "polite" });
+  root.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Endpoints")), missing, waiting, table.element);
 
   const refresh = async () => {
     const endpoints = await getJsonIfServed("/api/endpoints");
@@ -55,6 +61,9 @@ export function showEndpoints(root) {
       return;
     }
     tell(missing, "");
+    // waitingSpeakers counts the whole fleet: every endpoint reports the same figure.
+    const queued = endpoints.length > 0 ? endpoints[0].waitingSpeakers ?? 0 : 0;
+    waiting.textContent = `Speakers waiting for a generation slot: ${queued}`;
     table.update(endpoints, (e) => e.name);
     say(`Endpoints updated ${new Date().toLocaleTimeString()}`);
   };
