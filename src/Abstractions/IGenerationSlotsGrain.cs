@@ -17,6 +17,9 @@ public interface IGenerationSlotsGrain : IGrainWithStringKey
 
     /// <summary>Running generations per endpoint and the speakers waiting.</summary>
     [Alias("usage")] Task<GenerationSlotUsage> GetUsageAsync();
+
+    /// <summary>Slots in use and speakers waiting over the last 15 minutes, one sample per 10 s, oldest first.</summary>
+    [Alias("history")] Task<IReadOnlyList<CapacitySample>> GetHistoryAsync();
 }
 
 /// <summary>What an endpoint can take, as the asking silo sees it.</summary>
@@ -52,3 +55,10 @@ public sealed record GenerationSlot(
 public sealed record GenerationSlotUsage(
     [property: Id(0)] IReadOnlyDictionary<string, int> Running,
     [property: Id(1)] int Waiting);
+
+/// <summary>Generation slots in use per endpoint and speakers waiting, the highest seen in a period starting at <see cref="At"/>.</summary>
+[GenerateSerializer, Immutable, Alias("scribe.capacity-sample")]
+public sealed record CapacitySample(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] IReadOnlyDictionary<string, int> Running,
+    [property: Id(2)] int Waiting);

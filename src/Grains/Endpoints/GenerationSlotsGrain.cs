@@ -8,14 +8,30 @@ namespace Scribe.Endpoints;
 public sealed class GenerationSlotsGrain(TimeProvider time) : Grain, IGenerationSlotsGrain
 {
     private readonly GenerationAdmission _admission = new();
+    private readonly CapacityHistory _history = new();
 
-    public Task<GenerationSlot?> TryAcquireAsync(GenerationSlotRequest request) =>
-        Task.FromResult(_admission.TryAcquire(request, time.GetUtcNow()));
+    public Task<GenerationSlot?> TryAcquireAsync(GenerationSlotRequest request)
+    {
+        var now = time.GetUtcNow();
+        var slot = _admission.TryAcquire(request, now);
+        _history.Record(now, _admission.Running, _admission.Waiting);
+        return Task.FromResult(slot);
+    }
 
     public Task ReleaseAsync(long lease)
     {
-        _admission.Release(lease, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        _admission.Release(lease, now);
+        _history.Record(now, _admission.Running, _admission.Waiting);
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<CapacitySample>> GetHistoryAsync()
+    {
+        var now = time.GetUtcNow();
+        _admission.Expire(now);
+        _history.Record(now, _admission.Running, _admission.Waiting);
+        return Task.FromResult(_history.Read(now));
     }
 
     public Task<GenerationSlotUsage> GetUsageAsync()

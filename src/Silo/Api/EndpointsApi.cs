@@ -14,6 +14,8 @@ public static partial class EndpointsApi
     {
         var endpoints = api.MapGroup("/endpoints").RequireScope(ApiScope.Endpoints);
         endpoints.MapGet("", ListAsync).WithSummary("Every speech endpoint with its status. API keys are never shown.");
+        endpoints.MapGet("/history", HistoryAsync)
+            .WithSummary("Generation slots in use per endpoint and speakers waiting for one, over the last 15 minutes: the highest of each 10 s, oldest first.");
         endpoints.MapPost("", AddAsync).WithSummary("Adds a speech endpoint.")
             .Produces<EndpointStatus>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -39,6 +41,13 @@ public static partial class EndpointsApi
             WaitingSpeakers = usage.Waiting,
         }));
     }
+
+    internal static async Task<Ok<CapacityHistoryView>> HistoryAsync(IGrainFactory grains) =>
+        TypedResults.Ok(new CapacityHistoryView(
+            (int)CapacityHistory.Period.TotalSeconds, await grains.GetGrain<IGenerationSlotsGrain>(IGenerationSlotsGrain.Key).GetHistoryAsync()));
+
+    /// <summary>The body of <c>GET /api/endpoints/history</c>.</summary>
+    public sealed record CapacityHistoryView(int PeriodSeconds, IReadOnlyList<CapacitySample> Samples);
 
     internal static async Task<IResult> AddAsync(EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer)
     {

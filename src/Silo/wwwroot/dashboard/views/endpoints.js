@@ -1,6 +1,7 @@
 // Endpoints: the speech endpoints with health, sessions, load and drain state, and Drain/Undrain.
 // COLUMNS is the table's whole layout: a new field of GET /api/endpoints is one more entry there.
 import { HttpError, api, getJsonIfServed } from "../api.js";
+import { capacityChart } from "../capacity-chart.js";
 import { badge, h, notice, tell } from "../dom.js";
 import { keyedTable } from "../keyed-table.js";
 import { every, report, say } from "../page.js";
@@ -51,7 +52,11 @@ export function showEndpoints(root) {
   };
   const table = keyedTable({ caption: "Speech endpoints", empty: "No endpoint is configured.", columns: COLUMNS(act) });
   const waiting = h("p", { class: "waiting", "aria-live": "polite" });
-  root.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Endpoints")), missing, waiting, table.element);
+  const charts = h("div", { class: "capacity-charts" });
+  root.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Endpoints")), missing, waiting, table.element,
+    h("section", { "aria-labelledby": "capacity-heading" }, h("h2", { id: "capacity-heading" }, "Generation slots, last 15 minutes"), charts));
+  let history = [];
+  let lastHistory = 0;
 
   const refresh = async () => {
     const endpoints = await getJsonIfServed("/api/endpoints");
@@ -65,6 +70,13 @@ export function showEndpoints(root) {
     const queued = endpoints.length > 0 ? endpoints[0].waitingSpeakers ?? 0 : 0;
     waiting.textContent = `Speakers waiting for a generation slot: ${queued}`;
     table.update(endpoints, (e) => e.name);
+    if (Date.now() - lastHistory >= 10_000) {
+      // One sample per 10 s on the server: fetching it more often shows nothing new.
+      const served = await getJsonIfServed("/api/endpoints/history");
+      history = served?.samples ?? [];
+      lastHistory = Date.now();
+    }
+    charts.replaceChildren(...endpoints.map((e) => capacityChart(e, history)));
     say(`Endpoints updated ${new Date().toLocaleTimeString()}`);
   };
   every(2000, refresh);
