@@ -18,8 +18,8 @@ public interface IGenerationSlotsGrain : IGrainWithStringKey
     /// <summary>Running generations per endpoint and the speakers waiting.</summary>
     [Alias("usage")] Task<GenerationSlotUsage> GetUsageAsync();
 
-    /// <summary>Slots in use and speakers waiting over the last 15 minutes, one sample per 10 s, oldest first.</summary>
-    [Alias("history")] Task<IReadOnlyList<CapacitySample>> GetHistoryAsync();
+    /// <summary>Slots in use and speakers waiting over the last 15 minutes, one sample per 10 s, oldest first, and the admission-wait p99.</summary>
+    [Alias("history")] Task<CapacityHistorySnapshot> GetHistoryAsync();
 }
 
 /// <summary>What an endpoint can take, as the asking silo sees it.</summary>
@@ -62,3 +62,9 @@ public sealed record CapacitySample(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] IReadOnlyDictionary<string, int> Running,
     [property: Id(2)] int Waiting);
+
+/// <summary>The last 15 minutes of generation capacity; <see cref="AdmissionWaitP99Ms"/> is null when nothing was admitted.</summary>
+[GenerateSerializer, Immutable, Alias("scribe.capacity-history")]
+public sealed record CapacityHistorySnapshot(
+    [property: Id(0)] IReadOnlyList<CapacitySample> Samples,
+    [property: Id(1)] double? AdmissionWaitP99Ms);

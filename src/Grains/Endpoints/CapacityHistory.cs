@@ -13,6 +13,7 @@ public sealed class CapacityHistory
     private static readonly int Buckets = (int)(Window / Period);
 
     private readonly LinkedList<CapacitySample> _samples = new();
+    private readonly Queue<(DateTimeOffset At, double Ms)> _waits = new();
 
     /// <summary>Notes the figures as they are at <paramref name="now"/>.</summary>
     public void Record(DateTimeOffset now, IReadOnlyDictionary<string, int> running, int waiting)
@@ -37,6 +38,23 @@ public sealed class CapacityHistory
         {
             _samples.RemoveFirst();
         }
+    }
+
+    /// <summary>Notes that a generation was admitted at <paramref name="now"/> after waiting <paramref name="waited"/> (zero when a slot was free).</summary>
+    public void RecordAdmission(DateTimeOffset now, TimeSpan waited)
+    {
+        _waits.Enqueue((now, waited.TotalMilliseconds));
+        while (_waits.TryPeek(out var oldest) && oldest.At <= now - Window)
+        {
+            _waits.Dequeue();
+        }
+    }
+
+    /// <summary>The 99th percentile of admission waits over the window (nearest rank), in ms; null when none was admitted.</summary>
+    public double? AdmissionWaitP99(DateTimeOffset now)
+    {
+        var waits = _waits.Where(w => w.At > now - Window).Select(w => w.Ms).Order().ToList();
+        return waits.Count == 0 ? null : waits[(int)Math.Ceiling(0.99 * waits.Count) - 1];
     }
 
     /// <summary>One sample per period over the window up to <paramref name="now"/>, oldest first; empty before any record.</summary>

@@ -42,12 +42,14 @@ public static partial class EndpointsApi
         }));
     }
 
-    internal static async Task<Ok<CapacityHistoryView>> HistoryAsync(IGrainFactory grains) =>
-        TypedResults.Ok(new CapacityHistoryView(
-            (int)CapacityHistory.Period.TotalSeconds, await grains.GetGrain<IGenerationSlotsGrain>(IGenerationSlotsGrain.Key).GetHistoryAsync()));
+    internal static async Task<Ok<CapacityHistoryView>> HistoryAsync(IGrainFactory grains)
+    {
+        var history = await grains.GetGrain<IGenerationSlotsGrain>(IGenerationSlotsGrain.Key).GetHistoryAsync();
+        return TypedResults.Ok(new CapacityHistoryView((int)CapacityHistory.Period.TotalSeconds, history.Samples, history.AdmissionWaitP99Ms));
+    }
 
     /// <summary>The body of <c>GET /api/endpoints/history</c>.</summary>
-    public sealed record CapacityHistoryView(int PeriodSeconds, IReadOnlyList<CapacitySample> Samples);
+    public sealed record CapacityHistoryView(int PeriodSeconds, IReadOnlyList<CapacitySample> Samples, double? AdmissionWaitP99Ms);
 
     internal static async Task<IResult> AddAsync(EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer)
     {

@@ -222,7 +222,8 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await page.RouteAsync(new Regex("/api/endpoints$"), route => Json(route, Endpoints()));
         await page.RouteAsync(new Regex("/api/endpoints/history$"), route => Json(route, """
             {"periodSeconds":10,"samples":[{"at":"2026-12-01T10:00:00+00:00","running":{"gpu-1":1},"waiting":0},
-                                           {"at":"2026-12-01T10:00:10+00:00","running":{"gpu-1":4},"waiting":2}]}
+                                           {"at":"2026-12-01T10:00:10+00:00","running":{"gpu-1":4},"waiting":2}],
+             "admissionWaitP99Ms":240.4}
             """));
         await page.RouteAsync(new Regex("/api/endpoints/gpu-1/(drain|undrain)$"), async route =>
         {
@@ -260,6 +261,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await Expect(gpu2).ToContainTextAsync("0 / 8");
         await Expect(gpu2).Not.ToContainTextAsync("2147483647"); // no socket cap
         await Expect(page.GetByText("Speakers waiting for a generation slot: 2")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Admission wait p99: 240 ms")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "gpu-1: at most 4 of 4 generation slots in use and at most 2 speakers waiting over the last 15 minutes" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "gpu-2: at most 0 of 8 generation slots in use and at most 2 speakers waiting over the last 15 minutes" })).ToBeVisibleAsync();
         await Expect(gpu2).ToContainTextAsync("Unhealthy");

@@ -51,4 +51,21 @@ public sealed class CapacityHistoryTests
 
     private static Dictionary<string, int> Running(params (string Endpoint, int Count)[] counts) =>
         counts.ToDictionary(c => c.Endpoint, c => c.Count, StringComparer.Ordinal);
+
+    [Fact]
+    public void The_admission_wait_p99_covers_the_window()
+    {
+        var history = new CapacityHistory();
+        Assert.Null(history.AdmissionWaitP99(Start));
+        for (var i = 0; i < 99; i++)
+        {
+            history.RecordAdmission(Start.AddSeconds(i), TimeSpan.Zero);
+        }
+
+        history.RecordAdmission(Start.AddSeconds(99), TimeSpan.FromMilliseconds(900));
+        Assert.Equal(0, history.AdmissionWaitP99(Start.AddSeconds(100)));
+        history.RecordAdmission(Start.AddSeconds(100), TimeSpan.FromMilliseconds(1200));
+        Assert.Equal(900, history.AdmissionWaitP99(Start.AddSeconds(101)));
+        Assert.Null(history.AdmissionWaitP99(Start.AddMinutes(20))); // all older than the window
+    }
 }

@@ -53,8 +53,9 @@ export function showEndpoints(root) {
   const table = keyedTable({ caption: "Speech endpoints", empty: "No endpoint is configured.", columns: COLUMNS(act) });
   const waiting = h("p", { class: "waiting", "aria-live": "polite" });
   const charts = h("div", { class: "capacity-charts" });
+  const admission = h("p", { class: "admission-wait" });
   root.replaceChildren(h("div", { class: "heading" }, h("h1", {}, "Endpoints")), missing, waiting, table.element,
-    h("section", { "aria-labelledby": "capacity-heading" }, h("h2", { id: "capacity-heading" }, "Generation slots, last 15 minutes"), charts));
+    h("section", { "aria-labelledby": "capacity-heading" }, h("h2", { id: "capacity-heading" }, "Generation slots, last 15 minutes"), admission, charts));
   let history = [];
   let lastHistory = 0;
 
@@ -74,6 +75,8 @@ export function showEndpoints(root) {
       // One sample per 10 s on the server: fetching it more often shows nothing new.
       const served = await getJsonIfServed("/api/endpoints/history");
       history = served?.samples ?? [];
+      const p99 = served?.admissionWaitP99Ms;
+      admission.textContent = typeof p99 === "number" ? `Admission wait p99: ${Math.round(p99)} ms` : "Admission wait p99: no generation admitted yet";
       lastHistory = Date.now();
     }
     charts.replaceChildren(...endpoints.map((e) => capacityChart(e, history)));
