@@ -39,8 +39,12 @@ public sealed class GenerationAdmission
 
     public int RunningOn(string endpoint) => _running.GetValueOrDefault(endpoint);
 
-    public GenerationSlot? TryAcquire(GenerationSlotRequest request, DateTimeOffset now)
+    public GenerationSlot? TryAcquire(GenerationSlotRequest request, DateTimeOffset now) => TryAcquire(request, now, out _);
+
+    /// <param name="waited">On a grant, how long the speaker had been refused (zero when a slot was free at once).</param>
+    public GenerationSlot? TryAcquire(GenerationSlotRequest request, DateTimeOffset now, out TimeSpan waited)
     {
+        waited = TimeSpan.Zero;
         Expire(now);
         var free = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var endpoint in request.Endpoints)
@@ -60,13 +64,17 @@ public sealed class GenerationAdmission
         var chosen = free.Values.Sum() > ahead ? Choose(free, request.Current) : null;
         if (chosen is null)
         {
-            var since = _waiters.TryGetValue(request.Speaker, out var waiting) && waiting.SpeechStartedAt <= request.SpeechStartedAt
-                ? waiting.SpeechStartedAt : request.SpeechStartedAt;
-            _waiters[request.Speaker] = new Waiter(since, now);
+            var known = _waiters.GetValueOrDefault(request.Speaker);
+            var since = known is not null && known.SpeechStartedAt <= request.SpeechStartedAt ? known.SpeechStartedAt : request.SpeechStartedAt;
+            _waiters[request.Speaker] = new Waiter(since, now, known?.FirstRefusedAt ?? now);
             return null;
         }
 
-        _waiters.Remove(request.Speaker);
+        if (_waiters.Remove(request.Speaker, out var refused))
+        {
+            waited = now - refused.FirstRefusedAt;
+        }
+
         var lease = ++_nextLease;
         var slot = new GenerationSlot(lease, chosen, now + request.Lifetime);
         _leases[lease] = new Held(chosen, slot.ExpiresAt);
@@ -163,5 +171,5 @@ public sealed class GenerationAdmission
 
     private sealed record Held(string Endpoint, DateTimeOffset ExpiresAt);
 
-    private sealed record Waiter(DateTimeOffset SpeechStartedAt, DateTimeOffset LastAskedAt);
+    private sealed record Waiter(DateTimeOffset SpeechStartedAt, DateTimeOffset LastAskedAt, DateTimeOffset FirstRefusedAt);
 }

@@ -10,20 +10,13 @@ public sealed class GenerationSlotsGrain(TimeProvider time) : Grain, IGeneration
     private readonly GenerationAdmission _admission = new();
     private readonly CapacityHistory _history = new();
 
-    // When each waiting speaker was first refused: the admission wait the dashboard shows, as the grain saw it.
-    private readonly Dictionary<string, DateTimeOffset> _refusedSince = new(StringComparer.Ordinal);
-
     public Task<GenerationSlot?> TryAcquireAsync(GenerationSlotRequest request)
     {
         var now = time.GetUtcNow();
-        var slot = _admission.TryAcquire(request, now);
-        if (slot is null)
+        var slot = _admission.TryAcquire(request, now, out var waited);
+        if (slot is not null)
         {
-            _refusedSince.TryAdd(request.Speaker, now);
-        }
-        else
-        {
-            _history.RecordAdmission(now, _refusedSince.Remove(request.Speaker, out var since) ? now - since : TimeSpan.Zero);
+            _history.RecordAdmission(now, waited);
         }
 
         _history.Record(now, _admission.Running, _admission.Waiting);
@@ -42,11 +35,6 @@ public sealed class GenerationSlotsGrain(TimeProvider time) : Grain, IGeneration
     {
         var now = time.GetUtcNow();
         _admission.Expire(now);
-        foreach (var gone in _refusedSince.Where(r => now - r.Value > CapacityHistory.Window).Select(r => r.Key).ToList())
-        {
-            _refusedSince.Remove(gone); // a speaker that stopped asking long ago (its silo went)
-        }
-
         _history.Record(now, _admission.Running, _admission.Waiting);
         return Task.FromResult(new CapacityHistorySnapshot(_history.Read(now), _history.AdmissionWaitP99(now)));
     }

@@ -33,6 +33,20 @@ public sealed class GenerationAdmissionTests
     }
 
     [Fact]
+    public void A_grant_says_how_long_the_speaker_was_refused_counted_from_its_first_refusal()
+    {
+        var admission = new GenerationAdmission();
+        var held = admission.TryAcquire(Ask("r/1", 0, null, Gpu("a", 1)), T0, out var first)!;
+        Assert.Equal(TimeSpan.Zero, first);
+
+        Assert.Null(admission.TryAcquire(Ask("r/2", 100, null, Gpu("a", 1)), T0.AddMilliseconds(100), out _));
+        Assert.Null(admission.TryAcquire(Ask("r/2", 100, null, Gpu("a", 1)), T0.AddMilliseconds(400), out _));
+        admission.Release(held.Lease, T0.AddMilliseconds(600));
+        Assert.NotNull(admission.TryAcquire(Ask("r/2", 100, null, Gpu("a", 1)), T0.AddMilliseconds(700), out var waited));
+        Assert.Equal(TimeSpan.FromMilliseconds(600), waited);
+    }
+
+    [Fact]
     public void Waiting_speakers_are_served_in_the_order_their_speech_began_whoever_asks_first()
     {
         var admission = new GenerationAdmission();
