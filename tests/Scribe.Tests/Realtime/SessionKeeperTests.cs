@@ -83,6 +83,34 @@ public sealed class SessionKeeperTests
     }
 
     [Fact]
+    public async Task A_keeper_that_waited_for_a_socket_and_then_failed_to_connect_shows_reconnecting_not_waiting()
+    {
+        var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
+        var other = picker.TryAcquire("someone-else", null)!;
+        var keeper = Keeper(picker);
+        _connector.FailNext = 1;
+
+        var opening = keeper.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => keeper.WaitingForCapacity);
+        other.Dispose();
+        await WaitUntilAsync(() => keeper.Error is not null);
+
+        // In back-off on the fake clock (not advanced): a socket was found, the handshake failed.
+        Assert.False(keeper.WaitingForCapacity);
+        Assert.False(keeper.IsOpen);
+
+        // The back-off timer is set just after the failure is recorded: advance until it has fired.
+        await WaitUntilAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            return keeper.IsOpen;
+        });
+        await opening;
+        Assert.False(keeper.WaitingForCapacity);
+        Assert.Null(keeper.Error);
+    }
+
+    [Fact]
     public async Task A_session_ended_with_nothing_in_flight_is_not_reopened_but_one_in_flight_is()
     {
         var keeper = Keeper(new EndpointBalancer([Gpu1]));
