@@ -154,7 +154,7 @@ internal static class CapacitySimulation
                 return false;
             }
 
-            _leases[w] = slot.Lease;
+            _leases[w] = slot.Id;
             _current[w.Key] = slot.Endpoint;
             return true;
         }

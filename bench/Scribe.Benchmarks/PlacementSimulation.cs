@@ -39,7 +39,7 @@ internal static class PlacementSimulation
         var silos = Enumerable.Range(0, siloCount).Select(s => new EndpointBalancer(definitions, new Random(seed * 31 + s))).ToList();
         // Other clients of the same vLLM servers: a few sessions each that we do not own.
         var foreign = definitions.Select(_ => random.Next(0, 11)).ToArray();
-        var leases = new EndpointLease?[sessions];
+        var leases = new SessionPlacement?[sessions];
         var placeTimes = new List<double>(sessions);
 
         // Virtual time: arrivals (bursts of 100 within 50 ms, every 500 ms) interleaved with snapshot ticks.
@@ -56,7 +56,7 @@ internal static class PlacementSimulation
 
             var silo = silos[i % silos.Count];
             var watch = Stopwatch.StartNew();
-            leases[i] = silo.TryAcquire($"room-{i / 8}/speaker-{i}", null);
+            leases[i] = silo.TryPlace($"room-{i / 8}/speaker-{i}", null);
             placeTimes.Add(watch.Elapsed.TotalMicroseconds);
         }
 
@@ -75,7 +75,7 @@ internal static class PlacementSimulation
             foreach (var i in group)
             {
                 leases[i]!.Dispose();
-                leases[i] = silos[i % silos.Count].TryAcquire($"room-{i / 8}/speaker-{i}", dead);
+                leases[i] = silos[i % silos.Count].TryPlace($"room-{i / 8}/speaker-{i}", dead);
             }
         });
         var failoverMs = failover.Elapsed.TotalMilliseconds;

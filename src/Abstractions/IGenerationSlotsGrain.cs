@@ -2,7 +2,7 @@ namespace Scribe;
 
 /// <summary>
 /// The cluster's generation slots (one activation, key <see cref="Key"/>): how many generations each endpoint
-/// runs for us, handed out as leases, and the speakers waiting for one, served in the order their speech began.
+/// runs for us, each slot held until released or expired, and the speakers waiting for one, served in the order their speech began.
 /// Called twice per generation (start and end), never per audio chunk.
 /// </summary>
 [Alias("scribe.generation-slots-grain")]
@@ -13,7 +13,7 @@ public interface IGenerationSlotsGrain : IGrainWithStringKey
     /// <summary>A slot for the speaker's next generation, or null (the speaker is queued; ask again).</summary>
     [Alias("try-acquire")] Task<GenerationSlot?> TryAcquireAsync(GenerationSlotRequest request);
 
-    [Alias("release")] Task ReleaseAsync(long lease);
+    [Alias("release")] Task ReleaseAsync(long slot);
 
     /// <summary>Running generations per endpoint and the speakers waiting.</summary>
     [Alias("usage")] Task<GenerationSlotUsage> GetUsageAsync();
@@ -36,7 +36,7 @@ public sealed record GenerationCapacity(
 /// <param name="Speaker">room/identity.</param>
 /// <param name="SpeechStartedAt">When the speech this generation carries began: the queue's order.</param>
 /// <param name="Current">The endpoint of the speaker's open socket, kept when it has a slot.</param>
-/// <param name="Lifetime">How long the lease may be held before it counts as leaked (a silo that died).</param>
+/// <param name="Lifetime">How long the slot may be held before it counts as leaked (a silo that died).</param>
 [GenerateSerializer, Immutable, Alias("scribe.generation-slot-request")]
 public sealed record GenerationSlotRequest(
     [property: Id(0)] string Speaker,
@@ -47,7 +47,7 @@ public sealed record GenerationSlotRequest(
 
 [GenerateSerializer, Immutable, Alias("scribe.generation-slot")]
 public sealed record GenerationSlot(
-    [property: Id(0)] long Lease,
+    [property: Id(0)] long Id,
     [property: Id(1)] string Endpoint,
     [property: Id(2)] DateTimeOffset ExpiresAt);
 

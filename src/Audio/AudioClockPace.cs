@@ -16,7 +16,7 @@ public sealed class AudioClockPace(long timestampFrequency)
     public long DueAt(long now, long endSample)
     {
         // Exact integer time (128-bit: a nanosecond clock times a long stream's samples outgrows 64 bits).
-        var audio = (long)((Int128)endSample * timestampFrequency / EgressAudioConverter.OutputRate);
+        var audio = (long)((Int128)endSample * timestampFrequency / SpeechAudio.SampleRate);
         var origin = now - audio;
         _origin = _origin is { } earliest ? Math.Min(earliest, origin) : origin;
         return _origin.Value + audio;

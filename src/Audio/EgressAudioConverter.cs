@@ -13,7 +13,7 @@ public sealed class EgressAudioConverter
 {
     public const int InputRate = 48_000;
     public const int InputChannels = 2;
-    public const int OutputRate = 16_000;
+    public const int OutputRate = SpeechAudio.SampleRate;
     private const int Factor = InputRate / OutputRate;
     private const int BytesPerInputFrame = InputChannels * sizeof(short);
 

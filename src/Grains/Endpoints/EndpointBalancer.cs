@@ -5,41 +5,37 @@ namespace Scribe.Endpoints;
 /// <summary>
 /// This silo's placement of realtime sessions: <see cref="PlacementPolicy"/> applied to the latest registry
 /// snapshot (refreshed by <see cref="EndpointRegistryLink"/>, never fetched per call) plus this silo's own
-/// sessions counted the moment they are leased. Without a snapshot it places over the endpoints it was built
-/// with, all assumed healthy. Sockets are placed here; generations are admitted through <see cref="IGenerationSlots"/>
-/// (the cluster's count), which is the GPU's real limit.
+/// sessions counted the moment they are placed. Without a snapshot it places over the endpoints it was built
+/// with, all assumed healthy. Sockets are placed here; generations are admitted by the cluster's slot count
+/// through <see cref="GenerationSlotClient"/> (the GPU's real limit), asked with this view of which endpoints
+/// may take one.
 /// </summary>
 public sealed class EndpointBalancer : IEndpointPicker
 {
     /// <summary>Sticky entries kept for speakers; older ones go when the table grows past this.</summary>
     private const int StickyLimit = 10_000;
 
-    /// <summary>A slot call is a sub-millisecond grain turn; one this slow means its silo is gone.</summary>
-    private static readonly TimeSpan SlotCallTimeout = TimeSpan.FromSeconds(2);
-
     private readonly object _gate = new();
     private readonly Random _random;
     private readonly Dictionary<string, int> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _previous = new(StringComparer.Ordinal);
+    private readonly GenerationSlotClient _generations;
     private Dictionary<string, RegisteredEndpoint> _known = new(StringComparer.Ordinal);
     private IReadOnlyList<InferenceEndpoint> _endpoints;
     private int _placingSilos = 1;
     private TaskCompletionSource _capacityChanged = NewSignal();
-    private readonly IGenerationSlots _slots;
-    private readonly ScribeMetrics? _metrics;
 
     /// <param name="metrics">Where fallbacks are counted; none in tests that do not look.</param>
     public EndpointBalancer(IReadOnlyList<InferenceEndpoint> endpoints, Random? random = null, IGenerationSlots? slots = null, ScribeMetrics? metrics = null)
     {
         _endpoints = endpoints;
         _random = random ?? new Random();
-        _slots = slots ?? new LocalGenerationSlots();
-        _metrics = metrics;
+        _generations = new GenerationSlotClient(slots ?? new LocalGenerationSlots(), metrics);
     }
 
     /// <summary>Where generation slots are counted (the API reads running generations and waiting speakers there).</summary>
-    public IGenerationSlots Slots => _slots;
+    public IGenerationSlots Slots => _generations.Slots;
 
     public async ValueTask<GenerationTicket?> TryStartGenerationAsync(
         string speaker, DateTimeOffset speechStartedAt, string? current, TimeSpan lifetime, CancellationToken cancellationToken)
@@ -50,46 +46,17 @@ public sealed class EndpointBalancer : IEndpointPicker
             request = new GenerationSlotRequest(speaker, speechStartedAt, current, [.. _endpoints.Select(e => CapacityLocked(e, current))], lifetime);
         }
 
-        GenerationSlot? slot;
-        try
+        var ticket = await _generations.TryStartAsync(request, SignalCapacity, cancellationToken).ConfigureAwait(false);
+        if (ticket?.Endpoint is { } admitted)
         {
-            slot = await _slots.TryAcquireAsync(request, cancellationToken).WaitAsync(SlotCallTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The count is out of reach (the silo holding it just died and it is moving): admit on the speaker's
-            // socket rather than stall live speech. At worst the engine queues this one generation; the next counts again.
-            _metrics?.AdmissionFallbacks.Add(1);
-            return new GenerationTicket(current, () => Task.CompletedTask);
-        }
-
-        if (slot is null)
-        {
-            return null;
-        }
-
-        lock (_gate)
-        {
-            // The socket follows the slot: the next placement for this speaker prefers the endpoint it was admitted to.
-            _previous[speaker] = slot.Endpoint;
-        }
-
-        return new GenerationTicket(slot.Endpoint, async () =>
-        {
-            try
-            {
-                await _slots.ReleaseAsync(slot.Lease).WaitAsync(SlotCallTimeout).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Unreachable count: the lease expires on its own (or went with the count's silo).
-            }
-
             lock (_gate)
             {
-                SignalLocked();
+                // The socket follows the slot: the next placement for this speaker prefers the endpoint it was admitted to.
+                _previous[speaker] = admitted;
             }
-        });
+        }
+
+        return ticket;
     }
 
     /// <summary>Replaces the endpoint list (e.g. when the embedded local endpoint learns its URL).</summary>
@@ -156,7 +123,7 @@ public sealed class EndpointBalancer : IEndpointPicker
         }
     }
 
-    public EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid)
+    public SessionPlacement? TryPlace(string speaker, InferenceEndpoint? avoid)
     {
         lock (_gate)
         {
@@ -175,15 +142,15 @@ public sealed class EndpointBalancer : IEndpointPicker
             }
 
             _previous[speaker] = chosen.Name;
-            return new EndpointLease(chosen, Release);
+            return new SessionPlacement(chosen, Release);
         }
     }
 
-    public bool ShouldLeave(EndpointLease lease)
+    public bool ShouldLeave(SessionPlacement placement)
     {
         lock (_gate)
         {
-            var current = _endpoints.FirstOrDefault(e => e.Name == lease.Endpoint.Name);
+            var current = _endpoints.FirstOrDefault(e => e.Name == placement.Endpoint.Name);
             return PlacementPolicy.ShouldLeave(current is null ? null : CandidateLocked(current));
         }
     }
@@ -255,6 +222,14 @@ public sealed class EndpointBalancer : IEndpointPicker
         lock (_gate)
         {
             _sessions[endpoint.Name] = Math.Max(0, _sessions.GetValueOrDefault(endpoint.Name) - 1);
+            SignalLocked();
+        }
+    }
+
+    private void SignalCapacity()
+    {
+        lock (_gate)
+        {
             SignalLocked();
         }
     }

@@ -3,11 +3,11 @@ namespace Scribe.Endpoints;
 /// <summary>
 /// Admission at the generation boundary, pure and in virtual time (the caller passes <c>now</c>). A speaker's next
 /// generation starts only on an endpoint with a free generation slot: its <see cref="GenerationCapacity.MaxGenerations"/>
-/// less our leases on it and other clients' requests seen in its <c>/metrics</c>. While the fleet has fewer free
+/// less our slots held on it and other clients' requests seen in its <c>/metrics</c>. While the fleet has fewer free
 /// slots than speakers waiting, slots go in the order speech began, so a waiting speaker is never overtaken by
 /// one who started later; a monologue is cut at the transcriber's window and its next window queues like anyone's.
 /// <list type="bullet">
-/// <item>Leases expire after the lifetime the caller gave: a silo that dies leaks its slots for that long at most.</item>
+/// <item>Held slots expire after the lifetime the caller gave: a silo that dies leaks its slots for that long at most.</item>
 /// <item>Waiters that stop asking (their silo went, their speaker left) drop out after <see cref="WaiterLifetime"/>.</item>
 /// <item>Sticky: the speaker's current endpoint when it has a slot (its socket is open); else the freest.</item>
 /// </list>
@@ -27,11 +27,11 @@ public sealed class GenerationAdmission
     private static readonly TimeSpan ProbeWindowBefore = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProbeWindowAfter = TimeSpan.FromMilliseconds(500);
 
-    private readonly Dictionary<long, Held> _leases = [];
+    private readonly Dictionary<long, Held> _held = [];
     private readonly Dictionary<string, Waiter> _waiters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(DateTimeOffset At, int Running)>> _history = new(StringComparer.Ordinal);
-    private long _nextLease;
+    private long _nextSlot;
 
     public int Waiting => _waiters.Count;
 
@@ -75,27 +75,27 @@ public sealed class GenerationAdmission
             waited = now - refused.FirstRefusedAt;
         }
 
-        var lease = ++_nextLease;
-        var slot = new GenerationSlot(lease, chosen, now + request.Lifetime);
-        _leases[lease] = new Held(chosen, slot.ExpiresAt);
+        var id = ++_nextSlot;
+        var slot = new GenerationSlot(id, chosen, now + request.Lifetime);
+        _held[id] = new Held(chosen, slot.ExpiresAt);
         Count(chosen, +1, now);
         return slot;
     }
 
-    public void Release(long lease, DateTimeOffset now)
+    public void Release(long slot, DateTimeOffset now)
     {
-        if (_leases.Remove(lease, out var held))
+        if (_held.Remove(slot, out var held))
         {
             Count(held.Endpoint, -1, now);
         }
     }
 
-    /// <summary>Leases past their lifetime and waiters that stopped asking.</summary>
+    /// <summary>Slots held past their lifetime and waiters that stopped asking.</summary>
     public void Expire(DateTimeOffset now)
     {
-        foreach (var (lease, held) in _leases.Where(l => l.Value.ExpiresAt <= now).ToList())
+        foreach (var (id, held) in _held.Where(h => h.Value.ExpiresAt <= now).ToList())
         {
-            _leases.Remove(lease);
+            _held.Remove(id);
             Count(held.Endpoint, -1, now);
         }
 

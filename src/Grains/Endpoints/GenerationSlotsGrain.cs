@@ -3,7 +3,7 @@ namespace Scribe.Endpoints;
 /// <summary>
 /// The one counter of generation slots for the cluster: <see cref="GenerationAdmission"/> behind a grain, so two
 /// silos never both take an endpoint's last slot (a grain's turns run one at a time). In memory only: after a
-/// restart the leases of running generations are forgotten, which errs towards admitting, for one generation.
+/// restart the slots of running generations are forgotten, which errs towards admitting, for one generation.
 /// </summary>
 public sealed class GenerationSlotsGrain(TimeProvider time) : Grain, IGenerationSlotsGrain
 {
@@ -23,10 +23,10 @@ public sealed class GenerationSlotsGrain(TimeProvider time) : Grain, IGeneration
         return Task.FromResult(slot);
     }
 
-    public Task ReleaseAsync(long lease)
+    public Task ReleaseAsync(long slot)
     {
         var now = time.GetUtcNow();
-        _admission.Release(lease, now);
+        _admission.Release(slot, now);
         _history.Record(now, _admission.Running, _admission.Waiting);
         return Task.CompletedTask;
     }

@@ -5,7 +5,7 @@ public interface IGenerationSlots
 {
     Task<GenerationSlot?> TryAcquireAsync(GenerationSlotRequest request, CancellationToken cancellationToken);
 
-    Task ReleaseAsync(long lease);
+    Task ReleaseAsync(long slot);
 
     Task<GenerationSlotUsage> GetUsageAsync();
 }
@@ -18,7 +18,7 @@ public sealed class ClusterGenerationSlots(IGrainFactory grains) : IGenerationSl
     public Task<GenerationSlot?> TryAcquireAsync(GenerationSlotRequest request, CancellationToken cancellationToken) =>
         Grain.TryAcquireAsync(request).WaitAsync(cancellationToken);
 
-    public Task ReleaseAsync(long lease) => Grain.ReleaseAsync(lease);
+    public Task ReleaseAsync(long slot) => Grain.ReleaseAsync(slot);
 
     public Task<GenerationSlotUsage> GetUsageAsync() => Grain.GetUsageAsync();
 }
@@ -37,11 +37,11 @@ public sealed class LocalGenerationSlots(TimeProvider? time = null) : IGeneratio
         }
     }
 
-    public Task ReleaseAsync(long lease)
+    public Task ReleaseAsync(long slot)
     {
         lock (_admission)
         {
-            _admission.Release(lease, _time.GetUtcNow());
+            _admission.Release(slot, _time.GetUtcNow());
         }
 
         return Task.CompletedTask;

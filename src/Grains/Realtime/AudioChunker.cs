@@ -60,7 +60,7 @@ internal sealed class AudioChunker(ChunkSpeechClassifier classifier, ChunkBuffer
 
         _filling = null;
         _filled = 0;
-        metrics.AudioSeconds.Add(samples.Length / (double)EgressAudioConverter.OutputRate);
+        metrics.AudioSeconds.Add(samples.Length / (double)SpeechAudio.SampleRate);
         return chunk;
     }
 
@@ -74,7 +74,7 @@ internal sealed class AudioChunker(ChunkSpeechClassifier classifier, ChunkBuffer
         }
         else if (!muted && _mutedAt is { } since)
         {
-            Volatile.Write(ref _clock, _clock + (long)(time.GetElapsedTime(since, now).TotalMilliseconds * SpeakerTranscriber.SamplesPerMs));
+            Volatile.Write(ref _clock, _clock + (long)(time.GetElapsedTime(since, now).TotalMilliseconds * SpeechAudio.SamplesPerMs));
             _mutedAt = null;
         }
     }

@@ -11,7 +11,7 @@ namespace Scribe.Realtime;
 /// </summary>
 internal sealed class ChunkBufferPool(ArrayPool<short>? buffers = null)
 {
-    public const int ChunkSamples = 100 * SpeakerTranscriber.SamplesPerMs;
+    public const int ChunkSamples = 100 * SpeechAudio.SamplesPerMs;
 
     private readonly ArrayPool<short> _buffers = buffers ?? ArrayPool<short>.Shared;
 

@@ -26,7 +26,7 @@ internal sealed class Generation(int number, SpeakerUsageMeter usage)
     public long EndSample { get; private set; }
     public long SampleCount { get; private set; }
     public int TrailingSilenceMs { get; private set; }
-    public long DurationMs => SampleCount / SpeakerTranscriber.SamplesPerMs;
+    public long DurationMs => SampleCount / SpeechAudio.SamplesPerMs;
 
     public void Add(AudioChunk chunk)
     {
@@ -46,7 +46,7 @@ internal sealed class Generation(int number, SpeakerUsageMeter usage)
         }
         else if (FirstSpeechSample is not null)
         {
-            TrailingSilenceMs += chunk.Samples.Length / SpeakerTranscriber.SamplesPerMs;
+            TrailingSilenceMs += chunk.Samples.Length / SpeechAudio.SamplesPerMs;
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOpt
         }
 
         metrics.Generations.Add(1);
-        metrics.GenerationSeconds.Add(generation.SampleCount / (double)EgressAudioConverter.OutputRate);
+        metrics.GenerationSeconds.Add(generation.SampleCount / (double)SpeechAudio.SampleRate);
         metrics.GenerationLatency.Record(time.GetElapsedTime(generation.FinalSentAt).TotalMilliseconds);
     }
 
@@ -72,8 +72,8 @@ internal sealed class GenerationPublisher(SpeakerContext speaker, TranscriberOpt
             speaker.Identity,
             speaker.Name,
             speaker.TrackSid,
-            speaker.OriginMs + first / SpeakerTranscriber.SamplesPerMs,
-            speaker.OriginMs + generation.EndSample / SpeakerTranscriber.SamplesPerMs,
+            speaker.OriginMs + first / SpeechAudio.SamplesPerMs,
+            speaker.OriginMs + generation.EndSample / SpeechAudio.SamplesPerMs,
             generation.Text.ToString().Trim(),
             isFinal,
             options.Language,

@@ -5,70 +5,63 @@ using Scribe.Telemetry;
 
 namespace Scribe.Realtime;
 
-/// <summary>An event read from a session, or (<see cref="Event"/> null) the end of that session.</summary>
-internal sealed record SessionEvent(IRealtimeSession Session, RealtimeServerEvent? Event, Exception? Failure);
-
 /// <summary>
-/// Keeps one speaker's realtime session: leases an endpoint from the picker, opens the session, and when it is lost
-/// opens another (another endpoint when one has room) with backoff, waiting for capacity when every endpoint is
-/// full, and replays the unfinished generation on it through the owner's replay callback. Between generations it
-/// releases an idle session and leaves an endpoint the picker wants left. Used by the transcriber's loop only; its
-/// state may be read from anywhere.
+/// Keeps one speaker's realtime session: places it on an endpoint through the picker, opens it, and when it is
+/// lost opens another (another endpoint when one has room) with back-off, waiting for a socket when every endpoint
+/// is at its socket cap, and replays the unfinished generation on it through the owner's replay callback. Its
+/// events go to the owner's loop as inputs. Between generations it releases an idle session and leaves an endpoint
+/// the picker wants left. Where it stands is one <see cref="SessionStatus"/>, changed only through
+/// <see cref="SessionStatus.Apply"/>. Used by the transcriber's loop only; its status may be read from anywhere.
 /// </summary>
 internal sealed partial class SessionKeeper(
     SpeakerContext speaker,
     TranscriberOptions options,
     IEndpointPicker endpoints,
     IRealtimeConnector connector,
+    CapacityWait capacity,
     SpeakerUsageMeter usage,
     ScribeMetrics metrics,
     TimeProvider time,
     ILogger logger,
+    ChannelWriter<TranscriberInput> events,
     Func<IRealtimeSession, CancellationToken, Task> replay)
 {
-    private const int AttemptsBeforeError = 5;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(8);
 
-    /// <summary>Slots freed on other silos are not signalled here: a waiting speaker asks again this often.</summary>
-    private static readonly TimeSpan AdmissionPoll = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>Beyond the longest a generation can hold its slot (window, grace, final time-outs with their retries).</summary>
-    private static readonly TimeSpan GenerationLeaseMargin = TimeSpan.FromSeconds(30);
-
-    private readonly Channel<SessionEvent> _events = Channel.CreateUnbounded<SessionEvent>(new() { SingleReader = true });
     private volatile IRealtimeSession? _session;
-    private volatile EndpointLease? _lease;
-    private volatile bool _waitingForCapacity;
-    private GenerationTicket? _generation; // the loop's alone
-    private volatile bool _failing;
-    private volatile string? _error;
-
-    public ChannelReader<SessionEvent> Events => _events.Reader;
+    private volatile SessionPlacement? _placement;
+    private volatile SessionStatus _status = SessionStatus.Initial;
 
     public bool IsOpen => _session is not null;
 
-    public string? EndpointName => _lease?.Endpoint.Name;
+    public string? EndpointName => _placement?.Endpoint.Name;
 
-    /// <summary>Every endpoint is full: the session waits for a slot.</summary>
-    public bool WaitingForCapacity => _waitingForCapacity;
+    /// <summary>Where the session stands, and why the last attempt failed (null once a session is open).</summary>
+    public SessionStatus Status => _status;
 
-    /// <summary>Opening keeps failing, or the endpoint refuses our configuration; cleared by the next session that opens.</summary>
-    public bool Failing => _failing;
-
-    /// <summary>Why the last attempt failed; null once a session is open.</summary>
-    public string? Error => _error;
+    public string? Error => _status.Error;
 
     /// <summary>An event of the session in use; events of a session already replaced are stale.</summary>
     public bool IsCurrent(SessionEvent sessionEvent) => ReferenceEquals(sessionEvent.Session, _session);
 
     /// <summary>A configuration fault: every generation will be refused the same way. The first one names the cause.</summary>
-    public void ReportFault(string error)
+    public void ReportFault(string error) => Apply(new SessionChange.Faulted(error));
+
+    /// <summary>Admission found no generation slot: the speaker waits (its socket, if any, stays open).</summary>
+    public void OnCapacityFull() => Apply(new SessionChange.CapacityFull());
+
+    /// <summary>
+    /// The generation has its slot: the socket is kept when the slot is on its endpoint, else closed so the
+    /// generation opens where the slot is (a new socket costs a handshake; waiting for this one's endpoint could cost seconds).
+    /// </summary>
+    public async Task FollowSlotAsync(GenerationTicket ticket)
     {
-        if (!_failing)
+        Apply(new SessionChange.Admitted(IsOpen));
+        if (ticket.Endpoint is { } admitted && EndpointName is { } current && !string.Equals(admitted, current, StringComparison.Ordinal))
         {
-            _failing = true;
-            _error = error;
+            metrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", current));
+            await CloseAsync().ConfigureAwait(false);
         }
     }
 
@@ -77,63 +70,6 @@ internal sealed partial class SessionKeeper(
 
     public Task AppendAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken) =>
         _session is { } session ? SendAsync(session, session.AppendAsync(samples, cancellationToken), cancellationToken) : RecoverAsync(null, cancellationToken);
-
-    /// <summary>
-    /// Admission: waits until the fleet has a generation slot for this speaker (its turn among the waiting comes by
-    /// when their speech began), then keeps the socket when the slot is on its endpoint or closes it so the
-    /// generation opens where the slot is. Meanwhile the audio stays in the owner's buffers, in order. One call to
-    /// the slot counter per generation, plus one per poll while waiting.
-    /// </summary>
-    public async Task AdmitAsync(DateTimeOffset speechStartedAt, CancellationToken cancellationToken)
-    {
-        if (_generation is not null)
-        {
-            return; // the generation already holds its slot (it is being replayed)
-        }
-
-        var lifetime = TimeSpan.FromMilliseconds(
-            options.MaxGenerationMs + options.WindowGraceMs + 4L * options.FinalTimeoutMs) + GenerationLeaseMargin;
-        var key = $"{speaker.Room}/{speaker.Identity}";
-        var asked = time.GetTimestamp();
-        var counted = false;
-        while (true)
-        {
-            var ticket = await endpoints.TryStartGenerationAsync(key, speechStartedAt, EndpointName, lifetime, cancellationToken).ConfigureAwait(false);
-            if (ticket is not null)
-            {
-                metrics.AdmissionWait.Record(counted ? time.GetElapsedTime(asked).TotalMilliseconds : 0);
-                _waitingForCapacity = false;
-                _generation = ticket;
-                if (ticket.Endpoint is { } admitted && EndpointName is { } current && !string.Equals(admitted, current, StringComparison.Ordinal))
-                {
-                    // A new socket where the slot is costs a handshake; waiting for this one's endpoint could cost seconds.
-                    metrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", current));
-                    await CloseAsync().ConfigureAwait(false);
-                }
-
-                return;
-            }
-
-            if (!counted)
-            {
-                counted = true;
-                metrics.CapacityWaits.Add(1);
-            }
-
-            _waitingForCapacity = true;
-            await endpoints.WaitForCapacityAsync(AdmissionPoll, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The generation is over (done, given up, or the speaker stopped): its slot goes to the next speaker.</summary>
-    public async Task EndGenerationAsync()
-    {
-        if (_generation is { } ticket)
-        {
-            _generation = null;
-            await ticket.EndAsync().ConfigureAwait(false);
-        }
-    }
 
     /// <summary>Starts the owner's generation: on the open session, or on a new one (which replays it whole).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -173,8 +109,8 @@ internal sealed partial class SessionKeeper(
     public Task MoveAsync(CancellationToken cancellationToken) => RecoverAsync(_session?.Endpoint, cancellationToken);
 
     /// <summary>
-    /// Gives a silent speaker's session back (socket closed, endpoint slot freed). Only between generations, with
-    /// nothing held: no generation is ever cut by a release. The next speech opens a new session.
+    /// Gives a silent speaker's session back (socket closed, its place on the endpoint freed). Only between
+    /// generations, with nothing held: no generation is ever cut by a release. The next speech opens a new session.
     /// </summary>
     public async Task ReleaseIdleAsync()
     {
@@ -190,9 +126,9 @@ internal sealed partial class SessionKeeper(
     /// </summary>
     public async Task LeaveIfAskedAsync()
     {
-        if (_lease is { } lease && endpoints.ShouldLeave(lease))
+        if (_placement is { } placement && endpoints.ShouldLeave(placement))
         {
-            metrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", lease.Endpoint.Name));
+            metrics.EndpointMoves.Add(1, new KeyValuePair<string, object?>("endpoint", placement.Endpoint.Name));
             await CloseAsync().ConfigureAwait(false);
         }
     }
@@ -201,14 +137,18 @@ internal sealed partial class SessionKeeper(
     {
         var session = _session;
         _session = null;
-        _lease?.Dispose();
-        _lease = null;
+        _placement?.Dispose();
+        _placement = null;
+        Apply(new SessionChange.Closed());
         if (session is not null)
         {
             usage.SessionClosed();
             await session.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The keeper's one transition: runs on the loop only, so changes never race; readers see whole statuses.</summary>
+    private void Apply(SessionChange change) => _status = _status.Apply(change);
 
     private async Task SendAsync(IRealtimeSession session, ValueTask send, CancellationToken cancellationToken)
     {
@@ -230,72 +170,62 @@ internal sealed partial class SessionKeeper(
 
     /// <summary>
     /// Opens a session (another endpoint than <paramref name="failed"/> when one has room) and replays the
-    /// unfinished generation on it.
+    /// unfinished generation on it, backing off between failed attempts.
     /// </summary>
     private async Task RecoverAsync(InferenceEndpoint? failed, CancellationToken cancellationToken)
     {
         await CloseAsync().ConfigureAwait(false);
+        var key = $"{speaker.Room}/{speaker.Identity}";
         var delay = FirstBackoff;
-        long? waitingSince = null;
         for (var attempt = 1; ; attempt++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var lease = endpoints.TryAcquire($"{speaker.Room}/{speaker.Identity}", failed);
-            if (lease is null)
+            var avoid = failed;
+            var (placement, waited) = await capacity.UntilGrantedAsync(
+                _ => ValueTask.FromResult(endpoints.TryPlace(key, avoid)), OnCapacityFull, cancellationToken).ConfigureAwait(false);
+            if (waited is { } socketWait)
             {
-                // Endpoints hook: count the wait, and wake as soon as the picker sees a slot free up.
-                if (waitingSince is null)
-                {
-                    waitingSince = time.GetTimestamp();
-                    metrics.CapacityWaits.Add(1);
-                }
-
-                _waitingForCapacity = true;
-                await endpoints.WaitForCapacityAsync(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-                continue;
+                metrics.CapacityWaitTime.Record(socketWait.TotalMilliseconds);
             }
 
-            if (waitingSince is { } since)
+            if (await TryOpenAsync(placement, attempt, reconnect: failed is not null, cancellationToken).ConfigureAwait(false))
             {
-                metrics.CapacityWaitTime.Record(time.GetElapsedTime(since).TotalMilliseconds);
-                waitingSince = null;
-            }
-
-            try
-            {
-                var session = await connector.OpenAsync(
-                    lease.Endpoint, options.Language, TimeSpan.FromMilliseconds(options.HandshakeTimeoutMs), cancellationToken).ConfigureAwait(false);
-                _session = session;
-                _lease = lease;
-                usage.SessionOpened();
-                _ = PumpEventsAsync(session, cancellationToken);
-                if (failed is not null)
-                {
-                    metrics.Reconnects.Add(1);
-                }
-
-                await replay(session, cancellationToken).ConfigureAwait(false);
-                _waitingForCapacity = false;
-                _failing = false;
-                _error = null;
-                LogSessionOpened(speaker.Room, speaker.Identity, lease.Endpoint.Name, session.Id, attempt);
                 return;
             }
-            catch (Exception e) when (e is RealtimeSessionException || IsConnectionLoss(e, cancellationToken))
-            {
-                lease.Dispose();
-                await CloseAsync().ConfigureAwait(false);
-                failed = lease.Endpoint;
-                _error = e.Message;
-                if (attempt >= AttemptsBeforeError)
-                {
-                    _failing = true;
-                }
 
-                LogConnectFailed(speaker.Room, speaker.Identity, lease.Endpoint.Name, attempt, e.Message);
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, MaxBackoff.TotalMilliseconds));
+            failed = placement.Endpoint;
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, MaxBackoff.TotalMilliseconds));
+        }
+    }
+
+    private async Task<bool> TryOpenAsync(SessionPlacement placement, int attempt, bool reconnect, CancellationToken cancellationToken)
+    {
+        Apply(new SessionChange.Connecting());
+        try
+        {
+            var session = await connector.OpenAsync(
+                placement.Endpoint, options.Language, TimeSpan.FromMilliseconds(options.HandshakeTimeoutMs), cancellationToken).ConfigureAwait(false);
+            _session = session;
+            _placement = placement;
+            usage.SessionOpened();
+            _ = PumpEventsAsync(session, cancellationToken);
+            if (reconnect)
+            {
+                metrics.Reconnects.Add(1);
             }
+
+            await replay(session, cancellationToken).ConfigureAwait(false);
+            Apply(new SessionChange.Opened());
+            LogSessionOpened(speaker.Room, speaker.Identity, placement.Endpoint.Name, session.Id, attempt);
+            return true;
+        }
+        catch (Exception e) when (e is RealtimeSessionException || IsConnectionLoss(e, cancellationToken))
+        {
+            placement.Dispose();
+            await CloseAsync().ConfigureAwait(false);
+            Apply(new SessionChange.ConnectFailed(e.Message, attempt));
+            LogConnectFailed(speaker.Room, speaker.Identity, placement.Endpoint.Name, attempt, e.Message);
+            return false;
         }
     }
 
@@ -307,23 +237,25 @@ internal sealed partial class SessionKeeper(
         !cancellationToken.IsCancellationRequested
         && e is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException or OperationCanceledException;
 
+    /// <summary>
+    /// Hands the session's events to the loop as inputs, then its end. Waits when the loop's channel is full, so a
+    /// slow loop slows the reading of the socket rather than dropping an event.
+    /// </summary>
     private async Task PumpEventsAsync(IRealtimeSession session, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
-            while (true)
+            while (await session.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } next)
             {
-                var next = await session.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                if (next is null)
-                {
-                    break;
-                }
-
-                _events.Writer.TryWrite(new SessionEvent(session, next, null));
+                await events.WriteAsync(new SessionEvent(session, next, null), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (ChannelClosedException)
         {
             return;
         }
@@ -332,7 +264,14 @@ internal sealed partial class SessionKeeper(
             failure = e;
         }
 
-        _events.Writer.TryWrite(new SessionEvent(session, null, failure));
+        try
+        {
+            await events.WriteAsync(new SessionEvent(session, null, failure), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            // The loop has stopped: nobody is left to tell.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: realtime session on {Endpoint} lost: {Reason}")]

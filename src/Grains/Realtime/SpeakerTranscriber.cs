@@ -16,23 +16,23 @@ namespace Scribe.Realtime;
 /// <item><see cref="UtteranceSegmenter"/> (pure): a generation opens at speech (after a pre-roll) and ends after a
 /// pause or at the maximum length; audio arriving between <c>commit final</c> and <c>transcription.done</c> is held
 /// for the next generation, since the server would drop it.</item>
+/// <item><see cref="SpeakerAdmission"/>: a generation slot per generation, waited for when the fleet is full.</item>
 /// <item><see cref="SessionKeeper"/>: the session on an endpoint; a lost one is re-opened (another endpoint if
 /// possible) and the unfinished generation replayed with its interim text reset, so the same segment completes
 /// without loss or duplicates. A silent speaker's session is released after
 /// <see cref="TranscriberOptions.IdleReleaseMs"/>.</item>
 /// </list>
 /// Deltas make the generation's interim segment; <c>done.text</c> makes it final. Times come from the audio clock.
-/// The ingest side only writes into a bounded channel; the loop owns everything else.
+/// The ingest side only writes into the loop's bounded channel; the loop owns everything else.
 /// </summary>
 public sealed partial class SpeakerTranscriber : IAsyncDisposable
 {
-    public const int SamplesPerMs = EgressAudioConverter.OutputRate / 1000;
-
     private readonly SpeakerContext _speaker;
     private readonly TranscriberOptions _options;
     private readonly ILogger _logger;
     private readonly ScribeMetrics _metrics;
     private readonly Channel<TranscriberInput> _input;
+    private volatile bool _ending;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SpeakerUsageMeter _usage;
     private readonly AudioChunker _chunker;
@@ -64,24 +64,29 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         var capacity = Math.Max(10, options.MaxBufferedMs / 100);
         // A waiting loop resumes inside the writer's call: the chunk's append leaves in the ingest frame's own
         // thread-pool turn instead of queueing behind every other stream's frames (measured in ingest-load: that
-        // second hop was the append-latency tail once a core was busy).
+        // second hop was the append-latency tail once a core was busy). The session's events and the loop's timers
+        // are written here too, so the loop has one source of inputs.
         _input = Channel.CreateBounded<TranscriberInput>(new BoundedChannelOptions(capacity)
         {
-            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
+            SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true,
         });
         _loop = new TranscriptionLoop(
-            speaker, options, endpoints, connector ?? WebSocketRealtimeConnector.Instance, sink, logger, time, _usage, metrics, buffers, _input.Reader);
+            speaker, options, endpoints, connector ?? WebSocketRealtimeConnector.Instance, sink, logger, time, _usage, metrics, buffers, _input);
         _run = Task.Run(() => _loop.RunAsync(_stopping.Token));
     }
 
-    /// <summary>The one place the speaker's state is told, from the parts that hold it.</summary>
+    /// <summary>The one place the speaker's state is told: the loop's end, else its session's phase (a mute shows over a quiet session).</summary>
     public SpeakerState State =>
         _loop.Stopped ? (_loop.Failure is null ? SpeakerState.Stopped : SpeakerState.Error)
-        : _loop.Session.Failing ? SpeakerState.Error
-        : _loop.Session.WaitingForCapacity ? SpeakerState.WaitingForCapacity
-        : _loop.Muted ? SpeakerState.Muted
-        : _loop.Session.IsOpen ? SpeakerState.Streaming
-        : SpeakerState.Idle;
+        : _loop.Session.Status.Phase switch
+        {
+            SpeakerSessionPhase.Failing => SpeakerState.Error,
+            SpeakerSessionPhase.WaitingForCapacity => SpeakerState.WaitingForCapacity,
+            _ when _loop.Muted => SpeakerState.Muted,
+            SpeakerSessionPhase.Open => SpeakerState.Streaming,
+            SpeakerSessionPhase.Connecting => SpeakerState.Starting,
+            _ => SpeakerState.Idle,
+        };
 
     /// <summary>No generation is taking audio: the speaker paused (or never spoke), so stopping now cuts no utterance.</summary>
     public bool AtGenerationBoundary => _loop.Segmenter.Phase != SegmenterPhase.Taking;
@@ -128,14 +133,15 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     /// <summary>Ends the stream: the last generation is finished and its final text published before this returns.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        if (_input.Reader.Completion.IsCompleted || _run.IsCompleted)
+        if (_ending || _run.IsCompleted)
         {
             await _run.ConfigureAwait(false);
             return;
         }
 
+        _ending = true;
         await FlushChunkAsync(cancellationToken).ConfigureAwait(false);
-        _input.Writer.TryComplete();
+        await EnqueueAsync(StreamEnded.Instance, cancellationToken).ConfigureAwait(false);
         await _run.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -161,8 +167,8 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _input.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _input.Writer.TryComplete(); // a writer still waiting for room gives up instead of waiting forever
         try
         {
             await _run.ConfigureAwait(false);
@@ -171,6 +177,7 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
         {
         }
 
+        await _loop.DisposeAsync().ConfigureAwait(false);
         _chunker.Dispose();
         _stopping.Dispose();
     }

@@ -10,7 +10,7 @@ namespace Scribe.Realtime;
 /// </summary>
 internal sealed class SpeakerUsageMeter(TimeProvider time, ScribeMetrics metrics)
 {
-    private const double SamplesPerSecond = EgressAudioConverter.OutputRate;
+    private const double SamplesPerSecond = SpeechAudio.SampleRate;
     private const long NoSession = -1;
 
     private long _speechSamples;

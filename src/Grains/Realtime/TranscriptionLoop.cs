@@ -7,13 +7,13 @@ using Scribe.Telemetry;
 namespace Scribe.Realtime;
 
 /// <summary>
-/// The loop side of a <see cref="SpeakerTranscriber"/>: the one reader of its input and of its session's events,
-/// and so the owner of the segmenter, the session and the publisher. It only wires them: chunks go to the
-/// <see cref="UtteranceSegmenter"/>, whose decisions become sends through the <see cref="SessionKeeper"/>; server
-/// events become segments through the <see cref="GenerationPublisher"/>. The waits it runs are the final time-out
-/// of a finishing generation and the idle clock of a muted speaker whose track may send nothing.
+/// The loop side of a <see cref="SpeakerTranscriber"/>: the one reader of its input channel, so the owner of the
+/// segmenter, the admission, the session and the publisher. All it acts on is an input there (audio and mute changes
+/// from ingest, session events, its timers coming due), each handed to one small handler. It only wires: chunks go
+/// to the <see cref="UtteranceSegmenter"/>, whose decisions become sends through the <see cref="SessionKeeper"/>;
+/// server events become segments through the <see cref="GenerationPublisher"/>.
 /// </summary>
-internal sealed partial class TranscriptionLoop
+internal sealed partial class TranscriptionLoop : IAsyncDisposable
 {
     private const int MaxStallRecoveries = 3;
 
@@ -22,32 +22,38 @@ internal sealed partial class TranscriptionLoop
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ScribeMetrics _metrics;
-    private readonly ChannelReader<TranscriberInput> _input;
+    private readonly Channel<TranscriberInput> _inputs;
     private readonly UtteranceSegmenter _segmenter;
+    private readonly SpeakerAdmission _admission;
     private readonly SessionKeeper _session;
     private readonly GenerationPublisher _publisher;
+    private readonly LoopTimer _finalTimer;
+    private readonly LoopTimer _idleTimer;
 
     private long? _mutedSince;
-    private Task? _idleTimer;
-    private Task<bool>? _inputWait;
-    private Task<bool>? _eventWait;
+    private bool _idleTimerSet;
+    private bool _streamEnded;
     private volatile bool _muted;
     private volatile bool _stopped;
     private volatile string? _failure;
 
     public TranscriptionLoop(
         SpeakerContext speaker, TranscriberOptions options, IEndpointPicker endpoints, IRealtimeConnector connector, ISegmentSink sink,
-        ILogger logger, TimeProvider time, SpeakerUsageMeter usage, ScribeMetrics metrics, ChunkBufferPool buffers, ChannelReader<TranscriberInput> input)
+        ILogger logger, TimeProvider time, SpeakerUsageMeter usage, ScribeMetrics metrics, ChunkBufferPool buffers, Channel<TranscriberInput> inputs)
     {
         _speaker = speaker;
         _options = options;
         _logger = logger;
         _time = time;
         _metrics = metrics;
-        _input = input;
+        _inputs = inputs;
         _segmenter = new UtteranceSegmenter(options, buffers, usage);
-        _session = new SessionKeeper(speaker, options, endpoints, connector, usage, metrics, time, logger, ReplayAsync);
+        var capacity = new CapacityWait(endpoints, metrics, time);
+        _admission = new SpeakerAdmission(speaker, options, endpoints, capacity, metrics);
+        _session = new SessionKeeper(speaker, options, endpoints, connector, capacity, usage, metrics, time, logger, inputs.Writer, ReplayAsync);
         _publisher = new GenerationPublisher(speaker, options, sink, metrics, time);
+        _finalTimer = new LoopTimer(time, inputs.Writer, FinalTimeoutDue.Instance);
+        _idleTimer = new LoopTimer(time, inputs.Writer, IdleReleaseDue.Instance);
     }
 
     public UtteranceSegmenter Segmenter => _segmenter;
@@ -66,100 +72,13 @@ internal sealed partial class TranscriptionLoop
     {
         try
         {
-            var inputOpen = true;
-            while (true)
+            await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                // The waits below end as cancelled tasks without throwing; stop here rather than spin.
                 cancellationToken.ThrowIfCancellationRequested();
-                while (_session.Events.TryRead(out var sessionEvent))
+                await HandleAsync(input, cancellationToken).ConfigureAwait(false);
+                if (await FollowUpAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await OnSessionEventAsync(sessionEvent, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (inputOpen && _input.TryRead(out var item))
-                {
-                    await OnInputAsync(item, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (inputOpen && _input.Completion.IsCompleted)
-                {
-                    inputOpen = false;
-                }
-
-                if (!inputOpen)
-                {
-                    // The stream has ended: finish what is open, then whatever audio is still held.
-                    if (_segmenter.Phase == SegmenterPhase.BetweenGenerations)
-                    {
-                        if (_segmenter.HeldCount == 0)
-                        {
-                            break;
-                        }
-
-                        await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    if (_segmenter.Finish())
-                    {
-                        await SendFinalAsync(cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                // A wait that has not fired yet is kept for the next turn: asking again would leave one more waiter
-                // and token registration behind on the channel per chunk, all woken at once by the next event.
-                if (inputOpen && _inputWait is not { IsCompleted: false })
-                {
-                    _inputWait = _input.WaitToReadAsync(cancellationToken).AsTask();
-                }
-
-                if (_eventWait is not { IsCompleted: false })
-                {
-                    _eventWait = _session.Events.WaitToReadAsync(cancellationToken).AsTask();
-                }
-
-                var inputReady = inputOpen ? _inputWait! : Task.Delay(Timeout.Infinite, cancellationToken);
-                var eventReady = _eventWait;
-                if (_segmenter.Phase == SegmenterPhase.Finishing)
-                {
-                    var waiting = _segmenter.Current!;
-                    var overdue = TimeSpan.FromMilliseconds(_options.FinalTimeoutMs) - _time.GetElapsedTime(waiting.FinalSentAt);
-                    if (overdue <= TimeSpan.Zero)
-                    {
-                        await OnFinalOverdueAsync(waiting, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    await Task.WhenAny(inputReady, eventReady, Task.Delay(overdue, _time, cancellationToken)).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (MutedIdleRemaining() is { } remaining)
-                {
-                    if (remaining <= TimeSpan.Zero)
-                    {
-                        await ReleaseIdleSessionAsync().ConfigureAwait(false);
-                        continue;
-                    }
-
-                    // A muted track may send nothing at all: a timer, not the audio clock, ends its idle session.
-                    _idleTimer ??= Task.Delay(remaining, _time, cancellationToken);
-                }
-
-                if (_idleTimer is { } timer)
-                {
-                    await Task.WhenAny(inputReady, eventReady, timer).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.WhenAny(inputReady, eventReady).ConfigureAwait(false);
-                }
-
-                if (_idleTimer is { IsCompleted: true })
-                {
-                    _idleTimer = null;
+                    break;
                 }
             }
 
@@ -177,33 +96,114 @@ internal sealed partial class TranscriptionLoop
         finally
         {
             _stopped = true;
-            await _session.EndGenerationAsync().ConfigureAwait(false);
+            await DisposeAsync().ConfigureAwait(false); // no timer comes due after the loop
+            await _admission.EndGenerationAsync().ConfigureAwait(false);
             await _session.CloseAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task OnInputAsync(TranscriberInput item, CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
-        switch (item)
+        await _finalTimer.DisposeAsync().ConfigureAwait(false);
+        await _idleTimer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private Task HandleAsync(TranscriberInput input, CancellationToken cancellationToken) => input switch
+    {
+        AudioChunk chunk => OnChunkAsync(chunk, live: true, cancellationToken),
+        MuteChanged change => OnMuteChangedAsync(change.Muted, cancellationToken),
+        SessionEvent sessionEvent => OnSessionEventAsync(sessionEvent, cancellationToken),
+        FinalTimeoutDue => OnFinalTimeoutDueAsync(cancellationToken),
+        IdleReleaseDue => OnIdleReleaseDueAsync(),
+        StreamEnded => OnStreamEnded(),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>
+    /// After every input: an ended stream finishes what is open, then the audio still held (true: all done); a muted
+    /// speaker's idle timer is set (a muted track may send nothing at all, so the audio clock cannot end its session).
+    /// </summary>
+    private async Task<bool> FollowUpAsync(CancellationToken cancellationToken)
+    {
+        while (_streamEnded)
         {
-            case AudioChunk chunk:
-                await OnChunkAsync(chunk, live: true, cancellationToken).ConfigureAwait(false);
-                break;
-            case MuteChanged { Muted: true }:
-                _muted = true;
-                _mutedSince ??= _time.GetTimestamp();
-                if (_segmenter.Mute())
+            if (_segmenter.Phase == SegmenterPhase.BetweenGenerations)
+            {
+                if (_segmenter.HeldCount == 0)
                 {
-                    await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+                    return true;
                 }
 
-                break;
-            case MuteChanged { Muted: false }:
-                _mutedSince = null;
-                _muted = false;
-                break;
+                await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!_segmenter.Finish())
+            {
+                break; // finishing: the loop waits for its transcription.done (or the final time-out)
+            }
+
+            await SendFinalAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_idleTimerSet && MutedIdleRemaining() is { } remaining)
+        {
+            if (remaining <= TimeSpan.Zero)
+            {
+                await ReleaseIdleSessionAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _idleTimerSet = true;
+                _idleTimer.Set(remaining);
+            }
+        }
+
+        return false;
+    }
+
+    private Task OnStreamEnded()
+    {
+        _streamEnded = true;
+        return Task.CompletedTask;
+    }
+
+    private async Task OnMuteChangedAsync(bool muted, CancellationToken cancellationToken)
+    {
+        _muted = muted;
+        _mutedSince = muted ? _mutedSince ?? _time.GetTimestamp() : null;
+        if (muted && _segmenter.Mute())
+        {
+            await SendFinalAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Still finishing past the time-out since the last final commit: the endpoint has stalled.</summary>
+    private Task OnFinalTimeoutDueAsync(CancellationToken cancellationToken)
+    {
+        if (_segmenter.Phase != SegmenterPhase.Finishing)
+        {
+            return Task.CompletedTask; // the generation finished in time
+        }
+
+        var remaining = FinalTimeout - _time.GetElapsedTime(_segmenter.Current!.FinalSentAt);
+        if (remaining > TimeSpan.Zero)
+        {
+            _finalTimer.Set(remaining); // the final commit was sent again since, or the timer came early
+            return Task.CompletedTask;
+        }
+
+        return OnFinalOverdueAsync(_segmenter.Current, cancellationToken);
+    }
+
+    /// <summary>Released when still muted, silent and unused for the whole idle time; anything else and the follow-up sets the clock again.</summary>
+    private Task OnIdleReleaseDueAsync()
+    {
+        _idleTimerSet = false;
+        return MutedIdleRemaining() is { } remaining && remaining <= TimeSpan.Zero ? ReleaseIdleSessionAsync() : Task.CompletedTask;
+    }
+
+    private TimeSpan FinalTimeout => TimeSpan.FromMilliseconds(_options.FinalTimeoutMs);
 
     private async Task OnChunkAsync(AudioChunk chunk, bool live, CancellationToken cancellationToken)
     {
@@ -216,7 +216,7 @@ internal sealed partial class TranscriptionLoop
         switch (outcome)
         {
             case ChunkOutcome.KeptBeforeSpeech:
-                if (_session.IsOpen && _segmenter.HeldCount == 0 && _segmenter.SilentSamples >= (long)_options.IdleReleaseMs * SpeakerTranscriber.SamplesPerMs)
+                if (_session.IsOpen && _segmenter.HeldCount == 0 && _segmenter.SilentSamples >= (long)_options.IdleReleaseMs * SpeechAudio.SamplesPerMs)
                 {
                     await ReleaseIdleSessionAsync().ConfigureAwait(false);
                 }
@@ -224,7 +224,12 @@ internal sealed partial class TranscriptionLoop
                 return;
             case ChunkOutcome.Opened:
                 // Speech began when this chunk arrived (held audio arrived earlier than now): the queue's order.
-                await _session.AdmitAsync(_time.GetUtcNow() - _time.GetElapsedTime(chunk.ReceivedAt), cancellationToken).ConfigureAwait(false);
+                var speechStartedAt = _time.GetUtcNow() - _time.GetElapsedTime(chunk.ReceivedAt);
+                if (await _admission.AdmitAsync(speechStartedAt, _session.EndpointName, _session.OnCapacityFull, cancellationToken).ConfigureAwait(false) is { } ticket)
+                {
+                    await _session.FollowSlotAsync(ticket).ConfigureAwait(false);
+                }
+
                 await _session.StartAsync(cancellationToken).ConfigureAwait(false);
                 return;
             case ChunkOutcome.Held:
@@ -268,7 +273,7 @@ internal sealed partial class TranscriptionLoop
             case TranscriptionDone done when _segmenter.Phase == SegmenterPhase.Finishing:
                 _publisher.Done(_segmenter.Current!, done.Text, _session.EndpointName);
                 _segmenter.Complete();
-                await _session.EndGenerationAsync().ConfigureAwait(false);
+                await _admission.EndGenerationAsync().ConfigureAwait(false);
                 await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptionDone:
@@ -316,7 +321,7 @@ internal sealed partial class TranscriptionLoop
         _publisher.GiveUp(generation, _session.EndpointName);
 
         _segmenter.Complete();
-        await _session.EndGenerationAsync().ConfigureAwait(false);
+        await _admission.EndGenerationAsync().ConfigureAwait(false);
         await DrainHeldAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -330,8 +335,15 @@ internal sealed partial class TranscriptionLoop
 
     private Task SendFinalAsync(CancellationToken cancellationToken)
     {
-        _segmenter.Current!.FinalSentAt = _time.GetTimestamp();
+        MarkFinalSent(_segmenter.Current!);
         return _session.CommitFinalAsync(cancellationToken);
+    }
+
+    /// <summary>The final commit is (re)sent: the time-out counts from now.</summary>
+    private void MarkFinalSent(Generation generation)
+    {
+        generation.FinalSentAt = _time.GetTimestamp();
+        _finalTimer.Set(FinalTimeout);
     }
 
     /// <summary>Starts the unfinished generation on <paramref name="session"/>: commit, all its audio so far, and the final commit if it was already sent.</summary>
@@ -352,7 +364,7 @@ internal sealed partial class TranscriptionLoop
         if (_segmenter.Phase == SegmenterPhase.Finishing)
         {
             await session.CommitFinalAsync(cancellationToken).ConfigureAwait(false);
-            generation.FinalSentAt = _time.GetTimestamp();
+            MarkFinalSent(generation);
         }
     }
 

@@ -172,7 +172,7 @@ internal sealed class UtteranceSegmenter(TranscriberOptions options, ChunkBuffer
     {
         _preRoll.Enqueue(chunk);
         _preRollSamples += chunk.Samples.Length;
-        while (_preRoll.Count > 0 && _preRollSamples > options.PreRollMs * SpeakerTranscriber.SamplesPerMs)
+        while (_preRoll.Count > 0 && _preRollSamples > options.PreRollMs * SpeechAudio.SamplesPerMs)
         {
             var dropped = _preRoll.Dequeue();
             _preRollSamples -= dropped.Samples.Length;

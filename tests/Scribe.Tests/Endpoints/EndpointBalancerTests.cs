@@ -14,7 +14,7 @@ public sealed class EndpointBalancerTests
     public void Other_silos_sessions_and_other_clients_load_fill_an_endpoint_our_own_live_count_does_not_double()
     {
         var balancer = new EndpointBalancer([A, B], new Random(1));
-        var mine = balancer.TryAcquire("s/1", null)!;
+        var mine = balancer.TryPlace("s/1", null)!;
         var report = balancer.TakeSessionReport();
         Assert.Equal(1, report[mine.Endpoint.Name]);
         var other = mine.Endpoint == A ? B : A;
@@ -23,10 +23,10 @@ public sealed class EndpointBalancerTests
         balancer.Apply(new EndpointSnapshot(1,
             [Registered(mine.Endpoint, sessions: 3, reportedLoad: 3), Registered(other, sessions: 0, reportedLoad: 4)], PlacingSilos: 2));
 
-        Assert.NotNull(balancer.TryAcquire("s/2", null));   // 1 + 2 + 1 = 4: the last slot
-        Assert.Null(balancer.TryAcquire("s/3", null));
+        Assert.NotNull(balancer.TryPlace("s/2", null));   // 1 + 2 + 1 = 4: the last slot
+        Assert.Null(balancer.TryPlace("s/3", null));
         mine.Dispose();
-        Assert.Equal(mine.Endpoint, balancer.TryAcquire("s/3", null)!.Endpoint);
+        Assert.Equal(mine.Endpoint, balancer.TryPlace("s/3", null)!.Endpoint);
     }
 
     [Fact]
@@ -34,14 +34,14 @@ public sealed class EndpointBalancerTests
     {
         var balancer = new EndpointBalancer([A, B], new Random(1));
         balancer.Apply(new EndpointSnapshot(1, [Registered(A, drained: true), Registered(B, health: EndpointHealth.Unhealthy)]));
-        Assert.Null(balancer.TryAcquire("s/1", null));
+        Assert.Null(balancer.TryPlace("s/1", null));
 
         var waiting = balancer.WaitForCapacityAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.False(waiting.IsCompleted);
         balancer.Apply(new EndpointSnapshot(2, [Registered(A), Registered(B, health: EndpointHealth.Unhealthy)]));
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
 
-        var lease = balancer.TryAcquire("s/1", null)!;
+        var lease = balancer.TryPlace("s/1", null)!;
         Assert.Equal(A, lease.Endpoint);
         Assert.False(balancer.ShouldLeave(lease));
         balancer.Apply(new EndpointSnapshot(3, [Registered(A, drained: true), Registered(B)]));

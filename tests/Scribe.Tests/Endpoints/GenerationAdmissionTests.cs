@@ -25,7 +25,7 @@ public sealed class GenerationAdmissionTests
         Assert.Null(admission.TryAcquire(Ask("r/3", 20, null, Gpu("a", 2)), T0));
         Assert.Equal(1, admission.Waiting);
 
-        admission.Release(a!.Lease, T0.AddSeconds(1));
+        admission.Release(a!.Id, T0.AddSeconds(1));
         var c = admission.TryAcquire(Ask("r/3", 20, null, Gpu("a", 2)), T0.AddSeconds(1));
         Assert.Equal("a", c?.Endpoint);
         Assert.Equal(0, admission.Waiting);
@@ -41,7 +41,7 @@ public sealed class GenerationAdmissionTests
 
         Assert.Null(admission.TryAcquire(Ask("r/2", 100, null, Gpu("a", 1)), T0.AddMilliseconds(100), out _));
         Assert.Null(admission.TryAcquire(Ask("r/2", 100, null, Gpu("a", 1)), T0.AddMilliseconds(400), out _));
-        admission.Release(held.Lease, T0.AddMilliseconds(600));
+        admission.Release(held.Id, T0.AddMilliseconds(600));
         Assert.NotNull(admission.TryAcquire(Ask("r/2", 100, null, Gpu("a", 1)), T0.AddMilliseconds(700), out var waited));
         Assert.Equal(TimeSpan.FromMilliseconds(600), waited);
     }
@@ -54,7 +54,7 @@ public sealed class GenerationAdmissionTests
         Assert.Null(admission.TryAcquire(Ask("r/early", 100, null, Gpu("a", 1)), T0.AddMilliseconds(100)));
         Assert.Null(admission.TryAcquire(Ask("r/late", 200, null, Gpu("a", 1)), T0.AddMilliseconds(200)));
 
-        admission.Release(held.Lease, T0.AddMilliseconds(300));
+        admission.Release(held.Id, T0.AddMilliseconds(300));
         // The later speaker asks first after the release: the slot is kept for the earlier one.
         Assert.Null(admission.TryAcquire(Ask("r/late", 200, null, Gpu("a", 1)), T0.AddMilliseconds(310)));
         Assert.NotNull(admission.TryAcquire(Ask("r/early", 100, null, Gpu("a", 1)), T0.AddMilliseconds(320)));
@@ -68,7 +68,7 @@ public sealed class GenerationAdmissionTests
         Assert.Null(admission.TryAcquire(Ask("r/other", 5_000, null, Gpu("a", 1)), T0.AddSeconds(5)));
 
         Assert.Null(admission.TryAcquire(Ask("r/other", 5_000, null, Gpu("a", 1)), T0.AddSeconds(29))); // it keeps asking
-        admission.Release(window.Lease, T0.AddSeconds(30));
+        admission.Release(window.Id, T0.AddSeconds(30));
         // The talker's next window carries speech from the cut (30 s): the other began at 5 s.
         Assert.Null(admission.TryAcquire(Ask("r/talker", 30_000, "a", Gpu("a", 1)), T0.AddSeconds(30)));
         Assert.NotNull(admission.TryAcquire(Ask("r/other", 5_000, null, Gpu("a", 1)), T0.AddSeconds(30.05)));
@@ -96,7 +96,7 @@ public sealed class GenerationAdmissionTests
         var fresh = new GenerationAdmission();
         var first = fresh.TryAcquire(Ask("r/1", 0, null, Gpu("a", 2)), T0)!;
         Assert.NotNull(fresh.TryAcquire(Ask("r/2", 0, null, Gpu("a", 2)), T0));
-        fresh.Release(first.Lease, T0.AddMilliseconds(500));
+        fresh.Release(first.Id, T0.AddMilliseconds(500));
         Assert.NotNull(fresh.TryAcquire(Ask("r/3", 600, null, Gpu("a", 2, reported: 2, probedAt: T0.AddMilliseconds(400))), T0.AddMilliseconds(600)));
     }
 

@@ -20,7 +20,7 @@ public sealed class GenerationSlotsGrainTests(GrainCluster cluster)
         Assert.Equal((1, 1), (last.Running["gpu-1"], last.Waiting));
 
         await Task.Delay(50); // bob's wait is measured on the grain's clock; it only has to be above zero
-        await slots.ReleaseAsync(alice.Lease);
+        await slots.ReleaseAsync(alice.Id);
         Assert.NotNull(await slots.TryAcquireAsync(new GenerationSlotRequest("bob", started.AddMilliseconds(10), null, endpoint, TimeSpan.FromMinutes(1))));
 
         var after = await slots.GetHistoryAsync();

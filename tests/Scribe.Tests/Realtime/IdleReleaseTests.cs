@@ -106,7 +106,7 @@ public sealed class IdleReleaseTests : FakeVllmTest
         await WriteAsync(transcriber, Speech("h25 a10"));
         await WriteAsync(transcriber, Silence(1_500));
         await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
-        var other = balancer.TryAcquire("someone-else", null);
+        var other = balancer.TryPlace("someone-else", null);
         Assert.NotNull(other);
 
         var sentences = ToneSpeech.RandomSentences(3, seed: 17);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using static Scribe.Tests.Realtime.InMemoryEndpoints;
 
 namespace Scribe.Tests.Realtime;
@@ -11,14 +12,18 @@ public sealed class SessionKeeperTests
     private readonly FakeTimeProvider _time = new();
     private readonly InMemoryConnector _connector = new();
     private readonly ConcurrentQueue<string> _replays = new();
+    private readonly Channel<TranscriberInput> _events = Channel.CreateUnbounded<TranscriberInput>();
 
-    private SessionKeeper Keeper(IEndpointPicker picker, TranscriberOptions? options = null) =>
-        new(Speaker, options ?? new TranscriberOptions(), picker, _connector, new SpeakerUsageMeter(_time, TestMetrics.Scribe), TestMetrics.Scribe, _time, NullLogger.Instance,
+    private SessionKeeper Keeper(IEndpointPicker picker, TranscriberOptions? options = null, SpeakerUsageMeter? usage = null) =>
+        new(Speaker, options ?? new TranscriberOptions(), picker, _connector, new CapacityWait(picker, TestMetrics.Scribe, _time),
+            usage ?? new SpeakerUsageMeter(_time, TestMetrics.Scribe), TestMetrics.Scribe, _time, NullLogger.Instance, _events.Writer,
             (session, _) =>
             {
                 _replays.Enqueue(session.Endpoint.Name);
                 return Task.CompletedTask;
             });
+
+    private async Task<SessionEvent> NextEventAsync() => (SessionEvent)await _events.Reader.ReadAsync();
 
     [Fact]
     public async Task A_send_on_a_broken_socket_reopens_on_another_endpoint_and_replays()
@@ -52,7 +57,7 @@ public sealed class SessionKeeperTests
             _time.Advance(TimeSpan.FromMilliseconds(waits[i] - 1));
             await Task.Delay(50);
             Assert.Equal(i + 1, _connector.Attempts);
-            Assert.Equal(i + 1 >= 5, keeper.Failing);
+            Assert.Equal(i + 1 >= 5, keeper.Status.Phase == SpeakerSessionPhase.Failing);
             _time.Advance(TimeSpan.FromMilliseconds(1));
             await WaitUntilAsync(() => _connector.Attempts == i + 2);
             await Task.Delay(50);
@@ -60,7 +65,7 @@ public sealed class SessionKeeperTests
 
         await opening;
         Assert.True(keeper.IsOpen);
-        Assert.False(keeper.Failing);
+        Assert.Equal(SpeakerSessionPhase.Open, keeper.Status.Phase);
         Assert.Null(keeper.Error);
         Assert.Single(_replays);
     }
@@ -69,16 +74,16 @@ public sealed class SessionKeeperTests
     public async Task With_every_endpoint_full_the_keeper_waits_for_a_slot()
     {
         var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
-        var other = picker.TryAcquire("someone-else", null)!;
+        var other = picker.TryPlace("someone-else", null)!;
         var keeper = Keeper(picker);
 
         var opening = keeper.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => keeper.WaitingForCapacity);
+        await WaitUntilAsync(() => keeper.Status.Phase == SpeakerSessionPhase.WaitingForCapacity);
         Assert.Equal(0, _connector.Attempts);
 
         other.Dispose();
         await opening;
-        Assert.False(keeper.WaitingForCapacity);
+        Assert.Equal(SpeakerSessionPhase.Open, keeper.Status.Phase);
         Assert.True(keeper.IsOpen);
     }
 
@@ -86,17 +91,17 @@ public sealed class SessionKeeperTests
     public async Task A_keeper_that_waited_for_a_socket_and_then_failed_to_connect_shows_reconnecting_not_waiting()
     {
         var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
-        var other = picker.TryAcquire("someone-else", null)!;
+        var other = picker.TryPlace("someone-else", null)!;
         var keeper = Keeper(picker);
         _connector.FailNext = 1;
 
         var opening = keeper.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => keeper.WaitingForCapacity);
+        await WaitUntilAsync(() => keeper.Status.Phase == SpeakerSessionPhase.WaitingForCapacity);
         other.Dispose();
         await WaitUntilAsync(() => keeper.Error is not null);
 
         // In back-off on the fake clock (not advanced): a socket was found, the handshake failed.
-        Assert.False(keeper.WaitingForCapacity);
+        Assert.Equal(SpeakerSessionPhase.Connecting, keeper.Status.Phase);
         Assert.False(keeper.IsOpen);
 
         // The back-off timer is set just after the failure is recorded: advance until it has fired.
@@ -106,8 +111,7 @@ public sealed class SessionKeeperTests
             return keeper.IsOpen;
         });
         await opening;
-        Assert.False(keeper.WaitingForCapacity);
-        Assert.Null(keeper.Error);
+        Assert.Equal(new SessionStatus(SpeakerSessionPhase.Open), keeper.Status);
     }
 
     [Fact]
@@ -117,7 +121,7 @@ public sealed class SessionKeeperTests
         await keeper.StartAsync(CancellationToken.None);
         var first = _connector.Last;
         first.Close();
-        var ended = await keeper.Events.ReadAsync();
+        var ended = await NextEventAsync();
         Assert.True(keeper.IsCurrent(ended));
         await keeper.OnEndedAsync(ended, inFlight: false, CancellationToken.None);
         Assert.False(keeper.IsOpen);
@@ -125,7 +129,7 @@ public sealed class SessionKeeperTests
 
         await keeper.StartAsync(CancellationToken.None);
         _connector.Last.Close();
-        ended = await keeper.Events.ReadAsync();
+        ended = await NextEventAsync();
         await keeper.OnEndedAsync(ended, inFlight: true, CancellationToken.None);
         Assert.True(keeper.IsOpen);
         Assert.Equal(3, _connector.Opened.Count);
@@ -144,7 +148,7 @@ public sealed class SessionKeeperTests
         picker.Leave = true;
         await keeper.LeaveIfAskedAsync();
         Assert.False(keeper.IsOpen);
-        Assert.NotNull(picker.TryAcquire("probe", null));
+        Assert.NotNull(picker.TryPlace("probe", null));
     }
 
     [Fact]
@@ -152,7 +156,7 @@ public sealed class SessionKeeperTests
     {
         var picker = new EndpointBalancer([Gpu1 with { MaxSessions = 1 }]);
         var usage = new SpeakerUsageMeter(_time, TestMetrics.Scribe);
-        var keeper = new SessionKeeper(Speaker, new TranscriberOptions(), picker, _connector, usage, TestMetrics.Scribe, _time, NullLogger.Instance, (_, _) => Task.CompletedTask);
+        var keeper = Keeper(picker, usage: usage);
         await keeper.StartAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(3));
 
@@ -160,7 +164,7 @@ public sealed class SessionKeeperTests
 
         Assert.False(keeper.IsOpen);
         Assert.True(_connector.Last.Disposed);
-        Assert.NotNull(picker.TryAcquire("probe", null));
+        Assert.NotNull(picker.TryPlace("probe", null));
         Assert.Equal((1, 1, 3.0), (usage.Snapshot().SessionsOpened, usage.Snapshot().IdleReleases, usage.Snapshot().SessionSeconds));
     }
 
@@ -168,9 +172,9 @@ public sealed class SessionKeeperTests
     {
         public bool Leave { get; set; }
 
-        public EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid) => inner.TryAcquire(speaker, avoid);
+        public SessionPlacement? TryPlace(string speaker, InferenceEndpoint? avoid) => inner.TryPlace(speaker, avoid);
 
-        public bool ShouldLeave(EndpointLease lease) => Leave;
+        public bool ShouldLeave(SessionPlacement placement) => Leave;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

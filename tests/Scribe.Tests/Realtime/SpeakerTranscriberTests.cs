@@ -162,7 +162,7 @@ public sealed class SpeakerTranscriberTests : FakeVllmTest
     public async Task Without_any_capacity_the_speaker_waits_visibly_and_is_placed_when_a_slot_frees()
     {
         var balancer = new EndpointBalancer([Vllm.Endpoint("gpu-1", maxSessions: 1)]);
-        var blocker = balancer.TryAcquire("someone-else", null)!;
+        var blocker = balancer.TryPlace("someone-else", null)!;
         await using var transcriber = Transcriber(balancer);
         var sentences = ToneSpeech.RandomSentences(1, seed: 8);
 
