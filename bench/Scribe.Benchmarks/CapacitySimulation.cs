@@ -141,7 +141,7 @@ internal static class CapacitySimulation
         private static readonly DateTimeOffset Epoch = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         private readonly GenerationAdmission _admission = new();
         private readonly GenerationCapacity[] _endpoints = [.. capacity.Select((c, i) => new GenerationCapacity($"gpu-{i}", c, c > 0))];
-        private readonly Dictionary<Window, long> _leases = [];
+        private readonly Dictionary<Window, long> _slots = [];
         private readonly Dictionary<string, string> _current = [];
 
         protected override bool TryStart(Window w, double now)
@@ -154,15 +154,15 @@ internal static class CapacitySimulation
                 return false;
             }
 
-            _leases[w] = slot.Id;
+            _slots[w] = slot.Id;
             _current[w.Key] = slot.Endpoint;
             return true;
         }
 
         protected override void Ended(Window w, double now)
         {
-            _admission.Release(_leases[w], Epoch.AddSeconds(now));
-            _leases.Remove(w);
+            _admission.Release(_slots[w], Epoch.AddSeconds(now));
+            _slots.Remove(w);
         }
     }
 

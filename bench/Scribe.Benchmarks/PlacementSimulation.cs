@@ -39,7 +39,7 @@ internal static class PlacementSimulation
         var silos = Enumerable.Range(0, siloCount).Select(s => new EndpointBalancer(definitions, new Random(seed * 31 + s))).ToList();
         // Other clients of the same vLLM servers: a few sessions each that we do not own.
         var foreign = definitions.Select(_ => random.Next(0, 11)).ToArray();
-        var leases = new SessionPlacement?[sessions];
+        var placements = new SessionPlacement?[sessions];
         var placeTimes = new List<double>(sessions);
 
         // Virtual time: arrivals (bursts of 100 within 50 ms, every 500 ms) interleaved with snapshot ticks.
@@ -56,7 +56,7 @@ internal static class PlacementSimulation
 
             var silo = silos[i % silos.Count];
             var watch = Stopwatch.StartNew();
-            leases[i] = silo.TryPlace($"room-{i / 8}/speaker-{i}", null);
+            placements[i] = silo.TryPlace($"room-{i / 8}/speaker-{i}", null);
             placeTimes.Add(watch.Elapsed.TotalMicroseconds);
         }
 
@@ -64,22 +64,22 @@ internal static class PlacementSimulation
         var utilisation = loads.Select((load, e) => (load + foreign[e]) / (double)capacities[e]).ToArray();
         var mean = utilisation.Average();
         var overbooked = loads.Select((load, e) => Math.Max(0, load + foreign[e] - capacities[e])).Sum();
-        var unplaced = leases.Count(l => l is null);
+        var unplaced = placements.Count(l => l is null);
 
         // Failover: the busiest endpoint dies; every session on it reconnects through its own silo, avoiding it.
         var dead = definitions[Array.IndexOf(loads, loads.Max())];
-        var victims = Enumerable.Range(0, sessions).Where(i => leases[i]?.Endpoint.Name == dead.Name).ToList();
+        var victims = Enumerable.Range(0, sessions).Where(i => placements[i]?.Endpoint.Name == dead.Name).ToList();
         var failover = Stopwatch.StartNew();
         Parallel.ForEach(victims.GroupBy(i => i % silos.Count), group =>
         {
             foreach (var i in group)
             {
-                leases[i]!.Dispose();
-                leases[i] = silos[i % silos.Count].TryPlace($"room-{i / 8}/speaker-{i}", dead);
+                placements[i]!.Dispose();
+                placements[i] = silos[i % silos.Count].TryPlace($"room-{i / 8}/speaker-{i}", dead);
             }
         });
         var failoverMs = failover.Elapsed.TotalMilliseconds;
-        var lost = victims.Count(i => leases[i] is null || leases[i]!.Endpoint.Name == dead.Name);
+        var lost = victims.Count(i => placements[i] is null || placements[i]!.Endpoint.Name == dead.Name);
 
         placeTimes.Sort();
         var maxOverMean = utilisation.Max() / mean;

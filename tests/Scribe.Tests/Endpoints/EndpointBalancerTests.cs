@@ -41,12 +41,12 @@ public sealed class EndpointBalancerTests
         balancer.Apply(new EndpointSnapshot(2, [Registered(A), Registered(B, health: EndpointHealth.Unhealthy)]));
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
 
-        var lease = balancer.TryPlace("s/1", null)!;
-        Assert.Equal(A, lease.Endpoint);
-        Assert.False(balancer.ShouldLeave(lease));
+        var placement = balancer.TryPlace("s/1", null)!;
+        Assert.Equal(A, placement.Endpoint);
+        Assert.False(balancer.ShouldLeave(placement));
         balancer.Apply(new EndpointSnapshot(3, [Registered(A, drained: true), Registered(B)]));
-        Assert.True(balancer.ShouldLeave(lease));
+        Assert.True(balancer.ShouldLeave(placement));
         balancer.Apply(new EndpointSnapshot(4, [Registered(B)])); // removed
-        Assert.True(balancer.ShouldLeave(lease));
+        Assert.True(balancer.ShouldLeave(placement));
     }
 }

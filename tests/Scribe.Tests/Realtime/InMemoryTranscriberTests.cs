@@ -45,6 +45,64 @@ public sealed class InMemoryTranscriberTests
         Assert.Equal(Scribe.SpeakerState.Stopped, transcriber.State);
     }
 
+    [Fact]
+    public async Task A_stalled_final_is_moved_when_the_loops_timer_comes_due_on_the_given_clock_and_not_before()
+    {
+        var connector = new InMemoryConnector();
+        var sink = new RecordingSink();
+        var time = new FakeTimeProvider();
+        var options = new TranscriberOptions { PreRollMs = 0, FinalTimeoutMs = 4_000 };
+        await using var transcriber = new SpeakerTranscriber(
+            Speaker, options, new EndpointBalancer([Gpu1, Gpu2]), sink, NullLogger.Instance, TestMetrics.Scribe, time, connector: connector);
+
+        await transcriber.WriteAsync(Tone(500), CancellationToken.None);
+        var completing = transcriber.CompleteAsync(CancellationToken.None);
+        await WaitUntilAsync(() => !connector.Opened.IsEmpty);
+        var first = connector.Opened.Single();
+        await WaitUntilAsync(() => first.Sent.Contains("final"));
+
+        // The time-out runs from the final commit; the timer is set before the commit is sent.
+        time.Advance(TimeSpan.FromMilliseconds(options.FinalTimeoutMs - 1));
+        Assert.Single(connector.Opened);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Contains("final"));
+        var second = connector.Last;
+        Assert.NotEqual(first.Endpoint, second.Endpoint);
+        Assert.Equal(first.Sent, second.Sent);
+
+        second.Send(new TranscriptionDone("la", null));
+        await completing;
+        Assert.Equal(["la"], sink.FinalTexts);
+    }
+
+    [Fact]
+    public async Task A_muted_speakers_session_is_released_when_the_idle_timer_comes_due_on_the_given_clock()
+    {
+        var connector = new InMemoryConnector();
+        var sink = new RecordingSink();
+        var time = new FakeTimeProvider();
+        var options = new TranscriberOptions { PreRollMs = 0, IdleReleaseMs = 3_000 };
+        await using var transcriber = new SpeakerTranscriber(
+            Speaker, options, new EndpointBalancer([Gpu1]), sink, NullLogger.Instance, TestMetrics.Scribe, time, connector: connector);
+
+        await transcriber.WriteAsync(Tone(500), CancellationToken.None);
+        await transcriber.SetMutedAsync(true, CancellationToken.None);
+        await WaitUntilAsync(() => !connector.Opened.IsEmpty);
+        var session = connector.Opened.Single();
+        await WaitUntilAsync(() => session.Sent.Contains("final"));
+        session.Send(new TranscriptionDone("la", null));
+        await WaitUntilAsync(() => sink.FinalTexts.Count == 1);
+
+        time.Advance(TimeSpan.FromMilliseconds(options.IdleReleaseMs - 1));
+        Assert.False(session.Disposed);
+        Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        Assert.True(session.Disposed);
+        Assert.Null(transcriber.EndpointName);
+        Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
