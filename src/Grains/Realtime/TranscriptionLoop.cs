@@ -75,6 +75,7 @@ internal sealed partial class TranscriptionLoop : IAsyncDisposable
             await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                _streamEnded |= input is StreamEnded; // followed up below: what is open is finished first
                 await HandleAsync(input, cancellationToken).ConfigureAwait(false);
                 if (await FollowUpAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -115,7 +116,6 @@ internal sealed partial class TranscriptionLoop : IAsyncDisposable
         SessionEvent sessionEvent => OnSessionEventAsync(sessionEvent, cancellationToken),
         FinalTimeoutDue => OnFinalTimeoutDueAsync(cancellationToken),
         IdleReleaseDue => OnIdleReleaseDueAsync(),
-        StreamEnded => OnStreamEnded(),
         _ => Task.CompletedTask,
     };
 
@@ -160,12 +160,6 @@ internal sealed partial class TranscriptionLoop : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private Task OnStreamEnded()
-    {
-        _streamEnded = true;
-        return Task.CompletedTask;
     }
 
     private async Task OnMuteChangedAsync(bool muted, CancellationToken cancellationToken)
