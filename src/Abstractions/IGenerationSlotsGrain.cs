@@ -2,8 +2,8 @@ namespace Scribe;
 
 /// <summary>
 /// The cluster's generation slots (one activation, key <see cref="Key"/>): how many generations each endpoint
-/// runs for us, each slot held until released or expired, and the speakers waiting for one, served in the order their speech began.
-/// Called twice per generation (start and end), never per audio chunk.
+/// runs for us (each slot held until given back or expired), and the speakers waiting for one, served in the
+/// order their speech began. Called twice per generation (start and end), never per audio chunk.
 /// </summary>
 [Alias("scribe.generation-slots-grain")]
 public interface IGenerationSlotsGrain : IGrainWithStringKey

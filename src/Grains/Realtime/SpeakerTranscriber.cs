@@ -32,13 +32,13 @@ public sealed partial class SpeakerTranscriber : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ScribeMetrics _metrics;
     private readonly Channel<TranscriberInput> _input;
-    private volatile bool _ending;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SpeakerUsageMeter _usage;
     private readonly AudioChunker _chunker;
     private readonly TranscriptionLoop _loop;
     private readonly Task _run;
     private bool _backpressureReported;
+    private volatile bool _ending;
 
     /// <param name="detector">The stream's own voice activity detector (owned and disposed here); energy on
     /// <see cref="TranscriberOptions.SpeechThresholdDbfs"/> when none is given.</param>
