@@ -20,20 +20,20 @@ public sealed class InMemoryTranscriberTests
             Speaker, new TranscriberOptions { PreRollMs = 0 }, new EndpointBalancer([Gpu1, Gpu2]), sink, NullLogger.Instance, TestMetrics.Scribe, time, connector: connector);
 
         await transcriber.WriteAsync(Tone(500), CancellationToken.None);
-        await WaitUntilAsync(() => connector.Opened.Count == 1 && connector.Last.Sent.Count == 6);
+        await Eventually.HoldsAsync(() => connector.Opened.Count == 1 && connector.Last.Sent.Count == 6, "the first session got a commit and five appends");
         var first = connector.Last;
         Assert.Equal(["commit", .. Enumerable.Repeat("append:1600", 5)], first.Sent);
 
         first.Send(new TranscriptionDelta(""));
         first.Send(new RealtimeError("engine failed", "processing_error"));
-        await WaitUntilAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Count == 6);
+        await Eventually.HoldsAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Count == 6, "the second session got the replay");
         var second = connector.Last;
         Assert.NotEqual(first.Endpoint, second.Endpoint);
         Assert.True(first.Disposed);
         Assert.Equal(first.Sent, second.Sent);
 
         var completing = transcriber.CompleteAsync(CancellationToken.None);
-        await WaitUntilAsync(() => second.Sent.Contains("final"));
+        await Eventually.HoldsAsync(() => second.Sent.Contains("final"), "the final commit is sent");
         second.Send(new TranscriptionDelta(""));
         second.Send(new TranscriptionDelta("la"));
         second.Send(new TranscriptionDelta(""));
@@ -43,14 +43,5 @@ public sealed class InMemoryTranscriberTests
         Assert.Equal(["la"], sink.FinalTexts);
         Assert.Equal([("la", false), ("la", true)], sink.Published.Select(s => (s.Text, s.IsFinal)));
         Assert.Equal(Scribe.SpeakerState.Stopped, transcriber.State);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

@@ -8,7 +8,7 @@ public sealed class SessionKeeperTests
 {
     private static readonly SpeakerContext Speaker = new("standup", "ann", "Ann", "TR_A", 1, 0);
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingTimeProvider _time = new();
     private readonly InMemoryConnector _connector = new();
     private readonly ConcurrentQueue<string> _replays = new();
 
@@ -44,18 +44,18 @@ public sealed class SessionKeeperTests
         _connector.FailNext = 6;
         var opening = keeper.StartAsync(CancellationToken.None);
 
-        await WaitUntilAsync(() => _connector.Attempts == 1);
-        await Task.Delay(50); // the back-off timer is set just after the attempt fails
         var waits = new[] { 500, 1_000, 2_000, 4_000, 8_000, 8_000 };
         for (var i = 0; i < waits.Length; i++)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(waits[i] - 1));
-            await Task.Delay(50);
+            // The back-off timer is set just after the attempt fails: wait for it, then check how long it is.
+            await Eventually.HoldsAsync(() => _time.DueTimes.Count == i + 1, $"back-off {i + 1} is on the clock");
+            Assert.Equal(TimeSpan.FromMilliseconds(waits[i]), _time.DueTimes[i]);
             Assert.Equal(i + 1, _connector.Attempts);
             Assert.Equal(i + 1 >= 5, keeper.Failing);
+            _time.Advance(TimeSpan.FromMilliseconds(waits[i] - 1));
+            Assert.Equal(i + 1, _connector.Attempts);
             _time.Advance(TimeSpan.FromMilliseconds(1));
-            await WaitUntilAsync(() => _connector.Attempts == i + 2);
-            await Task.Delay(50);
+            await Eventually.HoldsAsync(() => _connector.Attempts == i + 2, "the next open is attempted");
         }
 
         await opening;
@@ -73,7 +73,7 @@ public sealed class SessionKeeperTests
         var keeper = Keeper(picker);
 
         var opening = keeper.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => keeper.WaitingForCapacity);
+        await Eventually.HoldsAsync(() => keeper.WaitingForCapacity, "the keeper waits for capacity");
         Assert.Equal(0, _connector.Attempts);
 
         other.Dispose();
@@ -143,14 +143,5 @@ public sealed class SessionKeeperTests
         public EndpointLease? TryAcquire(string speaker, InferenceEndpoint? avoid) => inner.TryAcquire(speaker, avoid);
 
         public bool ShouldLeave(EndpointLease lease) => Leave;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }
