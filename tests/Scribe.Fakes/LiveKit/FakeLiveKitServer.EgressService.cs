@@ -12,6 +12,7 @@ namespace Scribe.Fakes.LiveKit;
 public sealed partial class FakeLiveKitServer
 {
     private readonly Dictionary<string, Egress> _egresses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource<Egress>> _firstEgressOfTrack = new(StringComparer.Ordinal);
     private int _egressCount;
 
     public IReadOnlyList<EgressInfo> Egresses
@@ -36,18 +37,16 @@ public sealed partial class FakeLiveKitServer
     /// <summary>The first egress started for a track, once there is one.</summary>
     public async Task<EgressInfo> WaitForTrackEgressAsync(string trackSid, CancellationToken ct)
     {
-        while (true)
+        Task<Egress> first;
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                var egress = _egresses.Values.OrderBy(e => e.Sequence).FirstOrDefault(e => e.TrackId == trackSid);
-                if (egress is not null)
-                {
-                    return egress.ToInfo();
-                }
-            }
+            first = FirstEgressOf(trackSid).Task;
+        }
 
-            await Task.Delay(20, ct).ConfigureAwait(false);
+        var egress = await first.WaitAsync(ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return egress.ToInfo();
         }
     }
 
@@ -123,6 +122,7 @@ public sealed partial class FakeLiveKitServer
                 url, track.Pcm, track.Script, Pace, _seed + sequence, _loggerFactory.CreateLogger<EgressSimulator>(), track.Script.Live ? track.LivePosition : null);
             egress = new Egress("EG_" + NewId(), sequence, roomName, room.Sid, trackId, url, simulator) { UpdatedAt = NowNanos() };
             _egresses[egress.Id] = egress;
+            FirstEgressOf(trackId).TrySetResult(egress);
         }
 
         _logger.LogInformation("Fake LiveKit started egress {EgressId} of track {TrackSid} to {Url}", egress.Id, trackId, egress.RedactedUrl);
@@ -223,6 +223,18 @@ public sealed partial class FakeLiveKitServer
             ["items"] = new JsonArray([.. items.Select(i => (JsonNode?)LiveKitProtoJson.Egress(i.Info, ProtoJsonStyle.TwirpResponse, i.StreamUrl))]),
             ["next_page_token"] = null,
         });
+    }
+
+    /// <summary>Completes with the first egress started for the track; call under <c>_gate</c>.</summary>
+    private TaskCompletionSource<Egress> FirstEgressOf(string trackSid)
+    {
+        if (!_firstEgressOfTrack.TryGetValue(trackSid, out var first))
+        {
+            first = new TaskCompletionSource<Egress>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _firstEgressOfTrack[trackSid] = first;
+        }
+
+        return first;
     }
 
     /// <summary>LiveKit echoes the websocket_url with every query value hidden, e.g. ?token={...}.</summary>
