@@ -1,12 +1,54 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace Scribe.Fakes.Vllm;
 
 public sealed partial class FakeVllmServer
 {
+    private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
+
+    /// <summary>Admits a realtime socket as vLLM does (503 when refusing or full) and serves it until it goes.</summary>
+    private async Task AcceptAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = 400;
+            return;
+        }
+
+        if (Refusing || Interlocked.Increment(ref _active) > MaxSessions)
+        {
+            if (!Refusing)
+            {
+                Interlocked.Decrement(ref _active);
+            }
+
+            http.Response.StatusCode = 503;
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        _sockets[socket] = 0;
+        Interlocked.Increment(ref _sessionsOpened);
+        try
+        {
+            await using var connection = new Connection(this, socket);
+            await connection.RunAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _sockets.TryRemove(socket, out _);
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
     /// <summary>One realtime connection, handled the way vLLM's serving loop does, plus strict checks.</summary>
     private sealed partial class Connection(FakeVllmServer server, WebSocket socket) : IAsyncDisposable
     {

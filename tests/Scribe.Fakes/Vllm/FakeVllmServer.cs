@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Scribe.Fakes.Vllm;
@@ -13,13 +11,12 @@ namespace Scribe.Fakes.Vllm;
 /// final commit, a commit while a generation runs, empty or odd-sized audio, oversized chunks, unknown events)
 /// in <see cref="Violations"/>. Its transcript is decoded from the audio it received (<see cref="ToneSpeech"/>),
 /// so lost, duplicated or reordered audio shows up in the words.
-/// Its parts: this host and its knobs, the connection protocol (<c>Connection</c>), the generation engine (the
-/// connection's generation part), and the health and metrics probes.
+/// Its parts: this host and its knobs, socket admission and the connection protocol (<c>Connection</c>), the
+/// generation engine (the connection's generation part), and the health and metrics probes.
 /// </summary>
 public sealed partial class FakeVllmServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<WebSocket, byte> _sockets = new();
     private int _active;
     private int _appendsUntilBreak = -1;
 
@@ -106,43 +103,6 @@ public sealed partial class FakeVllmServer : IAsyncDisposable
 
     /// <summary>Aborts the socket that receives the <paramref name="appends"/>-th append from now (mid-utterance failure).</summary>
     public void BreakAfterAppends(int appends) => Volatile.Write(ref _appendsUntilBreak, appends);
-
-    private async Task AcceptAsync(HttpContext http)
-    {
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            http.Response.StatusCode = 400;
-            return;
-        }
-
-        if (Refusing || Interlocked.Increment(ref _active) > MaxSessions)
-        {
-            if (!Refusing)
-            {
-                Interlocked.Decrement(ref _active);
-            }
-
-            http.Response.StatusCode = 503;
-            return;
-        }
-
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        _sockets[socket] = 0;
-        Interlocked.Increment(ref _sessionsOpened);
-        try
-        {
-            await using var connection = new Connection(this, socket);
-            await connection.RunAsync(http.RequestAborted);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-        }
-        finally
-        {
-            _sockets.TryRemove(socket, out _);
-            Interlocked.Decrement(ref _active);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
