@@ -34,6 +34,9 @@ public sealed class RedisErasureTests() : RigTest(new RigOptions { Redis = true,
         var before = await KeysAsync();
         Assert.Contains(before, k => k.Contains(room, StringComparison.Ordinal) && k.Contains("transcript", StringComparison.Ordinal));
 
+        var management = grains.GetGrain<IManagementGrain>(0);
+        Assert.NotNull(await management.GetActivationAddress(grains.GetGrain<IRoomGrain>(room))); // what the wait below sees go
+
         if (byExpiry)
         {
             Assert.True(await grains.GetGrain<IRoomGrain>(room).ExpireAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
@@ -44,8 +47,16 @@ public sealed class RedisErasureTests() : RigTest(new RigOptions { Redis = true,
             Assert.DoesNotContain(await grains.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).ListAsync(), r => r.Name == room);
         }
 
-        // Deactivations that follow must not write anything back.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Deactivations that follow must not write anything back: an activation writes before it leaves the
+        // directory, so once the erased grains are gone from it whatever they wrote is in redis.
+        IAddressable[] erased =
+        [
+            grains.GetGrain<IRoomGrain>(room), grains.GetGrain<IWebhookLedgerGrain>(room),
+            grains.GetGrain<IParticipantGrain>($"{room}/alice"), grains.GetGrain<IParticipantGrain>($"{room}/bob"),
+        ];
+        await Eventually.HoldsAsync(
+            async () => (await Task.WhenAll(erased.Select(g => management.GetActivationAddress(g).AsTask()))).All(host => host is null),
+            "the erased room's grains are deactivated");
         var after = await KeysAsync();
         Assert.DoesNotContain(after, k => k.Contains(room, StringComparison.Ordinal));
         Assert.Contains(after, k => k.Contains(kept, StringComparison.Ordinal));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace Scribe.Tests.Api;
@@ -28,26 +27,6 @@ public sealed class RoomDirectoryApiTests() : RigTest(new RigOptions
         return null;
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                throw new Xunit.Sdk.XunitException($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task Rooms_are_listed_with_their_counts_and_a_finished_room_goes_after_retention_with_its_transcript()
     {
@@ -59,19 +38,19 @@ public sealed class RoomDirectoryApiTests() : RigTest(new RigOptions
         await done.UpsertSegmentAsync(Names.Segment("dir-done", "alice", 1, "two"));
 
         // Counts arrive batched: within a couple of seconds, not per change.
-        var listed = await EventuallyAsync(() => ListedAsync("dir-done"), e => e?.GetProperty("segmentCount").GetInt32() == 2, "the segment count");
+        var listed = await Eventually.ReturnsAsync(() => ListedAsync("dir-done"), e => e?.GetProperty("segmentCount").GetInt32() == 2, "the room lists its two segments");
         Assert.Equal("active", listed!.Value.GetProperty("state").GetString());
         Assert.Equal(["alice"], listed.Value.GetProperty("speakers").EnumerateArray().Select(s => s.GetString()));
         Assert.NotNull(await ListedAsync("dir-active"));
 
         await done.FinishAsync();
-        var finished = await EventuallyAsync(() => ListedAsync("dir-done"), e => e?.GetProperty("state").GetString() == "finished", "the finish");
+        var finished = await Eventually.ReturnsAsync(() => ListedAsync("dir-done"), e => e?.GetProperty("state").GetString() == "finished", "the room is listed as finished");
         Assert.NotEqual(JsonValueKind.Null, finished!.Value.GetProperty("finishedAt").ValueKind);
         Assert.True(finished.Value.GetProperty("durationSeconds").GetDouble() >= 0);
         Assert.Equal(2, finished.Value.GetProperty("revision").GetInt64());
 
         // Past retention (1.8 s) the room leaves the list and its stored transcript is cleared.
-        await EventuallyAsync(() => ListedAsync("dir-done"), e => e is null, "the expiry");
+        await Eventually.ReturnsAsync(() => ListedAsync("dir-done"), e => e is null, "the expired room is no longer listed");
         Assert.Equal(HttpStatusCode.NotFound, (await Rig.Silo.Admin.GetAsync(new Uri("/api/rooms/dir-done/transcript", UriKind.Relative))).StatusCode);
         Assert.Empty((await done.GetChangesAsync(0)).Segments);
         Assert.NotNull(await ListedAsync("dir-active"));   // an active room is never expired

@@ -12,7 +12,7 @@ public sealed class RedisOutageTests() : RigTest(new RigOptions { Redis = true, 
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         // Wait until the first final segment is stored, then take Redis away for two seconds.
-        await WaitForAsync(async () => (await Rig.Silo.TranscriptAsync("weather", timeout.Token)).Any(s => s.IsFinal), timeout.Token);
+        await Eventually.HoldsAsync(async () => (await Rig.Silo.TranscriptAsync("weather", timeout.Token)).Any(s => s.IsFinal), "a final segment is stored", TimeSpan.FromSeconds(90));
         Rig.Redis.Stop();
         await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
         await Rig.Redis.RestartAsync();
@@ -20,13 +20,5 @@ public sealed class RedisOutageTests() : RigTest(new RigOptions { Redis = true, 
         await Rig.LiveKit.WaitForEgressesAsync(tracks, timeout.Token);
         var transcript = await Rig.Silo.WaitForFinalsAsync("weather", meeting.Turns.Count, timeout.Token);
         Assert.Equal(meeting.Turns.Select(t => (t.Speaker, t.Sentence)), transcript.Select(s => (s.Speaker, s.Text)));
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(100, cancellationToken);
-        }
     }
 }

@@ -87,11 +87,7 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
     {
         var management = Rig.Grains.GetGrain<IManagementGrain>(0);
         var clock = Stopwatch.StartNew();
-        while ((await management.GetHosts(onlyActive: true)).Count < silos)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the silos did not form a cluster");
-            await Task.Delay(200);
-        }
+        await Eventually.HoldsAsync(async () => (await management.GetHosts(onlyActive: true)).Count >= silos, $"the {silos} silos form a cluster", TimeSpan.FromSeconds(60));
 
         output.WriteLine($"cluster of {silos} formed in {clock.ElapsedMilliseconds} ms");
     }

@@ -47,17 +47,10 @@ public sealed class MeetingTranscriptionTests() : RigTest(new RigOptions { MaxSe
 
         // The room API counts what the meeting cost: speech, audio sent in generations, session time.
         var speechSeconds = meeting.Turns.Sum(t => Meeting.DurationMs(t.Sentence)) / 1000.0;
-        JsonElement room = default;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            room = await Silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative));
-            if (room.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+        var room = await Eventually.ReturnsAsync(
+            () => Silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/rooms/standup", UriKind.Relative)),
+            r => r.GetProperty("usage").GetProperty("generationSeconds").GetDouble() >= speechSeconds,
+            "the room's generation time covers the speech");
 
         var usage = room.GetProperty("usage");
         var speech = usage.GetProperty("speechSeconds").GetDouble();

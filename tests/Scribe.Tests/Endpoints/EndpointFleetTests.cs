@@ -70,7 +70,7 @@ public sealed class EndpointFleetTests : IAsyncLifetime
 
         // Everyone starts talking: the 500 ms lead-in and 300 ms into the first word.
         await Task.WhenAll(speakers.Select(s => s.FeedUntilMsAsync(800)));
-        await WaitUntilAsync(() => _servers.Sum(s => s.ActiveSessions) == 60);
+        await Eventually.HoldsAsync(() => _servers.Sum(s => s.ActiveSessions) == 60, "the fleet holds 60 sessions");
         var utilisation = _servers.Select(s => s.ActiveSessions / (double)s.MaxSessions).ToList();
         Assert.All(utilisation, u => Assert.InRange(u, 0.5, 0.8)); // mean 60/94 = 0.64
 
@@ -88,7 +88,7 @@ public sealed class EndpointFleetTests : IAsyncLifetime
         Assert.Empty(_servers[2].Violations);
 
         // The probes told the registry.
-        await WaitUntilAsync(async () => (await StatusAsync(Name(1))).GetProperty("health").GetString() == "unhealthy");
+        await Eventually.HoldsAsync(async () => (await StatusAsync(Name(1))).GetProperty("health").GetString() == "unhealthy", "the killed endpoint is probed unhealthy");
         var status = await StatusAsync(Name(1));
         Assert.True(status.GetProperty("consecutiveFailures").GetInt32() >= 2);
         Assert.Contains("503", status.GetProperty("lastError").GetString(), StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class EndpointFleetTests : IAsyncLifetime
         await StartAsync(10, 10, 10);
         var speakers = Enumerable.Range(0, 6).Select(i => Speaker(i, 3)).ToList();
         await Task.WhenAll(speakers.Select(s => s.FeedUntilMsAsync(s.SentenceEndMs(0))));
-        await WaitUntilAsync(() => speakers.All(s => s.Sink.FinalTexts.Count == 1));
+        await Eventually.HoldsAsync(() => speakers.All(s => s.Sink.FinalTexts.Count == 1), "every speaker has a final");
         var drained = speakers.GroupBy(s => s.Transcriber.EndpointName!).OrderByDescending(g => g.Count()).First().Key;
         var moving = speakers.Where(s => s.Transcriber.EndpointName == drained).ToList();
 
@@ -118,7 +118,7 @@ public sealed class EndpointFleetTests : IAsyncLifetime
         Assert.All(newcomer.Sink.Transcript, segment => Assert.NotEqual(drained, segment.Endpoint));
         Assert.Equal(0, _servers[Enumerable.Range(0, _servers.Count).Single(i => Name(i) == drained)].ActiveSessions);
         Assert.All(_servers, s => Assert.Empty(s.Violations));
-        await WaitUntilAsync(async () => (await StatusAsync(drained)).GetProperty("drainComplete").GetBoolean());
+        await Eventually.HoldsAsync(async () => (await StatusAsync(drained)).GetProperty("drainComplete").GetBoolean(), "the drained endpoint reports its drain complete");
         Assert.True((await StatusAsync(drained)).GetProperty("drained").GetBoolean());
     }
 
@@ -128,17 +128,17 @@ public sealed class EndpointFleetTests : IAsyncLifetime
         await StartAsync(1, 1, 1);
         var speakers = Enumerable.Range(0, 4).Select(i => Speaker(i, 1)).ToList();
         await Task.WhenAll(speakers.Take(3).Select(s => s.FeedUntilMsAsync(800)));
-        await WaitUntilAsync(() => _servers.Sum(s => s.ActiveSessions) == 3);
+        await Eventually.HoldsAsync(() => _servers.Sum(s => s.ActiveSessions) == 3, "the fleet holds 3 sessions");
 
         var late = speakers[3];
         await late.FeedUntilMsAsync(800);
-        await WaitUntilAsync(() => late.Transcriber.State == SpeakerState.WaitingForCapacity);
+        await Eventually.HoldsAsync(() => late.Transcriber.State == SpeakerState.WaitingForCapacity, "the late speaker waits for capacity");
         await Task.Delay(300);
         Assert.Equal(SpeakerState.WaitingForCapacity, late.Transcriber.State);
 
         await speakers[0].FinishAsync();
         var freed = System.Diagnostics.Stopwatch.StartNew();
-        await WaitUntilAsync(() => late.Transcriber.EndpointName is not null);
+        await Eventually.HoldsAsync(() => late.Transcriber.EndpointName is not null, "the late speaker gets an endpoint");
         Assert.True(freed.Elapsed < TimeSpan.FromSeconds(3), $"placed {freed.ElapsedMilliseconds} ms after a slot freed");
 
         await Task.WhenAll(speakers.Skip(1).Select(s => s.FinishAsync()));
@@ -149,16 +149,5 @@ public sealed class EndpointFleetTests : IAsyncLifetime
     {
         var list = await _silo.Admin.GetFromJsonAsync<JsonElement>(new Uri("/api/endpoints", UriKind.Relative));
         return list.EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
     }
 }

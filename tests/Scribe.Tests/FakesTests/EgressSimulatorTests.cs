@@ -173,10 +173,7 @@ public sealed class EgressSimulatorTests : IAsyncLifetime
         var track = _liveKit.AddAudioTrack("standup", "bob", "TR_stop", pcm);
         var started = await _egress.StartTrackEgressAsync("standup", track.Sid, _ingest.UrlFor("stop"), timeout.Token);
         var socket = _ingest.SocketFor("stop");
-        while (socket.Messages.Count < 3)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await Eventually.HoldsAsync(() => socket.Messages.Count >= 3, "three messages are streamed", Patience);
 
         Assert.Equal(EgressStatus.Active, _liveKit.GetEgress(started.EgressId).Status);
         var stopping = await _egress.StopEgressAsync(started.EgressId, timeout.Token);
@@ -201,10 +198,8 @@ public sealed class EgressSimulatorTests : IAsyncLifetime
         var track = _liveKit.AddAudioTrack("standup", "carol", "TR_kill", Pcm(TimeSpan.FromSeconds(0.3)), new EgressAudioScript { StayOpenAfterAudio = true });
         var started = await _egress.StartTrackEgressAsync("standup", track.Sid, _ingest.UrlFor("kill"), timeout.Token);
         var socket = _ingest.SocketFor("kill");
-        while (_liveKit.GetEgress(started.EgressId).Status != EgressStatus.Active || socket.Messages.Count == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await Eventually.HoldsAsync(
+            () => _liveKit.GetEgress(started.EgressId).Status == EgressStatus.Active && socket.Messages.Count > 0, "the egress is active and streaming", Patience);
 
         _liveKit.KillEgress(started.EgressId);
         var ended = await _liveKit.WaitForEgressEndAsync(started.EgressId, timeout.Token);
@@ -235,10 +230,7 @@ public sealed class EgressSimulatorTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(Patience);
         var track = _liveKit.AddAudioTrack("standup", "erin", "TR_unpub", Pcm(TimeSpan.FromSeconds(0.2)), new EgressAudioScript { StayOpenAfterAudio = true });
         var started = await _egress.StartTrackEgressAsync("standup", track.Sid, _ingest.UrlFor("unpub"), timeout.Token);
-        while (_liveKit.GetEgress(started.EgressId).Status != EgressStatus.Active)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await Eventually.HoldsAsync(() => _liveKit.GetEgress(started.EgressId).Status == EgressStatus.Active, "the egress is active", Patience);
 
         var changes = new List<EgressStatus>();
         _liveKit.EgressChanged += info => { lock (changes) { changes.Add(info.Status); } };

@@ -55,14 +55,8 @@ public sealed class RoomGrainTests(GrainCluster cluster)
 
         var clock = Stopwatch.StartNew();
         Assert.Contains((await room.GetChangesAsync(0)).Segments, s => !s.IsFinal); // not at once: a stopped stream may still deliver its final
-        IReadOnlyList<TranscriptSegment> transcript;
-        do
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "the open interim was never closed");
-            await Task.Delay(50);
-            transcript = (await room.GetChangesAsync(0)).Segments;
-        }
-        while (transcript.Any(s => !s.IsFinal));
+        var transcript = await Eventually.ReturnsAsync(
+            async () => (await room.GetChangesAsync(0)).Segments, t => t.All(s => s.IsFinal), "the open interim is closed", TimeSpan.FromSeconds(15));
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(GrainCluster.FinalTimeoutMs * 2 * 0.9),
             $"closed {clock.Elapsed.TotalSeconds:F2} s after the finish, before two final timeouts");

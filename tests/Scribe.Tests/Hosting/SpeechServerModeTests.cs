@@ -26,22 +26,21 @@ public sealed class SpeechServerModeTests
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (true)
-            {
-                Assert.False(process.HasExited, "the speech server exited");
-                try
+            await Eventually.HoldsAsync(
+                async () =>
                 {
-                    if ((await http.GetAsync(new Uri("health", UriKind.Relative), timeout.Token)).IsSuccessStatusCode)
+                    Assert.False(process.HasExited, "the speech server exited");
+                    try
                     {
-                        break;
+                        return (await http.GetAsync(new Uri("health", UriKind.Relative), timeout.Token)).IsSuccessStatusCode;
                     }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                await Task.Delay(100, timeout.Token);
-            }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                },
+                "the speech server answers its health check",
+                TimeSpan.FromSeconds(60));
 
             // No admin key or LiveKit settings are needed in this mode, and the realtime protocol is served.
             var endpoint = new InferenceEndpoint("shared", new Uri($"ws://127.0.0.1:{port}/v1/realtime"), "pocketsphinx-en-us", 4);

@@ -59,17 +59,11 @@ public sealed class LiveKitRoomHarness : IAsyncDisposable
 
     public IReadOnlyList<EgressInfo> EgressesOf(string trackSid) => [.. LiveKit.Egresses.Where(e => e.TrackId == trackSid)];
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after <see cref="Patience"/>.</summary>
-    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
-        Eventually.HoldsAsync(condition, what, Patience, TimeSpan.FromMilliseconds(20));
-
-    public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
     /// <summary>Waits until the track has an active (connected) egress whose id is not in <paramref name="except"/>.</summary>
     public async Task<EgressInfo> WaitForActiveEgressAsync(string trackSid, params string[] except)
     {
         EgressInfo? found = null;
-        await WaitUntilAsync(() =>
+        await Eventually.HoldsAsync(() =>
         {
             found = EgressesOf(trackSid).FirstOrDefault(e => e.Status == EgressStatus.Active && !except.Contains(e.EgressId));
             return found is not null;

@@ -27,7 +27,7 @@ public sealed class EgressRestartBudgetTests : IAsyncLifetime
             killed.Add(egress.EgressId);
         }
 
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.StatusAsync("budget", "alice")).State == SpeakerState.Error, "alice shows an error");
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync("budget", "alice")).State == SpeakerState.Error, "alice shows an error");
         var status = await _h.StatusAsync("budget", "alice");
         Assert.Contains("gave up after 2 restarts", status.Error, StringComparison.Ordinal);
         Assert.Contains("Lost", status.Error, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class EgressRestartTests : IAsyncLifetime
 
         // The new egress feeds a new stream (epoch 2): its segment completes with the whole sentence.
         IReadOnlyList<TranscriptSegment> transcript = [];
-        await LiveKitRoomHarness.WaitUntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             transcript = await _h.TranscriptAsync("killed");
             return transcript.Any(s => s.IsFinal && s.Id.StartsWith("alice:TR_alice:2.", StringComparison.Ordinal));
@@ -47,7 +47,7 @@ public sealed class EgressRestartTests : IAsyncLifetime
         await _h.LiveKit.WaitForEgressEndAsync(egress.EgressId, new CancellationTokenSource(LiveKitRoomHarness.Patience).Token);
 
         List<JsonElement> messages = [];
-        await LiveKitRoomHarness.WaitUntilAsync(() =>
+        await Eventually.HoldsAsync(() =>
         {
             messages = [.. SegmentPackets().Select(p => JsonDocument.Parse(p.Data).RootElement.Clone())];
             return messages.Any(m => m.GetProperty("final").GetBoolean());

@@ -24,7 +24,7 @@ public sealed class EgressStartFailureTests : IAsyncLifetime
         Assert.Equal(200, published.HttpStatus);
 
         var participant = _rig.Grains.GetGrain<IParticipantGrain>(ParticipantKey.Of("unreachable", "alice"));
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await participant.GetStatusAsync()).State == SpeakerState.Error, "alice shows an error");
+        await Eventually.HoldsAsync(async () => (await participant.GetStatusAsync()).State == SpeakerState.Error, "alice shows an error");
 
         var status = await participant.GetStatusAsync();
         Assert.StartsWith("egress could not start", status.Error, StringComparison.Ordinal);

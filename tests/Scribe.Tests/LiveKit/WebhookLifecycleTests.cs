@@ -39,7 +39,7 @@ public sealed class WebhookLifecycleTests(ITestOutputHelper output) : IAsyncLife
         };
 
         Assert.All(deliveries, d => Assert.Equal(200, d.HttpStatus));
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(egress.EgressId) == 1, "the unpublished track's egress is stopped");
+        await Eventually.HoldsAsync(() => _h.StopRequests(egress.EgressId) == 1, "the unpublished track's egress is stopped");
         Assert.Equal(RoomState.Finished, (await _h.SummaryAsync("all-events"))!.State);
         Assert.Equal(SpeakerState.Idle, (await _h.StatusAsync("all-events", "alice")).State);
         Assert.Equal(1, _h.StartRequests(track.Sid));
@@ -86,8 +86,8 @@ public sealed class WebhookLifecycleTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(200, (await _h.Webhooks.TrackUnpublishedAsync(url, room, participant, track, CancellationToken.None)).HttpStatus);
         Assert.Equal(200, (await _h.Webhooks.TrackPublishedAsync(url, room, participant, track, CancellationToken.None)).HttpStatus);
 
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(egress.EgressId) == 1, "the egress is stopped");
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.StatusAsync("reordered", "alice")).State == SpeakerState.Idle, "alice is idle");
+        await Eventually.HoldsAsync(() => _h.StopRequests(egress.EgressId) == 1, "the egress is stopped");
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync("reordered", "alice")).State == SpeakerState.Idle, "alice is idle");
         Assert.Equal(1, _h.StartRequests(track.Sid));
 
         // track_unpublished before track_published (bob): the late publish is ignored.
@@ -108,7 +108,7 @@ public sealed class WebhookLifecycleTests(ITestOutputHelper output) : IAsyncLife
         var bobEgress = await _h.WaitForActiveEgressAsync(bobTrack.Sid);
 
         Assert.Equal(200, (await _h.Webhooks.RoomFinishedAsync(_h.WebhookUrl, room, CancellationToken.None)).HttpStatus);
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(aliceEgress.EgressId) == 1 && _h.StopRequests(bobEgress.EgressId) == 1, "both egresses are stopped");
+        await Eventually.HoldsAsync(() => _h.StopRequests(aliceEgress.EgressId) == 1 && _h.StopRequests(bobEgress.EgressId) == 1, "both egresses are stopped");
 
         // Late events of the finished session.
         var carol = _h.LiveKit.AddParticipant("finished", "carol");
@@ -149,7 +149,7 @@ public sealed class WebhookLifecycleTests(ITestOutputHelper output) : IAsyncLife
         _h.LiveKit.RemoveParticipant("dropped", "alice");
         var next = _h.Webhooks.Build("participant_joined", room: room, participant: bob, numDropped: 1);
         Assert.Equal(200, (await _h.Webhooks.SendAsync(_h.WebhookUrl, next, CancellationToken.None)).HttpStatus);
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.StatusAsync("dropped", "alice")).TrackSid is null, "alice's track is no longer transcribed");
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync("dropped", "alice")).TrackSid is null, "alice's track is no longer transcribed");
         Assert.Equal(1, _h.StartRequests(aliceTrack.Sid));
         _ = egress;
     }
@@ -178,7 +178,7 @@ public sealed class WebhookLifecycleTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(200, (await _h.Webhooks.EgressEndedAsync(_h.WebhookUrl, ended, CancellationToken.None)).HttpStatus);
 
         var second = await _h.WaitForActiveEgressAsync(track.Sid, first.EgressId);
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(first.EgressId) == 1, "the failed egress is let go");
+        await Eventually.HoldsAsync(() => _h.StopRequests(first.EgressId) == 1, "the failed egress is let go");
         Assert.Equal(2, _h.StartRequests(track.Sid));
         Assert.Equal(second.EgressId, (await _h.StatusAsync("failed", "alice")).EgressId);
     }

@@ -42,18 +42,8 @@ public sealed class BackendReceiver : IAsyncDisposable
 
     public async Task<Received> WaitForAsync(Func<Received, bool> match, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Requests.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"no matching notification within {timeout}; got {Requests.Count} requests");
+        var received = await Eventually.ReturnsAsync(() => Task.FromResult(Requests.ToArray()), all => all.Any(match), "a matching notification arrives", timeout);
+        return received.First(match);
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

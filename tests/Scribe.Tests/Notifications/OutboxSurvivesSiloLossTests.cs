@@ -33,7 +33,7 @@ public sealed class OutboxSurvivesSiloLossTests(ITestOutputHelper output) : IAsy
     {
         var grains = _rig.Grains;
         var management = grains.GetGrain<IManagementGrain>(0);
-        await TranscriptReadyDeliveryTests.WaitUntilAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2);
+        await Eventually.HoldsAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2, "both silos are active");
 
         _backend.Answer = 503;
         const string room = "survivor";

@@ -74,7 +74,7 @@ public sealed class TranscriptReadyDeliveryTests : IAsyncLifetime
         AssertSignedReady(ready, "announced");
 
         // Delivered means gone from the outbox, and never sent again.
-        await WaitUntilAsync(async () => (await PendingAsync()).GetArrayLength() == 0);
+        await Eventually.HoldsAsync(async () => (await PendingAsync()).GetArrayLength() == 0, "the outbox is empty");
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(_backend.Requests, r => r.IsReadyFor("announced"));
 
@@ -92,11 +92,11 @@ public sealed class TranscriptReadyDeliveryTests : IAsyncLifetime
 
         // The room's transcription.started and .stopped wait in the outbox beside it.
         JsonElement pending = default;
-        await WaitUntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             pending = (await PendingAsync()).EnumerateArray().SingleOrDefault(e => e.GetProperty("type").GetString() == "transcript.ready");
             return pending.ValueKind == JsonValueKind.Object && pending.GetProperty("attempts").GetInt32() >= 1;
-        });
+        }, "the outbox shows the failed attempt");
         Assert.Contains("500", pending.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal("retried", pending.GetProperty("room").GetString());
 
@@ -107,13 +107,11 @@ public sealed class TranscriptReadyDeliveryTests : IAsyncLifetime
         var all = _backend.Requests.Where(r => r.IsReadyFor("retried")).ToList();
         Assert.True(all.Count >= 2);
         Assert.All(all, r => Assert.Equal(delivered.Id, r.Id));
-        await WaitUntilAsync(async () => (await PendingAsync()).GetArrayLength() == 0);
+        await Eventually.HoldsAsync(async () => (await PendingAsync()).GetArrayLength() == 0, "the outbox is empty");
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(_backend.Requests, r => r.IsReadyFor("retried") && r.AnsweredWith == 204);
     }
 
     private async Task<JsonElement> PendingAsync() =>
         (await _silo.Admin.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("pending");
-
-    internal static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.HoldsAsync(condition, "the condition holds", Patience);
 }

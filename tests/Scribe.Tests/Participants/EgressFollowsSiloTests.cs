@@ -22,7 +22,7 @@ public sealed class EgressFollowsSiloTests() : RigTest(new RigOptions
         Assert.Equal(200, (await Rig.Webhooks.TrackPublishedAsync(Rig.Silos[0].WebhookUrl, room, participant, track, CancellationToken.None)).HttpStatus);
 
         EgressInfo? first = null;
-        await LiveKitRoomHarness.WaitUntilAsync(() => (first = Rig.LiveKit.Egresses.FirstOrDefault(e => e.Status == EgressStatus.Active)) is not null, "the first egress connects");
+        await Eventually.HoldsAsync(() => (first = Rig.LiveKit.Egresses.FirstOrDefault(e => e.Status == EgressStatus.Active)) is not null, "the first egress connects");
         var hosting = Rig.Silos.Single(s => SameHost(s, first!));
         var survivor = Rig.Silos.Single(s => s != hosting);
 
@@ -34,7 +34,7 @@ public sealed class EgressFollowsSiloTests() : RigTest(new RigOptions
         Assert.Equal(200, (await Rig.Webhooks.EgressEndedAsync(survivor.WebhookUrl, ended, CancellationToken.None)).HttpStatus);
 
         EgressInfo? second = null;
-        await LiveKitRoomHarness.WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => (second = Rig.LiveKit.Egresses.FirstOrDefault(e => e.EgressId != first.EgressId && e.Status == EgressStatus.Active)) is not null,
             "a new egress connects");
         Assert.True(SameHost(survivor, second!), $"the new egress dials {second!.WebsocketUrl}, not the surviving silo {survivor.Url}");

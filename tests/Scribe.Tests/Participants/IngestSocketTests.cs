@@ -46,7 +46,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
 
         var close = await ReceiveCloseAsync(socket);
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, close);
-        await WaitUntilAsync(() => _egress.Started.Count(s => s.Room == "garbled") == 2, "the egress is restarted");
+        await Eventually.HoldsAsync(() => _egress.Started.Count(s => s.Room == "garbled") == 2, "the egress is restarted");
         Assert.Contains(_egress.Stopped, id => id == _egress.Started.First(s => s.Room == "garbled").EgressId);
     }
 
@@ -82,7 +82,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "end of stream", CancellationToken.None);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
-        await WaitUntilAsync(async () => (await participant.GetStatusAsync()).EgressId is null, "the finished egress is let go");
+        await Eventually.HoldsAsync(async () => (await participant.GetStatusAsync()).EgressId is null, "the finished egress is let go");
         Assert.Single(_egress.Started, s => s.Room == "garbage");
     }
 
@@ -98,11 +98,11 @@ public sealed class IngestSocketTests : IAsyncLifetime
             Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await ReceiveCloseAsync(lost));
         }
 
-        await WaitUntilAsync(() => _egress.Started.Count(s => s.Room == "counted") == 2, "the egress is restarted");
+        await Eventually.HoldsAsync(() => _egress.Started.Count(s => s.Room == "counted") == 2, "the egress is restarted");
         using var restarted = await ConnectAsync(_egress.Started.Last(s => s.Room == "counted").Url);
         await SendToneAsync(restarted, TimeSpan.FromMilliseconds(500));
         await restarted.CloseAsync(WebSocketCloseStatus.NormalClosure, "end of stream", CancellationToken.None);
-        await WaitUntilAsync(async () => (await participant.GetStatusAsync()).EgressId is null, "the finished egress is let go");
+        await Eventually.HoldsAsync(async () => (await participant.GetStatusAsync()).EgressId is null, "the finished egress is let go");
 
         Assert.InRange((await participant.GetStatusAsync()).Usage!.SpeechSeconds, 1.45, 1.55); // both streams' speech
     }
@@ -124,7 +124,7 @@ public sealed class IngestSocketTests : IAsyncLifetime
         var participant = new LiveKitParticipant { Identity = "alice", Sid = "PA_alice", Name = "Alice" };
         var delivery = await _rig.Webhooks.TrackPublishedAsync(_rig.Silo.WebhookUrl, room, participant, LiveKitWebhookSender.MicrophoneTrack("TR_alice"), CancellationToken.None);
         Assert.Equal(200, delivery.HttpStatus);
-        await WaitUntilAsync(() => _egress.Started.Any(s => s.Room == roomName), "egress is asked for");
+        await Eventually.HoldsAsync(() => _egress.Started.Any(s => s.Room == roomName), "egress is asked for");
         return _egress.Started.First(s => s.Room == roomName).Url;
     }
 
@@ -152,22 +152,6 @@ public sealed class IngestSocketTests : IAsyncLifetime
             {
                 return result.CloseStatus;
             }
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(20);
         }
     }
 

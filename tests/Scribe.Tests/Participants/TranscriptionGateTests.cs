@@ -35,7 +35,7 @@ public sealed class TranscriptionGateTests : IAsyncLifetime
     private async Task<IReadOnlyList<TranscriptSegment>> WaitForSegmentAsync(string room, Func<TranscriptSegment, bool> match, string what)
     {
         IReadOnlyList<TranscriptSegment> transcript = [];
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (transcript = await _h.TranscriptAsync(room)).Any(match), what);
+        await Eventually.HoldsAsync(async () => (transcript = await _h.TranscriptAsync(room)).Any(match), what);
         return transcript;
     }
 
@@ -44,7 +44,7 @@ public sealed class TranscriptionGateTests : IAsyncLifetime
     {
         var (alice, trackSid) = await PublishAsync("gated", new Meeting([("alice", First)]).Tracks["alice"], EgressAudioScript.Default, transcribe: false);
 
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await alice.GetStatusAsync()).TrackSid == trackSid, "the track is recorded");
+        await Eventually.HoldsAsync(async () => (await alice.GetStatusAsync()).TrackSid == trackSid, "the track is recorded");
         var status = await alice.GetStatusAsync();
         Assert.Equal((SpeakerState.Stopped, (string?)null), (status.State, status.EgressId));
         Assert.Equal(0, _h.StartRequests(trackSid));
@@ -74,7 +74,7 @@ public sealed class TranscriptionGateTests : IAsyncLifetime
         await alice.SetTranscriptionAsync(false);
         await alice.SetTranscriptionAsync(false);
 
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(egress.EgressId) == 1, "the egress is stopped");
+        await Eventually.HoldsAsync(() => _h.StopRequests(egress.EgressId) == 1, "the egress is stopped");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"the egress was stopped {clock.Elapsed} after transcription was turned off");
         var transcript = await WaitForSegmentAsync("paused", s => s.IsFinal && s.Text.StartsWith("g30", StringComparison.Ordinal), "the long sentence's final");
         Assert.Equal([First, Long], transcript.Where(s => s.IsFinal).Select(s => s.Text));

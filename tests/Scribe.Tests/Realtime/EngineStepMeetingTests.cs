@@ -30,7 +30,7 @@ public sealed class EngineStepMeetingTests : IAsyncLifetime
         }
 
         IReadOnlyList<TranscriptSegment> transcript = [];
-        await LiveKitRoomHarness.WaitUntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             transcript = await _h.TranscriptAsync(Room);
             return transcript.Count(s => s.IsFinal) == sentences.Count;

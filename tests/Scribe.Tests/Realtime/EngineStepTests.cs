@@ -49,11 +49,11 @@ public sealed class EngineStepTests : FakeVllmTest
         await using var transcriber = new SpeakerTranscriber(Speaker, options, balancer, Sink, NullLogger.Instance, TestMetrics.Scribe);
 
         await WriteAsync(transcriber, ToneSpeech.Synthesize(sentences.Take(1).ToArray(), 16_000, leadingSilenceMs: 300));
-        await WaitUntilAsync(() => Sink.FinalTexts.Count == 1, TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(() => Sink.FinalTexts.Count == 1, "the first sentence is final", TimeSpan.FromSeconds(10));
         var feeding = WriteAsync(transcriber, ToneSpeech.Synthesize(sentences.Skip(1).ToArray(), 16_000, leadingSilenceMs: 300));
-        await WaitUntilAsync(() => Vllm.ProcessingErrors >= 1, TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(() => Vllm.ProcessingErrors >= 1, "the engine has failed a generation", TimeSpan.FromSeconds(10));
         var failedAt = Stopwatch.StartNew();
-        await WaitUntilAsync(() => Sink.FinalTexts.Count >= 2, TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(() => Sink.FinalTexts.Count >= 2, "the failed sentence is final after the replay", TimeSpan.FromSeconds(10));
         Assert.True(failedAt.Elapsed < TimeSpan.FromSeconds(2), $"replayed {failedAt.Elapsed.TotalMilliseconds:F0} ms after the error");
         await feeding;
         await transcriber.CompleteAsync(CancellationToken.None);
@@ -62,14 +62,5 @@ public sealed class EngineStepTests : FakeVllmTest
         Assert.Equal(sentences, Sink.FinalTexts);
         Assert.Equal(3, Sink.Transcript.Count);
         Assert.True(transcriber.Usage.SessionsOpened >= 2);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
-    {
-        using var timeout = new CancellationTokenSource(patience);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

@@ -33,8 +33,8 @@ public sealed class IdleReleaseTests : FakeVllmTest
         await WriteAsync(transcriber, Speech("a20 b15 c12"));
         await WriteAsync(transcriber, Silence(3_000));
         // The loop may still be behind the writes: wait for the release itself, not for "no session yet".
-        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
-        await WaitUntilAsync(() => Vllm.ActiveSessions == 0);
+        await Eventually.HoldsAsync(() => transcriber.Usage.IdleReleases == 1, "the session is released as idle");
+        await Eventually.HoldsAsync(() => Vllm.ActiveSessions == 0, "the server has no open session");
         Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
         Assert.Null(transcriber.EndpointName);
 
@@ -54,9 +54,9 @@ public sealed class IdleReleaseTests : FakeVllmTest
     {
         await using var transcriber = Transcriber(Options(idleReleaseMs: 60_000));
         await WriteAsync(transcriber, Speech("a20 b15"));
-        await WaitUntilAsync(() => Sink.FinalTexts.Count == 1);
+        await Eventually.HoldsAsync(() => Sink.FinalTexts.Count == 1, "the first sentence is final");
         Vllm.KillAll();
-        await WaitUntilAsync(() => transcriber.EndpointName is null);
+        await Eventually.HoldsAsync(() => transcriber.EndpointName is null, "the transcriber has let the lost endpoint go");
         await Task.Delay(200);
         Assert.Equal(1, Vllm.SessionsOpened);
         Assert.Equal(Scribe.SpeakerState.Idle, transcriber.State);
@@ -105,13 +105,13 @@ public sealed class IdleReleaseTests : FakeVllmTest
         await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000), balancer);
         await WriteAsync(transcriber, Speech("h25 a10"));
         await WriteAsync(transcriber, Silence(1_500));
-        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        await Eventually.HoldsAsync(() => transcriber.Usage.IdleReleases == 1, "the session is released as idle");
         var other = balancer.TryPlace("someone-else", null);
         Assert.NotNull(other);
 
         var sentences = ToneSpeech.RandomSentences(3, seed: 17);
         var feeding = WriteAsync(transcriber, ToneSpeech.Synthesize(sentences, 16_000, leadingSilenceMs: 200));
-        await WaitUntilAsync(() => transcriber.State == Scribe.SpeakerState.WaitingForCapacity);
+        await Eventually.HoldsAsync(() => transcriber.State == Scribe.SpeakerState.WaitingForCapacity, "the transcriber waits for capacity");
         await Task.Delay(300);
         other.Dispose();
         await feeding;
@@ -128,10 +128,10 @@ public sealed class IdleReleaseTests : FakeVllmTest
         await using var transcriber = Transcriber(Options(idleReleaseMs: 1_000));
         await WriteAsync(transcriber, Speech("b20 c20"));
         await transcriber.SetMutedAsync(true, CancellationToken.None);
-        await WaitUntilAsync(() => Sink.FinalTexts.Count == 1);
+        await Eventually.HoldsAsync(() => Sink.FinalTexts.Count == 1, "the first sentence is final");
         Assert.Equal(1, Vllm.ActiveSessions);
 
-        await WaitUntilAsync(() => Vllm.ActiveSessions == 0);
+        await Eventually.HoldsAsync(() => Vllm.ActiveSessions == 0, "the server has no open session");
         Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
 
         await transcriber.SetMutedAsync(false, CancellationToken.None);
@@ -150,7 +150,7 @@ public sealed class IdleReleaseTests : FakeVllmTest
         var started = DateTime.UtcNow;
         await WriteAsync(transcriber, Speech("a50 b50")); // 1 s of tone, an 80 ms gap
         await WriteAsync(transcriber, Silence(2_000));
-        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        await Eventually.HoldsAsync(() => transcriber.Usage.IdleReleases == 1, "the session is released as idle");
         var elapsed = (DateTime.UtcNow - started).TotalSeconds;
         await transcriber.CompleteAsync(CancellationToken.None);
 
@@ -161,14 +161,5 @@ public sealed class IdleReleaseTests : FakeVllmTest
         Assert.InRange(usage.GenerationSeconds, usage.SpeechSeconds + 0.6, usage.SpeechSeconds + 0.6 + 0.3 + 0.1);
         Assert.InRange(usage.SessionSeconds, 0.0001, elapsed);
         Assert.Equal((1, 1), (usage.SessionsOpened, usage.IdleReleases));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -20,20 +20,20 @@ public sealed class InMemoryTranscriberTests
             Speaker, new TranscriberOptions { PreRollMs = 0 }, new EndpointBalancer([Gpu1, Gpu2]), sink, NullLogger.Instance, TestMetrics.Scribe, time, connector: connector);
 
         await transcriber.WriteAsync(Tone(500), CancellationToken.None);
-        await WaitUntilAsync(() => connector.Opened.Count == 1 && connector.Last.Sent.Count == 6);
+        await Eventually.HoldsAsync(() => connector.Opened.Count == 1 && connector.Last.Sent.Count == 6, "the first session got a commit and five appends");
         var first = connector.Last;
         Assert.Equal(["commit", .. Enumerable.Repeat("append:1600", 5)], first.Sent);
 
         first.Send(new TranscriptionDelta(""));
         first.Send(new RealtimeError("engine failed", "processing_error"));
-        await WaitUntilAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Count == 6);
+        await Eventually.HoldsAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Count == 6, "the second session got the replay");
         var second = connector.Last;
         Assert.NotEqual(first.Endpoint, second.Endpoint);
         Assert.True(first.Disposed);
         Assert.Equal(first.Sent, second.Sent);
 
         var completing = transcriber.CompleteAsync(CancellationToken.None);
-        await WaitUntilAsync(() => second.Sent.Contains("final"));
+        await Eventually.HoldsAsync(() => second.Sent.Contains("final"), "the final commit is sent");
         second.Send(new TranscriptionDelta(""));
         second.Send(new TranscriptionDelta("la"));
         second.Send(new TranscriptionDelta(""));
@@ -57,15 +57,15 @@ public sealed class InMemoryTranscriberTests
 
         await transcriber.WriteAsync(Tone(500), CancellationToken.None);
         var completing = transcriber.CompleteAsync(CancellationToken.None);
-        await WaitUntilAsync(() => !connector.Opened.IsEmpty);
+        await Eventually.HoldsAsync(() => !connector.Opened.IsEmpty, "a session is opened");
         var first = connector.Opened.Single();
-        await WaitUntilAsync(() => first.Sent.Contains("final"));
+        await Eventually.HoldsAsync(() => first.Sent.Contains("final"), "the final commit is sent");
 
         // The time-out runs from the final commit; the timer is set before the commit is sent.
         time.Advance(TimeSpan.FromMilliseconds(options.FinalTimeoutMs - 1));
         Assert.Single(connector.Opened);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntilAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Contains("final"));
+        await Eventually.HoldsAsync(() => connector.Opened.Count == 2 && connector.Last.Sent.Contains("final"), "the generation is replayed on a second session with its final");
         var second = connector.Last;
         Assert.NotEqual(first.Endpoint, second.Endpoint);
         Assert.Equal(first.Sent, second.Sent);
@@ -87,28 +87,20 @@ public sealed class InMemoryTranscriberTests
 
         await transcriber.WriteAsync(Tone(500), CancellationToken.None);
         await transcriber.SetMutedAsync(true, CancellationToken.None);
-        await WaitUntilAsync(() => !connector.Opened.IsEmpty);
+        await Eventually.HoldsAsync(() => !connector.Opened.IsEmpty, "a session is opened");
         var session = connector.Opened.Single();
-        await WaitUntilAsync(() => session.Sent.Contains("final"));
+        await Eventually.HoldsAsync(() => session.Sent.Contains("final"), "the final commit is sent");
         session.Send(new TranscriptionDone("la", null));
-        await WaitUntilAsync(() => sink.FinalTexts.Count == 1);
+        await Eventually.HoldsAsync(() => sink.FinalTexts.Count == 1, "the final is published");
 
         time.Advance(TimeSpan.FromMilliseconds(options.IdleReleaseMs - 1));
         Assert.False(session.Disposed);
         Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntilAsync(() => transcriber.Usage.IdleReleases == 1);
+        await Eventually.HoldsAsync(() => transcriber.Usage.IdleReleases == 1, "the session is released as idle");
         Assert.True(session.Disposed);
         Assert.Null(transcriber.EndpointName);
         Assert.Equal(Scribe.SpeakerState.Muted, transcriber.State);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
 }

@@ -9,7 +9,7 @@ public sealed class SessionKeeperTests
 {
     private static readonly SpeakerContext Speaker = new("standup", "ann", "Ann", "TR_A", 1, 0);
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingTimeProvider _time = new();
     private readonly InMemoryConnector _connector = new();
     private readonly ConcurrentQueue<string> _replays = new();
     private readonly Channel<TranscriberInput> _events = Channel.CreateUnbounded<TranscriberInput>();
@@ -49,18 +49,18 @@ public sealed class SessionKeeperTests
         _connector.FailNext = 6;
         var opening = keeper.StartAsync(CancellationToken.None);
 
-        await WaitUntilAsync(() => _connector.Attempts == 1);
-        await Task.Delay(50); // the back-off timer is set just after the attempt fails
         var waits = new[] { 500, 1_000, 2_000, 4_000, 8_000, 8_000 };
         for (var i = 0; i < waits.Length; i++)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(waits[i] - 1));
-            await Task.Delay(50);
+            // The back-off timer is set just after the attempt fails: wait for it, then check how long it is.
+            await Eventually.HoldsAsync(() => _time.DueTimes.Count == i + 1, $"back-off {i + 1} is on the clock");
+            Assert.Equal(TimeSpan.FromMilliseconds(waits[i]), _time.DueTimes[i]);
             Assert.Equal(i + 1, _connector.Attempts);
             Assert.Equal(i + 1 >= 5, keeper.Status.Phase == SpeakerSessionPhase.Failing);
+            _time.Advance(TimeSpan.FromMilliseconds(waits[i] - 1));
+            Assert.Equal(i + 1, _connector.Attempts);
             _time.Advance(TimeSpan.FromMilliseconds(1));
-            await WaitUntilAsync(() => _connector.Attempts == i + 2);
-            await Task.Delay(50);
+            await Eventually.HoldsAsync(() => _connector.Attempts == i + 2, "the next open is attempted");
         }
 
         await opening;
@@ -78,7 +78,7 @@ public sealed class SessionKeeperTests
         var keeper = Keeper(picker);
 
         var opening = keeper.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => keeper.Status.Phase == SpeakerSessionPhase.WaitingForCapacity);
+        await Eventually.HoldsAsync(() => keeper.Status.Phase == SpeakerSessionPhase.WaitingForCapacity, "the keeper waits for capacity");
         Assert.Equal(0, _connector.Attempts);
 
         other.Dispose();
@@ -96,20 +96,22 @@ public sealed class SessionKeeperTests
         _connector.FailNext = 1;
 
         var opening = keeper.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => keeper.Status.Phase == SpeakerSessionPhase.WaitingForCapacity);
+        await Eventually.HoldsAsync(() => keeper.Status.Phase == SpeakerSessionPhase.WaitingForCapacity, "the keeper waits for a socket");
         other.Dispose();
-        await WaitUntilAsync(() => keeper.Error is not null);
+        await Eventually.HoldsAsync(() => keeper.Error is not null, "the handshake fails");
 
         // In back-off on the fake clock (not advanced): a socket was found, the handshake failed.
         Assert.Equal(SpeakerSessionPhase.Connecting, keeper.Status.Phase);
         Assert.False(keeper.IsOpen);
 
         // The back-off timer is set just after the failure is recorded: advance until it has fired.
-        await WaitUntilAsync(() =>
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            return keeper.IsOpen;
-        });
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+                return keeper.IsOpen;
+            },
+            "the keeper reconnects after its back-off");
         await opening;
         Assert.Equal(new SessionStatus(SpeakerSessionPhase.Open), keeper.Status);
     }
@@ -175,14 +177,5 @@ public sealed class SessionKeeperTests
         public SessionPlacement? TryPlace(string speaker, InferenceEndpoint? avoid) => inner.TryPlace(speaker, avoid);
 
         public bool ShouldLeave(SessionPlacement placement) => Leave;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

@@ -54,11 +54,7 @@ public sealed class SpeakerTranscriberTests : FakeVllmTest
         var secondSentenceMidway = (500 + Meeting.DurationMs(sentences[0]) + ToneSpeech.SentenceGapMs + 200) * EgressSimulator.BytesPerMs;
         await FeedAsync(transcriber, egress[..secondSentenceMidway]);
         // The audio is taken in order off a queue: wait until it has reached the second utterance.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (Sink.FinalTexts.Count < 1 || transcriber.AtGenerationBoundary)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await Eventually.HoldsAsync(() => Sink.FinalTexts.Count >= 1 && !transcriber.AtGenerationBoundary, "the second utterance is running", TimeSpan.FromSeconds(10));
 
         transcriber.EndAtNextPause();
         await FeedAsync(transcriber, egress[secondSentenceMidway..]);
@@ -167,7 +163,7 @@ public sealed class SpeakerTranscriberTests : FakeVllmTest
         var sentences = ToneSpeech.RandomSentences(1, seed: 8);
 
         var feeding = FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(sentences));
-        await WaitUntilAsync(() => transcriber.State == Scribe.SpeakerState.WaitingForCapacity);
+        await Eventually.HoldsAsync(() => transcriber.State == Scribe.SpeakerState.WaitingForCapacity, "the transcriber waits for capacity");
         blocker.Dispose();
         await feeding;
         await transcriber.CompleteAsync(CancellationToken.None);
@@ -199,17 +195,8 @@ public sealed class SpeakerTranscriberTests : FakeVllmTest
         await using var transcriber = Transcriber(new EndpointBalancer([wrongModel]));
 
         await FeedAsync(transcriber, ToneSpeech.SynthesizeEgress(["c20 d20"]));
-        await WaitUntilAsync(() => transcriber.State == Scribe.SpeakerState.Error);
+        await Eventually.HoldsAsync(() => transcriber.State == Scribe.SpeakerState.Error, "the transcriber shows an error");
 
         Assert.Contains("model_not_found", transcriber.Error, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -263,20 +263,9 @@ public sealed class LocalSpeechProtocolTests(LocalSpeechServerFixture fixture, I
         return int.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private async Task WaitForGaugeAsync(HttpClient http, string name, Func<int, bool> expected)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Timeout);
-            if (expected(Gauge(metrics, name)))
-            {
-                return;
-            }
-
-            Assert.True(attempt < 100, $"{name} never reached the expected value: {metrics}");
-            await Task.Delay(50, Timeout);
-        }
-    }
+    private async Task WaitForGaugeAsync(HttpClient http, string name, Func<int, bool> expected) =>
+        await Eventually.ReturnsAsync(
+            () => http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Timeout), metrics => expected(Gauge(metrics, name)), $"{name} reaches the expected value", TimeSpan.FromSeconds(10));
 
     private async Task<RealtimeTestClient> ConnectAsync()
     {

@@ -43,11 +43,11 @@ public sealed class OnRequestTranscriptionTests(ITestOutputHelper output) : IAsy
         // They talk: their tracks are known, but nothing opens an egress or a speech session.
         foreach (var (name, track) in names.Zip(tracks))
         {
-            await LiveKitRoomHarness.WaitUntilAsync(async () => await _h.StatusAsync(room, name) is { State: SpeakerState.Stopped } s && s.TrackSid == track.Sid,
+            await Eventually.HoldsAsync(async () => await _h.StatusAsync(room, name) is { State: SpeakerState.Stopped } s && s.TrackSid == track.Sid,
                 $"{name}'s track is known and not transcribed");
         }
 
-        await LiveKitRoomHarness.WaitUntilAsync(() => speech.ElapsedMilliseconds >= script.Spans[1].EndMs, "two sentences have been said");
+        await Eventually.HoldsAsync(() => speech.ElapsedMilliseconds >= script.Spans[1].EndMs, "two sentences have been said");
         Assert.All(tracks, t => Assert.Equal(0, _h.StartRequests(t.Sid)));
         Assert.Equal(0, _h.Vllm.SessionsOpened);
         Assert.Empty(await _h.TranscriptAsync(room));
@@ -57,7 +57,7 @@ public sealed class OnRequestTranscriptionTests(ITestOutputHelper output) : IAsy
         var started = await TranscriptionRoutes.StartAsync(_h.Silo.Admin, room, """{"language": "fr"}""");
         var sinceStart = Stopwatch.StartNew();
         Assert.Equal((room, true, "fr", "admin"), (started.Room, started.Active, started.Language, started.RequestedBy));
-        await LiveKitRoomHarness.WaitUntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var segments = await _h.TranscriptAsync(room);
             return names.All(name => segments.Any(s => s.Speaker == name && s.Text.Length > 0));
@@ -69,7 +69,7 @@ public sealed class OnRequestTranscriptionTests(ITestOutputHelper output) : IAsy
         // Stop in the middle of a sentence both are saying.
         var last = script.FirstSentenceFrom(speech.ElapsedMilliseconds + 500);
         var (from, to) = script.Spans[last];
-        await LiveKitRoomHarness.WaitUntilAsync(() => speech.ElapsedMilliseconds >= from + (to - from) * 0.4, $"both are in the middle of sentence {last}");
+        await Eventually.HoldsAsync(() => speech.ElapsedMilliseconds >= from + (to - from) * 0.4, $"both are in the middle of sentence {last}");
         var egresses = tracks.Select(t => _h.EgressesOf(t.Sid).Single(e => e.Status == EgressStatus.Active)).ToList();
         var sinceStop = Stopwatch.StartNew();
         var stopped = await TranscriptionRoutes.StopAsync(_h.Silo.Admin, room);
@@ -82,8 +82,8 @@ public sealed class OnRequestTranscriptionTests(ITestOutputHelper output) : IAsy
         output.WriteLine($"stop → every egress ended: {sinceStop.ElapsedMilliseconds} ms");
         Assert.True(sinceStop.Elapsed < EgressesEndWithin, $"the egresses ended {sinceStop.Elapsed.TotalSeconds:F1} s after the stop");
         // The stream's end closed the socket; the StopEgress call follows from the speaker's egress timer.
-        await LiveKitRoomHarness.WaitUntilAsync(() => egresses.All(e => _h.StopRequests(e.EgressId) == 1), "every egress was told to stop");
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.TranscriptAsync(room)).All(s => s.IsFinal), "every segment is final");
+        await Eventually.HoldsAsync(() => egresses.All(e => _h.StopRequests(e.EgressId) == 1), "every egress was told to stop");
+        await Eventually.HoldsAsync(async () => (await _h.TranscriptAsync(room)).All(s => s.IsFinal), "every segment is final");
 
         // Each speaker's last utterance is whole, and nothing said after it was transcribed.
         var transcript = await _h.TranscriptAsync(room);
@@ -99,7 +99,7 @@ public sealed class OnRequestTranscriptionTests(ITestOutputHelper output) : IAsy
         Assert.All(tracks, t => Assert.Equal(1, _h.StartRequests(t.Sid)));
 
         // The room was told, in order; segments on the same topic say what they are.
-        await LiveKitRoomHarness.WaitUntilAsync(() => TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Count == 2, "both status messages were sent");
+        await Eventually.HoldsAsync(() => TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Count == 2, "both status messages were sent");
         Assert.Equal([(true, "fr"), (false, (string?)null)], TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Select(m => (m.Active, m.Language)));
         Assert.All(TranscriptionRoutes.StatusMessages(_h.LiveKit, room), m => Assert.Empty(m.To));
         Assert.Contains(_h.LiveKit.SentData, p => p.Room == room && p.Topic == TranscriptDataMessage.Topic

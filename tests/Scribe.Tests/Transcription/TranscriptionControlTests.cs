@@ -23,7 +23,7 @@ public sealed class TranscriptionControlTests : IAsyncLifetime
     {
         const string room = "idempotent";
         var (_, _, track) = await _h.PublishAsync(room, "alice", LiveKitRoomHarness.Silence(2_000), LiveKitRoomHarness.QuietAndOpen);
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.StatusAsync(room, "alice")).TrackSid == track.Sid, "alice's track is known");
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync(room, "alice")).TrackSid == track.Sid, "alice's track is known");
 
         var first = await TranscriptionRoutes.PutAsync(Admin, room, """{"language":"pt-BR"}""");
         var second = await TranscriptionRoutes.PutAsync(Admin, room, """{"language":"de"}""");
@@ -35,14 +35,14 @@ public sealed class TranscriptionControlTests : IAsyncLifetime
 
         var carol = _h.LiveKit.AddParticipant(room, "carol", "Carol");
         Assert.Equal(200, (await _h.Webhooks.ParticipantJoinedAsync(_h.WebhookUrl, _h.LiveKit.GetRoom(room), carol, CancellationToken.None)).HttpStatus);
-        await LiveKitRoomHarness.WaitUntilAsync(() => TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Any(m => m.To.SequenceEqual(["carol"])), "carol is told");
+        await Eventually.HoldsAsync(() => TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Any(m => m.To.SequenceEqual(["carol"])), "carol is told");
 
         var stopped = await TranscriptionRoutes.StopAsync(Admin, room);
         Assert.Equal(stopped, await TranscriptionRoutes.StopAsync(Admin, room));
         Assert.Equal(stopped, await TranscriptionRoutes.GetAsync(Admin, room));
         Assert.False(stopped.Active);
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(egress.EgressId) == 1, "alice's egress is stopped");
-        await LiveKitRoomHarness.WaitUntilAsync(() => TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Count == 3, "the stop is announced");
+        await Eventually.HoldsAsync(() => _h.StopRequests(egress.EgressId) == 1, "alice's egress is stopped");
+        await Eventually.HoldsAsync(() => TranscriptionRoutes.StatusMessages(_h.LiveKit, room).Count == 3, "the stop is announced");
 
         Assert.Equal(
             [(true, "pt-BR", (string[])[]), (true, "pt-BR", ["carol"]), (false, null, [])],
@@ -126,11 +126,11 @@ public sealed class AllRoomsTranscriptionTests : IAsyncLifetime
         Assert.Equal((true, RoomGrain.PolicyRequester), (status.Active, status.RequestedBy));
 
         await TranscriptionRoutes.StopAsync(_h.Silo.Admin, room);
-        await LiveKitRoomHarness.WaitUntilAsync(() => _h.StopRequests(aliceEgress.EgressId) == 1, "alice's egress is stopped");
+        await Eventually.HoldsAsync(() => _h.StopRequests(aliceEgress.EgressId) == 1, "alice's egress is stopped");
 
         // Someone who publishes in the same session after the stop is not transcribed.
         var (_, _, bobTrack) = await _h.PublishAsync(room, "bob", LiveKitRoomHarness.Silence(2_000), LiveKitRoomHarness.QuietAndOpen);
-        await LiveKitRoomHarness.WaitUntilAsync(async () => (await _h.StatusAsync(room, "bob")).TrackSid == bobTrack.Sid, "bob's track is known");
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync(room, "bob")).TrackSid == bobTrack.Sid, "bob's track is known");
         Assert.Equal(0, _h.StartRequests(bobTrack.Sid));
 
         // A start brings both back.
