@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scribe.LiveKit;
 using Scribe.Participants;
+using Scribe.Silo.Api;
 using Scribe.Telemetry;
 
 namespace Scribe.Silo.Webhooks;
@@ -61,7 +62,7 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
                 await EgressChangedAsync(roomName, ledger, webhook.Event, egress);
                 break;
             default:
-                LogIgnored(logger, webhook.Event, roomName); // ingress_*, and events of participants we do not transcribe
+                LogIgnored(logger, webhook.Event, RoomName.ForLog(roomName)); // ingress_*, and events of participants we do not transcribe
                 break;
         }
 
@@ -72,7 +73,7 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
     private async Task EgressChangedAsync(string roomName, IWebhookLedgerGrain ledger, string eventName, EgressInfo egress)
     {
         var ended = eventName == "egress_ended" || egress.Status is EgressStatus.Complete or EgressStatus.Failed or EgressStatus.Aborted or EgressStatus.LimitReached;
-        LogEgress(logger, eventName, egress.EgressId, egress.Status, roomName);
+        LogEgress(logger, eventName, egress.EgressId, egress.Status, RoomName.ForLog(roomName));
         if (!ended || await ledger.FindEgressOwnerAsync(egress.EgressId) is not { } identity)
         {
             return;
