@@ -80,16 +80,21 @@ public sealed class TranscriptEventStream(IRoomGrain grain, RoomTranscriptFeed f
 
         if (lease.Reason is { } reason && !httpContext.RequestAborted.IsCancellationRequested)
         {
-            try
-            {
-                // The last event says why, so a page knows to ask for a new token rather than reconnect.
-                await response.WriteAsync($"event: end\ndata: {{\"reason\":\"{reason}\"}}\n\n", httpContext.RequestAborted);
-                await response.Body.FlushAsync(httpContext.RequestAborted);
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException)
-            {
-                // The client left meanwhile.
-            }
+            await WriteEndAsync(response, reason, httpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>The last event says why the stream ends, so a page knows to ask for a new token rather than reconnect.</summary>
+    private static async Task WriteEndAsync(HttpResponse response, string reason, CancellationToken cancellation)
+    {
+        try
+        {
+            await response.WriteAsync($"event: end\ndata: {JsonSerializer.Serialize(new { reason }, JsonSerializerOptions.Web)}\n\n", cancellation);
+            await response.Body.FlushAsync(cancellation);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client left meanwhile.
         }
     }
 
