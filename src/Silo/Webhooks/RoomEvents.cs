@@ -22,6 +22,15 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
             return WebhookVerdict.Accept;
         }
 
+        if (RoomName.Problem(roomName) is { } problem)
+        {
+            // LiveKit lets control characters through: such a name would split our log lines, and no API route could
+            // address the room. Acknowledged (a retry would change nothing) and left alone.
+            LogRefusedName(logger, webhook.Event, RoomName.ForLog(roomName), problem);
+            metrics.WebhooksIgnored.Add(1, new KeyValuePair<string, object?>("verdict", "invalidRoomName"));
+            return WebhookVerdict.Accept;
+        }
+
         var ledger = grains.GetGrain<IWebhookLedgerGrain>(roomName);
         var verdict = webhook.Id.Length == 0 ? WebhookVerdict.Accept : await ledger.AdmitAsync(webhook.Id, webhook.Event, webhook.Room?.Sid);
         if (verdict != WebhookVerdict.Accept)
@@ -97,6 +106,9 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "LiveKit webhook {Event} ({Id}) names no room; nothing to do")]
     private static partial void LogUnrouted(ILogger logger, string @event, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LiveKit webhook {Event} for room {Room} ignored: {Problem}")]
+    private static partial void LogRefusedName(ILogger logger, string @event, string room, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "LiveKit webhook {Event} for room {Room} accepted; nothing to do")]
     private static partial void LogIgnored(ILogger logger, string @event, string room);

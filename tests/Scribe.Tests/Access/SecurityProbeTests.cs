@@ -106,6 +106,21 @@ public sealed class SecurityProbeTests() : RigTest(new RigOptions
     }
 
     [Fact]
+    public async Task A_webhook_for_a_room_name_the_api_refuses_is_acknowledged_and_ignored()
+    {
+        // LiveKit lets control characters through in room names; such a room would split our log lines and no API
+        // route could address it.
+        var forged = Rig.Webhooks.Build("room_started", new LiveKitRoom { Name = "forged\r\nINFO a line of ours", Sid = "RM_forged" });
+        Assert.Equal(200, (await Rig.Webhooks.SendAsync(Rig.Silo.WebhookUrl, forged, CancellationToken.None)).HttpStatus);
+        var fine = Rig.Webhooks.Build("room_started", new LiveKitRoom { Name = "fine", Sid = "RM_fine" });
+        Assert.Equal(200, (await Rig.Webhooks.SendAsync(Rig.Silo.WebhookUrl, fine, CancellationToken.None)).HttpStatus);
+
+        await Eventually.HoldsAsync(async () => (await Admin.GetAsync(new Uri("/api/rooms/fine", UriKind.Relative))).IsSuccessStatusCode, "the fine room is known");
+        var rooms = await Admin.GetFromJsonAsync<JsonElement>("/api/rooms");
+        Assert.Equal(["fine"], rooms.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task A_room_name_of_256_bytes_with_spaces_and_accents_is_accepted()
     {
         var name = "Réunion d'équipe " + new string('x', 256 - Encoding.UTF8.GetByteCount("Réunion d'équipe "));
