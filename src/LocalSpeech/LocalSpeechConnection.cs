@@ -41,6 +41,9 @@ internal sealed class LocalSpeechConnection : IDisposable
     private readonly SemaphoreSlim _generationRequests = new(0);
     private readonly TaskCompletionSource _readerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Fires when the client has sent nothing for <see cref="LocalSpeechOptions.IdleTimeout"/>: the session is then closed.</summary>
+    private readonly CancellationTokenSource _idle = new();
+
     /// <summary>The server's closing handshake, once begun (host stopping, or a binary frame); begun at most once.</summary>
     private Lazy<Task>? _closing;
 
@@ -73,7 +76,10 @@ internal sealed class LocalSpeechConnection : IDisposable
             // Receives are never cancelled (that would abort the socket unannounced): a stopping host closes
             // the socket instead, and the reader ends on the client's answer.
             using (cancellationToken.Register(() => Close(WebSocketCloseStatus.EndpointUnavailable, "local speech endpoint stopping")))
+            using (_idle.Token.Register(() => Close(WebSocketCloseStatus.PolicyViolation, "idle: no event within the idle timeout")))
             {
+                // A silent socket holds a session slot: close it, as our own client closes its idle sessions.
+                _idle.CancelAfter(_options.IdleTimeout);
                 await _events.SessionCreatedAsync(Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), stop.Token);
                 await ReadAsync(stop.Token);
             }
@@ -112,6 +118,7 @@ internal sealed class LocalSpeechConnection : IDisposable
 
     public void Dispose()
     {
+        _idle.Dispose();
         _events.Dispose();
         _generationRequests.Dispose();
     }
@@ -155,6 +162,7 @@ internal sealed class LocalSpeechConnection : IDisposable
         while (true)
         {
             var received = await _socket.ReceiveAsync(message.GetMemory(16 * 1024), CancellationToken.None);
+            _idle.CancelAfter(_options.IdleTimeout);
             if (received.MessageType == WebSocketMessageType.Close)
             {
                 return;

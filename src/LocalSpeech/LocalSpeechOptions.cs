@@ -34,8 +34,17 @@ public sealed class LocalSpeechOptions : IValidatableObject
     [Range(1, 20, ErrorMessage = Section + ":DeltaTrailingWords must be between {1} and {2}.")]
     public int DeltaTrailingWords { get; set; } = 1;
 
-    /// <summary>When set, the WebSocket upgrade must carry <c>Authorization: Bearer &lt;ApiKey&gt;</c>, like vLLM's <c>--api-key</c>.</summary>
+    /// <summary>
+    /// When set, the WebSocket upgrade must carry <c>Authorization: Bearer &lt;ApiKey&gt;</c>, like vLLM's <c>--api-key</c>.
+    /// A silo embedding the endpoint derives one when none is set; a standalone endpoint without one listens on loopback only.
+    /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>A session whose client sends nothing for this long is closed (1008), so idle sockets never hold every slot.</summary>
+    [Range(1, 86_400, ErrorMessage = Section + ":IdleTimeoutSeconds must be between {1} and {2}.")]
+    public int IdleTimeoutSeconds { get; set; } = 600;
+
+    public TimeSpan IdleTimeout => TimeSpan.FromSeconds(IdleTimeoutSeconds);
 
     /// <summary>Whether <paramref name="model"/> is <see cref="ModelName"/> or one of <see cref="AcceptedModels"/>.</summary>
     public bool Accepts(string model) =>
@@ -48,9 +57,9 @@ public sealed class LocalSpeechOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:AcceptedModels must not hold empty names.", [nameof(AcceptedModels)]);
         }
 
-        if (ApiKey is { Length: 0 })
+        if (ApiKey is not null && (ApiKey.Length == 0 || ApiKey.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
         {
-            yield return new ValidationResult($"{Section}:ApiKey must be absent or non-empty.", [nameof(ApiKey)]);
+            yield return new ValidationResult($"{Section}:ApiKey must be absent, or a key without spaces or control characters.", [nameof(ApiKey)]);
         }
 
         if (string.IsNullOrWhiteSpace(ModelDirectory))

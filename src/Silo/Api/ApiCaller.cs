@@ -7,7 +7,8 @@ namespace Scribe.Silo.Api;
 /// scopes it holds, and for a viewer token the one room it may read. A handler takes it as a
 /// parameter (<see cref="BindAsync"/>) or calls <see cref="Of"/>; it is kept in <see cref="HttpContext.Items"/>.
 /// </summary>
-public sealed record ApiCaller(string Name, IReadOnlySet<string> Scopes, string? Room = null)
+/// <param name="ExpiresAt">When the credential lapses (a viewer token's expiry); null for a key.</param>
+public sealed record ApiCaller(string Name, IReadOnlySet<string> Scopes, string? Room = null, DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>The caller of the admin key (<c>Admin:ApiKey</c>), which holds every scope.</summary>
     public const string AdminName = "admin";

@@ -8,6 +8,9 @@ internal static class ApiProblems
     public static ProblemHttpResult UnknownRoom(string room) =>
         TypedResults.Problem(title: "Unknown room", detail: $"No room named '{room}' is known.", statusCode: StatusCodes.Status404NotFound);
 
+    public static ProblemHttpResult UnknownEndpoint(string name) =>
+        TypedResults.Problem(title: "Unknown endpoint", detail: $"No endpoint named '{name}' is registered.", statusCode: StatusCodes.Status404NotFound);
+
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(title: "Bad request", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 

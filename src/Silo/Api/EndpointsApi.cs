@@ -17,16 +17,14 @@ public static partial class EndpointsApi
         endpoints.MapGet("/history", HistoryAsync)
             .WithSummary("Generation slots in use per endpoint and speakers waiting for one, over the last 15 minutes: the highest of each 10 s, oldest first.");
         endpoints.MapPost("", AddAsync).WithSummary("Adds a speech endpoint.")
-            .Produces<EndpointStatus>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         // Sessions on a removed endpoint move at their next generation boundary, like a drain.
-        endpoints.MapDelete("/{name}", RemoveAsync).WithSummary("Removes a speech endpoint.");
+        endpoints.MapDelete("/{name}", RemoveAsync).WithSummary("Removes a speech endpoint.").ProducesProblem(StatusCodes.Status404NotFound);
         endpoints.MapPost("/{name}/drain", DrainAsync).WithSummary("Sends no new sessions to the endpoint; running ones move at a boundary.")
-            .Produces<EndpointStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         endpoints.MapPost("/{name}/undrain", UndrainAsync).WithSummary("Lets the endpoint take sessions again.")
-            .Produces<EndpointStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -51,7 +49,8 @@ public static partial class EndpointsApi
     /// <summary>The body of <c>GET /api/endpoints/history</c>.</summary>
     public sealed record CapacityHistoryView(int PeriodSeconds, IReadOnlyList<CapacitySample> Samples, double? AdmissionWaitP99Ms);
 
-    internal static async Task<IResult> AddAsync(EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer)
+    internal static async Task<Results<Created<EndpointStatus>, ValidationProblem, ProblemHttpResult>> AddAsync(
+        EndpointRequest? request, IGrainFactory grains, EndpointBalancer balancer)
     {
         if (request is null)
         {
@@ -71,35 +70,35 @@ public static partial class EndpointsApi
         }
 
         var status = await RefreshAsync(grains, balancer, endpoint.Name);
-        return TypedResults.Json(status, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Created($"{ScribeApi.Prefix}/endpoints/{Uri.EscapeDataString(endpoint.Name)}", status!);
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(string name, IGrainFactory grains, EndpointBalancer balancer)
     {
         if (await Registry(grains).RemoveAsync(name) != EndpointChange.Done)
         {
-            return UnknownEndpoint(name);
+            return ApiProblems.UnknownEndpoint(name);
         }
 
         await RefreshAsync(grains, balancer, name);
         return TypedResults.NoContent();
     }
 
-    internal static Task<IResult> DrainAsync(string name, IGrainFactory grains, EndpointBalancer balancer) =>
+    internal static Task<Results<Ok<EndpointStatus?>, ProblemHttpResult>> DrainAsync(string name, IGrainFactory grains, EndpointBalancer balancer) =>
         ChangeAsync(name, grains, balancer, r => r.DrainAsync(name));
 
-    internal static Task<IResult> UndrainAsync(string name, IGrainFactory grains, EndpointBalancer balancer) =>
+    internal static Task<Results<Ok<EndpointStatus?>, ProblemHttpResult>> UndrainAsync(string name, IGrainFactory grains, EndpointBalancer balancer) =>
         ChangeAsync(name, grains, balancer, r => r.UndrainAsync(name));
 
-    private static async Task<IResult> ChangeAsync(
+    private static async Task<Results<Ok<EndpointStatus?>, ProblemHttpResult>> ChangeAsync(
         string name, IGrainFactory grains, EndpointBalancer balancer, Func<IEndpointRegistryGrain, Task<EndpointChange>> change)
     {
         if (await change(Registry(grains)) != EndpointChange.Done)
         {
-            return UnknownEndpoint(name);
+            return ApiProblems.UnknownEndpoint(name);
         }
 
-        return TypedResults.Ok(await RefreshAsync(grains, balancer, name));
+        return TypedResults.Ok<EndpointStatus?>(await RefreshAsync(grains, balancer, name));
     }
 
     /// <summary>Hands the new snapshot to this silo's balancer now rather than at the next tick.</summary>
@@ -111,9 +110,6 @@ public static partial class EndpointsApi
     }
 
     private static IEndpointRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<IEndpointRegistryGrain>(IEndpointRegistryGrain.Key);
-
-    private static ProblemHttpResult UnknownEndpoint(string name) =>
-        TypedResults.Problem(title: "Unknown endpoint", detail: $"No endpoint named '{name}' is registered.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>The body of <c>POST /api/endpoints</c>.</summary>
     /// <param name="MaxSessions">Optional socket cap; a request with only this (older clients) runs as many generations.</param>

@@ -10,6 +10,7 @@ public static class ScribeApiRegistration
     {
         var admin = ValidatedOptions.Bind<AdminOptions>(builder.Configuration, AdminOptions.Section);
         var api = ValidatedOptions.Bind<ApiOptions>(builder.Configuration, ApiOptions.Section);
+        ApiKeyRule.RefuseReuse(admin, api);
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(admin));
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(api));
@@ -20,6 +21,12 @@ public static class ScribeApiRegistration
         services.AddOpenApi(ScribeOpenApi.Configure);
         services.AddScribeDashboard();
         services.AddProblemDetails();
+        // Pages of the meeting's own origin read a viewer's routes (ApiScopeExtensions.AllowViewer) with a token in the header.
+        services.AddCors(cors => cors.AddPolicy(ApiScopeExtensions.ViewerCorsPolicy, policy => policy
+            .WithOrigins([.. api.AllowedOrigins])
+            .WithMethods(HttpMethods.Get)
+            .WithHeaders("Authorization", "Last-Event-ID")
+            .WithExposedHeaders("Content-Disposition", "ETag")));
         return builder;
     }
 }

@@ -10,9 +10,8 @@ public static class TranscriptApi
 {
     public static RouteGroupBuilder MapTranscriptApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/rooms/{room}/transcript", GetAsync).RequireScope(ApiScope.TranscriptsRead)
+        api.MapGet("/rooms/{room}/transcript", GetAsync).RequireScope(ApiScope.TranscriptsRead).AllowViewer()
             .WithSummary("The transcript, or its changes since a revision, as JSON, text, WebVTT or SubRip.")
-            .Produces<TranscriptView>()
             .Produces<string>(StatusCodes.Status200OK, TranscriptText.MediaType, WebVtt.MediaType, SubRip.MediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -24,11 +23,11 @@ public static class TranscriptApi
     /// <param name="format">json (default), text, vtt or srt.</param>
     /// <param name="since">Only segments changed after this revision (default 0: all).</param>
     /// <param name="interim">Include interim segments (default true for json, false for the exports).</param>
-    internal static async Task<IResult> GetAsync(string room, HttpContext http, IGrainFactory grains,
-        // Declared for the API description; TranscriptQuery reads them, to answer a wrong value with problem JSON.
-        string? format = null, string? since = null, string? interim = null)
+    internal static async Task<Results<Ok<TranscriptView>, ContentHttpResult, ProblemHttpResult>> GetAsync(
+        string room, HttpResponse response, IGrainFactory grains, string? format = null, string? since = null, string? interim = null)
     {
-        if (!TranscriptQuery.TryParse(http.Request.Query, out var query, out var error))
+        // Bound as text and parsed here, so a wrong value is answered with problem JSON naming it.
+        if (!TranscriptQuery.TryParse(format, since, interim, out var query, out var error))
         {
             return ApiProblems.BadRequest(error);
         }
@@ -52,8 +51,8 @@ public static class TranscriptApi
             TranscriptFormat.Vtt => (WebVtt.Write(changes.Segments, query.IncludeInterim), WebVtt.MediaType, "vtt"),
             _ => (SubRip.Write(changes.Segments, query.IncludeInterim), SubRip.MediaType, "srt"),
         };
-        http.Response.Headers.ContentDisposition = Attachment(room, extension);
-        http.Response.Headers.ETag = $"\"{changes.Revision}\"";
+        response.Headers.ContentDisposition = Attachment(room, extension);
+        response.Headers.ETag = $"\"{changes.Revision}\"";
         return TypedResults.Text(body, mediaType, Encoding.UTF8);
     }
 

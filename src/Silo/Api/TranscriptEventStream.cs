@@ -8,7 +8,8 @@ namespace Scribe.Silo.Api;
 
 /// <summary>
 /// Writes a room's transcript changes as server-sent events: first what changed after <c>since</c>, then every
-/// change as it happens, until the client goes away.
+/// change as it happens, until the client goes away or the credential that opened the stream lapses (a viewer
+/// token's expiry, a key revoked by a reload): then a last <c>event: end</c>, <c>data: {"reason": "expired"}</c>.
 /// </summary>
 /// <remarks>
 /// Each event is <c>event: segment</c>, <c>id: {segment revision}</c>, <c>data: {segment JSON}</c>. Events go
@@ -16,7 +17,7 @@ namespace Scribe.Silo.Api;
 /// change up to it, none after. A reconnect with that <c>Last-Event-ID</c> therefore gets exactly what it
 /// missed. A segment changed twice while the client was away arrives once, with its latest text.
 /// </remarks>
-public sealed class TranscriptEventStream(IRoomGrain grain, RoomTranscriptFeed feed, string room, long since) : IResult
+public sealed class TranscriptEventStream(IRoomGrain grain, RoomTranscriptFeed feed, string room, long since, StreamCredential credential) : IResult
 {
     /// <summary>A comment line this often keeps proxies and load balancers from closing an idle stream.</summary>
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(15);
@@ -26,10 +27,12 @@ public sealed class TranscriptEventStream(IRoomGrain grain, RoomTranscriptFeed f
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        using var lease = credential;
         var response = httpContext.Response;
-        var cancellation = httpContext.RequestAborted;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, lease.Lapsed);
+        var cancellation = ended.Token;
         response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
+        response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass events through as they are written
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
@@ -72,7 +75,26 @@ public sealed class TranscriptEventStream(IRoomGrain grain, RoomTranscriptFeed f
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            // The client left.
+            // The client left, or the credential lapsed.
+        }
+
+        if (lease.Reason is { } reason && !httpContext.RequestAborted.IsCancellationRequested)
+        {
+            await WriteEndAsync(response, reason, httpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>The last event says why the stream ends, so a page knows to ask for a new token rather than reconnect.</summary>
+    private static async Task WriteEndAsync(HttpResponse response, string reason, CancellationToken cancellation)
+    {
+        try
+        {
+            await response.WriteAsync($"event: end\ndata: {JsonSerializer.Serialize(new { reason }, JsonSerializerOptions.Web)}\n\n", cancellation);
+            await response.Body.FlushAsync(cancellation);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client left meanwhile.
         }
     }
 

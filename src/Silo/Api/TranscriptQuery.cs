@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Primitives;
 
 namespace Scribe.Silo.Api;
 
@@ -13,20 +12,20 @@ public enum TranscriptFormat
 
 /// <summary>
 /// The query of <c>GET /api/rooms/{room}/transcript</c>, read strictly: a value we do not understand is a
-/// 400, not a silent default, so a typo never returns something other than what was asked for.
+/// 400, not a silent default, so a typo never returns something other than what was asked for. A parameter given
+/// twice arrives joined by a comma, which no value accepts.
 /// </summary>
 public sealed record TranscriptQuery(TranscriptFormat Format, long Since, bool IncludeInterim)
 {
     /// <summary>Parses <c>format</c> (json|text|vtt|srt, default json), <c>since</c> (revision ≥ 0, default 0) and
     /// <c>interim</c> (true|false; default true for json, false for the exports).</summary>
-    public static bool TryParse(IQueryCollection query, out TranscriptQuery parsed, out string error)
+    public static bool TryParse(string? format, string? since, string? interim, out TranscriptQuery parsed, out string error)
     {
-        ArgumentNullException.ThrowIfNull(query);
         parsed = new TranscriptQuery(TranscriptFormat.Json, 0, true);
-        var format = TranscriptFormat.Json;
-        if (Single(query, "format", out error) is { } f)
+        var kind = TranscriptFormat.Json;
+        if (format is not null)
         {
-            format = f.ToLowerInvariant() switch
+            kind = format.ToLowerInvariant() switch
             {
                 "json" => TranscriptFormat.Json,
                 "text" or "txt" => TranscriptFormat.Text,
@@ -34,38 +33,26 @@ public sealed record TranscriptQuery(TranscriptFormat Format, long Since, bool I
                 "srt" => TranscriptFormat.Srt,
                 _ => (TranscriptFormat)(-1),
             };
-            if (!Enum.IsDefined(format))
+            if (!Enum.IsDefined(kind))
             {
-                error = $"format must be json, text, vtt or srt, not '{f}'.";
+                error = $"format must be json, text, vtt or srt, not '{format}'.";
                 return false;
             }
         }
-        else if (error.Length > 0)
+
+        if (!TryParseSince(since, out var from, out error))
         {
             return false;
         }
 
-        var sinceValue = Single(query, "since", out error);
-        if (error.Length > 0 || !TryParseSince(sinceValue, out var since, out error))
+        var includeInterim = kind == TranscriptFormat.Json;
+        if (interim is not null && !bool.TryParse(interim, out includeInterim))
         {
+            error = $"interim must be true or false, not '{interim}'.";
             return false;
         }
 
-        var includeInterim = format == TranscriptFormat.Json;
-        if (Single(query, "interim", out error) is { } interim)
-        {
-            if (!bool.TryParse(interim, out includeInterim))
-            {
-                error = $"interim must be true or false, not '{interim}'.";
-                return false;
-            }
-        }
-        else if (error.Length > 0)
-        {
-            return false;
-        }
-
-        parsed = new TranscriptQuery(format, since, includeInterim);
+        parsed = new TranscriptQuery(kind, from, includeInterim);
         return true;
     }
 
@@ -86,22 +73,5 @@ public sealed record TranscriptQuery(TranscriptFormat Format, long Since, bool I
         }
 
         return true;
-    }
-
-    private static string? Single(IQueryCollection query, string name, out string error)
-    {
-        error = "";
-        if (!query.TryGetValue(name, out StringValues values) || values.Count == 0)
-        {
-            return null;
-        }
-
-        if (values.Count > 1)
-        {
-            error = $"{name} is given more than once.";
-            return null;
-        }
-
-        return values[0];
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Scribe.Rooms;
 
@@ -11,8 +12,8 @@ public static class TranscriptStreamApi
 {
     public static RouteGroupBuilder MapTranscriptStreamApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/rooms/{room}/transcript/stream", StreamAsync).RequireScope(ApiScope.TranscriptsRead)
-            .WithSummary("Server-sent events: one 'segment' event per change. A browser may pass its credential as ?access_token=.")
+        api.MapGet("/rooms/{room}/transcript/stream", StreamAsync).RequireScope(ApiScope.TranscriptsRead).AllowViewer().AcceptQueryCredential()
+            .WithSummary("Server-sent events: one 'segment' event per change; a last 'end' event when the credential lapses. A browser may pass its credential as ?access_token=.")
             .Produces<TranscriptSegment>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -20,16 +21,17 @@ public static class TranscriptStreamApi
     }
 
     /// <param name="since">The revision to start after, when no Last-Event-ID header is sent.</param>
-    /// <param name="accessToken">The API key or viewer token, for a browser's EventSource that cannot send a header.</param>
-    internal static async Task<IResult> StreamAsync(string room, HttpContext http, IGrainFactory grains, RoomTranscriptFeed feed,
-        // Declared for the API description; the handler reads them itself, to answer a wrong value with problem JSON.
-        string? since = null, [FromQuery(Name = ApiCredentials.AccessTokenParameter)] string? accessToken = null)
+    /// <param name="lastEventId">The last event a reconnecting EventSource saw.</param>
+    /// <param name="accessToken">The API key or viewer token, for a browser's EventSource that cannot send a header; read by <see cref="ApiCredentials"/>.</param>
+    internal static async Task<Results<TranscriptEventStream, ProblemHttpResult>> StreamAsync(
+        string room, HttpRequest request, IGrainFactory grains, RoomTranscriptFeed feed, ApiCredentials credentials, TimeProvider time,
+        string? since = null, [FromHeader(Name = "Last-Event-ID")] string? lastEventId = null,
+        [FromQuery(Name = ApiCredentials.AccessTokenParameter)] string? accessToken = null)
     {
-        var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
-        var position = lastEventId.Length > 0 ? lastEventId : http.Request.Query["since"].ToString();
-        if (!TranscriptQuery.TryParseSince(position.Length > 0 ? position : null, out var from, out var error))
+        var position = string.IsNullOrEmpty(lastEventId) ? since : lastEventId;
+        if (!TranscriptQuery.TryParseSince(string.IsNullOrEmpty(position) ? null : position, out var from, out var error))
         {
-            return ApiProblems.BadRequest(lastEventId.Length > 0 ? $"Last-Event-ID must be a revision ≥ 0, not '{lastEventId}'." : error);
+            return ApiProblems.BadRequest(string.IsNullOrEmpty(lastEventId) ? error : $"Last-Event-ID must be a revision ≥ 0, not '{lastEventId}'.");
         }
 
         var grain = grains.GetGrain<IRoomGrain>(room);
@@ -38,6 +40,6 @@ public static class TranscriptStreamApi
             return ApiProblems.UnknownRoom(room);
         }
 
-        return new TranscriptEventStream(grain, feed, room, from);
+        return new TranscriptEventStream(grain, feed, room, from, new StreamCredential(request, credentials, time, room));
     }
 }

@@ -38,7 +38,7 @@ internal static class TranscriptionStartBody
             return true;
         }
 
-        if (value.ValueKind != JsonValueKind.String || !LanguageTag.IsValid(value.GetString()))
+        if (value.ValueKind != JsonValueKind.String || !LanguageTag.IsValid(TextOf(value)))
         {
             error = "language must be a short BCP 47 tag, such as \"fr\" or \"pt-BR\".";
             return false;
@@ -46,5 +46,18 @@ internal static class TranscriptionStartBody
 
         language = value.GetString();
         return true;
+    }
+
+    /// <summary>The string, or null when it is no text: invalid UTF-8, or a lone surrogate escaped as <c>\ud800</c>.</summary>
+    private static string? TextOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -21,6 +21,9 @@ public sealed class ViewerToken(byte[] clusterSecret)
     public string Create(string room, DateTimeOffset expiresAt) => _token.Create(new IngestGrant(room, Identity, Subject, expiresAt));
 
     /// <returns>The room the token opens, or null when it is not a valid, unexpired viewer token.</returns>
-    public string? RoomOf(string? token, DateTimeOffset now) =>
-        _token.TryValidate(token, now, out var grant, out _) && grant is { Identity: Identity, TrackSid: Subject } ? grant.Room : null;
+    public string? RoomOf(string? token, DateTimeOffset now) => Read(token, now)?.Room;
+
+    /// <returns>The grant of a valid, unexpired viewer token (its room and expiry), or null.</returns>
+    public IngestGrant? Read(string? token, DateTimeOffset now) =>
+        _token.TryValidate(token, now, out var grant, out _) && grant is { Identity: Identity, TrackSid: Subject } ? grant : null;
 }

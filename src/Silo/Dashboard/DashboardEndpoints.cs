@@ -38,9 +38,7 @@ public static class DashboardEndpoints
             {
                 var headers = file.Context.Response.Headers;
                 headers.CacheControl = "no-cache";
-                headers.XContentTypeOptions = "nosniff";
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
-                headers["Referrer-Policy"] = "no-referrer";
+                SecurityHeaders(headers, "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
             },
         });
 
@@ -50,6 +48,8 @@ public static class DashboardEndpoints
         // The gate runs before any /orleans endpoint, whatever kind of endpoint the Orleans Dashboard maps.
         app.UseWhen(http => http.Request.Path.StartsWithSegments(OrleansPath), gate => gate.Use(async (http, next) =>
         {
+            // Not framed, not sniffed, no referrer: as our dashboard. The Orleans Dashboard's own scripts set the rest.
+            SecurityHeaders(http.Response.Headers, "frame-ancestors 'none'");
             var caller = http.RequestServices.GetRequiredService<ApiCredentials>().Authenticate(http.Request);
             var cookie = http.RequestServices.GetRequiredService<DashboardCookie>();
             if (caller?.Holds(ApiScope.Cluster) == true || cookie.IsValid(http.Request.Cookies[DashboardCookie.Name]))
@@ -69,6 +69,14 @@ public static class DashboardEndpoints
         return app;
     }
 
+    private static void SecurityHeaders(IHeaderDictionary headers, string contentSecurityPolicy)
+    {
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = contentSecurityPolicy;
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XFrameOptions = "DENY";
+    }
+
     private static NoContent IssueOrleansCookie(HttpContext http, DashboardCookie cookie)
     {
         http.Response.Cookies.Append(DashboardCookie.Name, cookie.Issue(), new CookieOptions
@@ -76,6 +84,7 @@ public static class DashboardEndpoints
             Path = OrleansPath,
             HttpOnly = true,
             SameSite = SameSiteMode.Strict,
+            // Behind a TLS proxy, IsHttps comes from X-Forwarded-Proto when Proxy:ForwardedHeaders is on.
             Secure = http.Request.IsHttps,
             MaxAge = DashboardCookie.Lifetime,
         });

@@ -10,8 +10,6 @@ namespace Scribe.Silo.Hosting;
 public sealed class ApiOptions : IValidatableObject
 {
     public const string Section = "Api";
-    public const int MinimumKeyLength = 16;
-
     /// <summary><c>Api:Keys:N:{Name, Key, Scopes}</c>.</summary>
     public List<ApiKeyOptions> Keys { get; set; } = [];
 
@@ -20,6 +18,12 @@ public sealed class ApiOptions : IValidatableObject
     public int ViewerTokenMinutes { get; set; } = 60;
 
     public TimeSpan ViewerTokenLifetime => TimeSpan.FromMinutes(ViewerTokenMinutes);
+
+    /// <summary>
+    /// Origins (<c>https://meet.example</c>) whose pages may call the routes a viewer token reads (transcript, its
+    /// stream, the transcription status) from the browser; no other route answers another origin.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -37,9 +41,9 @@ public sealed class ApiOptions : IValidatableObject
                 yield return new ValidationResult($"{at}:Name '{key.Name}' is used twice (or is reserved: admin, viewer).");
             }
 
-            if (string.IsNullOrEmpty(key.Key) || key.Key.Length < MinimumKeyLength)
+            if (!ApiKeyRule.IsAcceptable(key.Key))
             {
-                yield return new ValidationResult($"{at}:Key must be at least {MinimumKeyLength} characters.");
+                yield return new ValidationResult(ApiKeyRule.Requirement($"{at}:Key"));
             }
 
             var scopes = key.ScopeList();
@@ -53,7 +57,20 @@ public sealed class ApiOptions : IValidatableObject
                 yield return new ValidationResult($"{at}:Scopes: unknown scope '{scope}'; known: {string.Join(' ', ApiScope.All)}.");
             }
         }
+
+        for (var n = 0; n < AllowedOrigins.Count; n++)
+        {
+            if (!IsOrigin(AllowedOrigins[n]))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:AllowedOrigins:{n} must be an origin such as https://meet.example (scheme, host and port only), not '{AllowedOrigins[n]}'.");
+            }
+        }
     }
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && uri.AbsolutePath == "/" && !value.EndsWith('/') && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0;
 }
 
 /// <summary>One named API key.</summary>

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Scribe.LocalSpeech;
 
@@ -9,6 +11,11 @@ public sealed class EmbeddedLocalSpeech
     public const string Path = "/v1/realtime";
     public const string HealthPrefix = "/local-speech";
     public const string EndpointName = "local";
+
+    /// <summary>The key the embedded endpoint asks for when none is configured: an HMAC of a fixed label under the cluster's secret.</summary>
+    public static string DeriveKey(byte[] clusterSecret) =>
+        Convert.ToBase64String(HMACSHA256.HashData(clusterSecret, Encoding.UTF8.GetBytes("scribe/local-speech/v1")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static InferenceEndpoint Endpoint(IServiceProvider services)
     {

@@ -24,6 +24,9 @@ public static class ScribeSilo
     public static WebApplicationBuilder AddScribeSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        var proxy = ValidatedOptions.Bind<ProxyOptions>(builder.Configuration, ProxyOptions.Section);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(proxy));
+        builder.Services.Configure<ForwardedHeadersOptions>(proxy.Apply);
         return builder
             .AddLiveKit()
             .AddIngest()
@@ -40,6 +43,12 @@ public static class ScribeSilo
     /// <summary>Maps every route the silo serves.</summary>
     public static WebApplication MapScribeSilo(this WebApplication app)
     {
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.ForwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.UseCors();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.IsCancellationRequested
@@ -88,8 +97,11 @@ public static class ScribeSilo
     {
         var ingest = services.GetRequiredService<IOptions<IngestOptions>>().Value;
         var liveKit = services.GetRequiredService<IOptions<LiveKitOptions>>().Value;
-        return System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret);
+        return ClusterSecret(ingest, liveKit);
     }
+
+    internal static byte[] ClusterSecret(IngestOptions ingest, LiveKitOptions liveKit) =>
+        System.Text.Encoding.UTF8.GetBytes(ingest.TokenSecret ?? liveKit.ApiSecret);
 
     /// <summary>This silo's own HTTP address, for when no public URL is configured (one machine).</summary>
     internal static Uri OwnUrl(IServiceProvider services)

@@ -1,4 +1,6 @@
 using Scribe.Endpoints;
+using Scribe.Ingest;
+using Scribe.LiveKit;
 using Scribe.LocalSpeech;
 using Scribe.Telemetry;
 
@@ -16,7 +18,13 @@ public static class SpeechEndpointsRegistration
         var embeddedSpeech = inference.Endpoints.Count == 0;
         if (embeddedSpeech)
         {
-            services.AddLocalSpeech(ValidatedOptions.Bind<LocalSpeechOptions>(builder.Configuration, LocalSpeechOptions.Section));
+            // Served on the API's port, so only this cluster may use it: without a configured key, one derived from
+            // the cluster's secret (the same on every silo and every start, so the registry's copy stays right).
+            var local = ValidatedOptions.Bind<LocalSpeechOptions>(builder.Configuration, LocalSpeechOptions.Section);
+            local.ApiKey ??= EmbeddedLocalSpeech.DeriveKey(ScribeSilo.ClusterSecret(
+                ValidatedOptions.Bind<IngestOptions>(builder.Configuration, IngestOptions.Section),
+                ValidatedOptions.Bind<LiveKitOptions>(builder.Configuration, LiveKitOptions.Section)));
+            services.AddLocalSpeech(local);
             services.AddSingleton<EmbeddedLocalSpeech>();
         }
 

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Scribe.Ingest;
 using Scribe.Participants;
+using Scribe.Silo.Api;
 using Scribe.Telemetry;
 
 namespace Scribe.Silo.Ingest;
@@ -92,7 +93,7 @@ public static partial class IngestEndpoint
             // The stream leaves this silo's registry, and is disposed once the lease is back.
             await streams.StopAsync(stream);
             await lease.DisposeAsync();
-            LogEnded(logger, grant.Room, grant.Identity, trackSid, end);
+            LogEnded(logger, RoomName.ForLog(grant.Room), RoomName.ForLog(grant.Identity), trackSid, end);
         }
 
         try
@@ -114,7 +115,7 @@ public static partial class IngestEndpoint
         var trackSid = stream.Speaker.TrackSid;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         metrics.ActiveStreams.Add(1);
-        LogStarted(logger, stream.Speaker.Room, stream.Speaker.Identity, trackSid);
+        LogStarted(logger, RoomName.ForLog(stream.Speaker.Room), RoomName.ForLog(stream.Speaker.Identity), trackSid);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stream.Stopping);
         try
         {

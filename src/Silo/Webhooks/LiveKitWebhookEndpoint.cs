@@ -1,4 +1,5 @@
 using Scribe.LiveKit;
+using Scribe.Silo.Api;
 using Scribe.Telemetry;
 
 namespace Scribe.Silo.Webhooks;
@@ -46,7 +47,7 @@ public static partial class LiveKitWebhookEndpoint
         }
 
         metrics.Webhooks.Add(1, new KeyValuePair<string, object?>("event", webhook.Event));
-        LogReceived(logger, webhook.Event, webhook.Id, webhook.Room?.Name);
+        LogReceived(logger, webhook.Event, webhook.Id, RoomName.ForLog(webhook.Room?.Name));
         // 200 for duplicates and stray events too: LiveKit would otherwise retry them.
         await events.DispatchAsync(webhook);
         return Results.Ok();

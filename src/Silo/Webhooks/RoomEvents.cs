@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scribe.LiveKit;
 using Scribe.Participants;
+using Scribe.Silo.Api;
 using Scribe.Telemetry;
 
 namespace Scribe.Silo.Webhooks;
@@ -18,6 +19,15 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
         if (string.IsNullOrEmpty(roomName))
         {
             LogUnrouted(logger, webhook.Event, webhook.Id); // ingress events without a room: nothing of ours
+            return WebhookVerdict.Accept;
+        }
+
+        if (RoomName.Problem(roomName) is { } problem)
+        {
+            // LiveKit lets control characters through: such a name would split our log lines, and no API route could
+            // address the room. Acknowledged (a retry would change nothing) and left alone.
+            LogRefusedName(logger, webhook.Event, RoomName.ForLog(roomName), problem);
+            metrics.WebhooksIgnored.Add(1, new KeyValuePair<string, object?>("verdict", "invalidRoomName"));
             return WebhookVerdict.Accept;
         }
 
@@ -61,7 +71,7 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
                 await EgressChangedAsync(roomName, ledger, webhook.Event, egress);
                 break;
             default:
-                LogIgnored(logger, webhook.Event, roomName); // ingress_*, and events of participants we do not transcribe
+                LogIgnored(logger, webhook.Event, RoomName.ForLog(roomName)); // ingress_*, and events of participants we do not transcribe
                 break;
         }
 
@@ -72,7 +82,7 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
     private async Task EgressChangedAsync(string roomName, IWebhookLedgerGrain ledger, string eventName, EgressInfo egress)
     {
         var ended = eventName == "egress_ended" || egress.Status is EgressStatus.Complete or EgressStatus.Failed or EgressStatus.Aborted or EgressStatus.LimitReached;
-        LogEgress(logger, eventName, egress.EgressId, egress.Status, roomName);
+        LogEgress(logger, eventName, egress.EgressId, egress.Status, RoomName.ForLog(roomName));
         if (!ended || await ledger.FindEgressOwnerAsync(egress.EgressId) is not { } identity)
         {
             return;
@@ -96,6 +106,9 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "LiveKit webhook {Event} ({Id}) names no room; nothing to do")]
     private static partial void LogUnrouted(ILogger logger, string @event, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "LiveKit webhook {Event} for room {Room} ignored: {Problem}")]
+    private static partial void LogRefusedName(ILogger logger, string @event, string room, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "LiveKit webhook {Event} for room {Room} accepted; nothing to do")]
     private static partial void LogIgnored(ILogger logger, string @event, string room);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scribe.LiveKit;
 using Scribe.Participants;
+using Scribe.Silo.Api;
 using Scribe.Telemetry;
 
 namespace Scribe.Silo.Webhooks;
@@ -43,7 +44,7 @@ public sealed partial class RoomReconciler(
             }
             catch (Exception e) when (!lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                LogFailed(logger, e, room);
+                LogFailed(logger, e, RoomName.ForLog(room));
             }
             catch (OperationCanceledException)
             {
@@ -74,7 +75,7 @@ public sealed partial class RoomReconciler(
         catch (TwirpException e) when (e.Code == "not_found")
         {
             // The room is gone at LiveKit: its room_finished was among the lost events.
-            LogRoomGone(logger, room);
+            LogRoomGone(logger, RoomName.ForLog(room));
             await roomGrain.FinishAsync();
             return;
         }
@@ -104,7 +105,7 @@ public sealed partial class RoomReconciler(
             await Participant(room, identity).ParticipantLeftAsync(new ParticipantInfo(identity, identity, "")); // gone, its session unknown
         }
 
-        LogReconciled(logger, room, transcribed.Count, started, stopped + gone.Count);
+        LogReconciled(logger, RoomName.ForLog(room), transcribed.Count, started, stopped + gone.Count);
     }
 
     private IParticipantGrain Participant(string room, string identity) => grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(room, identity));

@@ -32,6 +32,9 @@ public sealed class ApiOptionsTests
     [InlineData("", "0123456789abcdef", "transcription", "Api:Keys:0:Name is required")]
     [InlineData("app", "0123456789abcdef", "", "Api:Keys:0:Scopes names no scope")]
     [InlineData("admin", "0123456789abcdef", "cluster", "Api:Keys:0:Name 'admin' is used twice")]
+    [InlineData("app", "                ", "transcription", "Api:Keys:0:Key must be at least 16")]
+    [InlineData("app", "0123456789 abcdef", "transcription", "Api:Keys:0:Key must be at least 16")]
+    [InlineData("app", "0123456789\tabcdef", "transcription", "Api:Keys:0:Key must be at least 16")]
     public void A_wrong_key_is_refused_naming_it(string name, string key, string scopes, string message)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Bind<ApiOptions>(ApiOptions.Section, Key(name, key, scopes)));
@@ -49,6 +52,48 @@ public sealed class ApiOptionsTests
 
         var error = Assert.Throws<InvalidConfigurationException>(() => Bind<ApiOptions>(ApiOptions.Section, settings));
         Assert.StartsWith("Api:Keys:1:Name 'App' is used twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("twelve-chars")]
+    [InlineData("fifteen-chars-x")]
+    [InlineData("                        ")]
+    [InlineData(" padded-admin-key-0123 ")]
+    public void The_admin_key_follows_the_rule_of_every_key(string key)
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Bind<AdminOptions>(AdminOptions.Section, new() { ["Admin:ApiKey"] = key }));
+        Assert.StartsWith("Admin:ApiKey must be at least 16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_used_twice_is_refused_whoever_holds_it()
+    {
+        var admin = Bind<AdminOptions>(AdminOptions.Section, new() { ["Admin:ApiKey"] = "the-admin-key-0123456789" });
+        var reusesAdmin = Bind<ApiOptions>(ApiOptions.Section, Key("app", "the-admin-key-0123456789", "transcription"));
+        var error = Assert.Throws<InvalidConfigurationException>(() => ApiKeyRule.RefuseReuse(admin, reusesAdmin));
+        Assert.StartsWith("Api:Keys:0:Key is the key of Admin:ApiKey", error.Message, StringComparison.Ordinal);
+
+        var settings = Key("app", "0123456789abcdef", "transcription");
+        foreach (var (k, v) in Key("ops", "0123456789abcdef", "cluster", 1))
+        {
+            settings[k] = v;
+        }
+
+        error = Assert.Throws<InvalidConfigurationException>(() => ApiKeyRule.RefuseReuse(admin, Bind<ApiOptions>(ApiOptions.Section, settings)));
+        Assert.StartsWith("Api:Keys:1:Key is the key of Api:Keys:0", error.Message, StringComparison.Ordinal);
+
+        // Distinct keys pass.
+        ApiKeyRule.RefuseReuse(admin, Bind<ApiOptions>(ApiOptions.Section, Key("app", "0123456789abcdef", "transcription")));
+    }
+
+    [Theory]
+    [InlineData("Api:ViewerTokenMinutes", "abc")]
+    [InlineData("Api:ViewerTokenMinutes", "1e3")]
+    public void A_number_that_is_not_one_is_a_configuration_error_naming_it(string key, string value)
+    {
+        var error = Assert.Throws<InvalidConfigurationException>(() => Bind<ApiOptions>(ApiOptions.Section, new() { [key] = value }));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -36,6 +36,7 @@ public sealed class BadInputTests(ITestOutputHelper output) : RigTest(new RigOpt
         outcomes.AddRange(await BadWebhooksAsync(webhooks, room));
         outcomes.AddRange(await BadIngestAsync());
         outcomes.AddRange(await BadAdminCallsAsync());
+        outcomes.AddRange(await ProbesAsync());
         output.WriteLine($"{outcomes.Count} bad inputs: " + string.Join(", ", outcomes.GroupBy(o => o.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} × {g.Key}")));
 
         Assert.True(outcomes.Count >= 300, $"only {outcomes.Count} cases");
@@ -184,6 +185,49 @@ public sealed class BadInputTests(ITestOutputHelper output) : RigTest(new RigOpt
         foreach (var since in new[] { "-1", "abc", "1e9", "%00", "99999999999999999999999" })
         {
             results.Add(("bad since", (int)(await Silo.Admin.GetAsync(new Uri($"/api/rooms/calm/transcript?since={since}", UriKind.Relative))).StatusCode));
+        }
+
+        return results;
+    }
+
+    /// <summary>What a security probe found open (#22): hostile room names and languages, credentials off their route, a viewer token reaching past its transcript, the speech endpoint without its key.</summary>
+    private async Task<List<(string, int)>> ProbesAsync()
+    {
+        var results = new List<(string, int)>();
+        string[] names = ["cr\rlf\nforged", "esc\u001b[2J", "nul\u0000", "tab\tname", new string('x', 257), new string('é', 129), new string('n', 7_900)];
+        for (var i = 0; i < 20; i++)
+        {
+            names = [.. names, RandomText(_random.Next(1, 20)) + (char)_random.Next(0, 32) + RandomText(_random.Next(0, 20))];
+        }
+
+        foreach (var name in names)
+        {
+            var path = "/api/rooms/" + Uri.EscapeDataString(name);
+            results.Add(("start of a bad room name", (int)(await Silo.Admin.PutAsync(new Uri(path + "/transcription", UriKind.Relative), null)).StatusCode));
+            results.Add(("viewer token of a bad room name", (int)(await Silo.Admin.PostAsync(new Uri(path + "/viewer-token", UriKind.Relative), null)).StatusCode));
+            results.Add(("transcript of a bad room name", (int)(await Silo.Admin.GetAsync(new Uri(path + "/transcript", UriKind.Relative))).StatusCode));
+        }
+
+        foreach (var language in new[] { "\\ud800", "fr\\udc00", "\\u0000", "fr-\\u001b", "", "x", "fr_FR", new string('a', 40) })
+        {
+            using var body = new StringContent($"{{\"language\": \"{language}\"}}", Encoding.UTF8, "application/json");
+            results.Add(("bad language", (int)(await Silo.Admin.PutAsync(new Uri("/api/rooms/calm-lang/transcription", UriKind.Relative), body)).StatusCode));
+        }
+
+        using var anonymous = new HttpClient { BaseAddress = Silo.Url };
+        var key = Uri.EscapeDataString(TestSilo.AdminKey);
+        foreach (var path in new[] { "/api/rooms/stream", "/api/rooms/calm/stream", "/api/endpoints/stream", "/api/rooms/calm/transcript", "/api/rooms" })
+        {
+            results.Add(("query credential off the stream route", (int)(await anonymous.GetAsync(new Uri($"{path}?access_token={key}", UriKind.Relative))).StatusCode));
+        }
+
+        var issued = await Silo.Admin.PostAsync(new Uri("/api/rooms/calm/viewer-token", UriKind.Relative), null);
+        var token = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        using var viewer = new HttpClient { BaseAddress = Silo.Url };
+        viewer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        foreach (var path in new[] { "/api/rooms/calm", "/api/rooms", "/api/endpoints", "/api/cluster", "/api/rooms/other/transcript" })
+        {
+            results.Add(("viewer token past its transcript", (int)(await viewer.GetAsync(new Uri(path, UriKind.Relative))).StatusCode));
         }
 
         return results;

@@ -25,12 +25,17 @@ public sealed class DashboardAuthTests
     [InlineData("GET", "/api/cluster", "?access_token=" + Key, false)]
     [InlineData("POST", "/api/endpoints/gpu-1/drain", "?access_token=" + Key, false)]
     [InlineData("GET", "/api/rooms/standup/transcript/stream", "?access_token=" + Key + "&access_token=" + Key, false)]
+    [InlineData("GET", "/api/rooms/stream", "?access_token=" + Key, false)]
     public void The_key_in_the_query_opens_only_stream_gets(string method, string path, string query, bool allowed)
     {
         var http = new DefaultHttpContext();
         http.Request.Method = method;
         http.Request.Path = path;
         http.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
+        // The route decides, not the path: only the stream route declares that it takes a query credential.
+        http.SetEndpoint(path.EndsWith("/transcript/stream", StringComparison.Ordinal)
+            ? new Endpoint(null, new EndpointMetadataCollection(QueryCredential.Instance), "stream")
+            : new Endpoint(null, new EndpointMetadataCollection(), "other"));
 
         Assert.Equal(allowed, _credentials.Authenticate(http.Request) is not null);
     }

@@ -39,6 +39,11 @@ public sealed class SiloStartupTests
     [InlineData("Api__Keys__0__Key", "short", "Api:Keys:0")]
     [InlineData("Notifications__Url", "http://backend.test/scribe", "Notifications:Secret")]
     [InlineData("Transcription__Activation", "Sometimes", "Transcription:Activation")]
+    [InlineData("Api__ViewerTokenMinutes", "abc", "Api:ViewerTokenMinutes")]
+    [InlineData("Cluster__SiloPort", "abc", "Cluster:SiloPort")]
+    [InlineData("Admin__ApiKey", "                    ", "Admin:ApiKey")]
+    [InlineData("Admin__ApiKey", "fifteen-chars-x", "Admin:ApiKey")]
+    [InlineData("Api__Keys__0__Key", "a-long-enough-admin-key", "Api:Keys:0:Key is the key of Admin:ApiKey")]
     public async Task A_wrong_or_missing_setting_stops_the_silo_with_one_line_naming_it(string key, string? value, string named)
     {
         var environment = new Dictionary<string, string>(Valid);
@@ -49,6 +54,13 @@ public sealed class SiloStartupTests
             environment["Inference__Endpoints__0__Model"] = "voxtral";
             environment["Inference__Endpoints__0__Url"] = "ws://gpu-1:8000/v1/realtime";
             environment["Inference__Endpoints__0__MaxGenerations"] = "4";
+        }
+
+        if (key.StartsWith("Api__Keys", StringComparison.Ordinal))
+        {
+            // An otherwise valid named key, so the line names the one setting under test.
+            environment["Api__Keys__0__Name"] = "app";
+            environment["Api__Keys__0__Scopes"] = "transcription";
         }
 
         if (value is null)
@@ -66,6 +78,21 @@ public sealed class SiloStartupTests
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("scribe: configuration error: ", line, StringComparison.Ordinal);
         Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_standalone_speech_endpoint_without_a_key_listens_on_loopback_only()
+    {
+        var (exitCode, output, error) = await RunSiloAsync(new Dictionary<string, string>
+        {
+            ["Mode"] = "speech",
+            ["ASPNETCORE_URLS"] = "http://0.0.0.0:0",
+        });
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("scribe: configuration error: LocalSpeech:ApiKey", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
     }
 }
