@@ -24,7 +24,7 @@ public static class ScribeSilo
     public static WebApplicationBuilder AddScribeSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        return builder
+        builder
             .AddLiveKit()
             .AddIngest()
             .AddRooms()
@@ -35,16 +35,17 @@ public static class ScribeSilo
             .AddScribeTelemetry()
             // Orleans last, as before: hosted services start in registration order.
             .AddScribeOrleans();
+        // Last, so that it is the first to hear of a stop (see SiloStopping).
+        builder.Services.AddSingleton<SiloStopping>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloStopping>());
+        return builder;
     }
 
     /// <summary>Maps every route the silo serves.</summary>
     public static WebApplication MapScribeSilo(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.IsCancellationRequested
-            ? Results.Ok(new { status = "ready" })
-            : Results.Problem(detail: "starting", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapSiloProbes();
         app.MapPrometheusScrapingEndpoint("/metrics");
         // Loaded now, so a missing VAD model is reported once at start rather than at the first speaker.
         app.Services.GetRequiredService<VoiceActivityDetectors>();
