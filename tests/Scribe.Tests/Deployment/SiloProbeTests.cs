@@ -67,6 +67,28 @@ public sealed class SiloProbeTests
         }
     }
 
+    [Fact]
+    public async Task Liveness_and_startup_answer_while_redis_the_cluster_depends_on_is_gone()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var silo = await TestSilo.StartAsync(redis.ClusterSettings("probes"));
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, await AskAsync(silo, SiloProbes.Readiness));
+            redis.Stop();
+
+            // Membership and storage are unreachable; a probe that asked them would fail and get the pod restarted.
+            Assert.Equal(HttpStatusCode.OK, await AskAsync(silo, SiloProbes.Liveness));
+            Assert.Equal(HttpStatusCode.OK, await AskAsync(silo, SiloProbes.Startup));
+        }
+        finally
+        {
+            // Back, so the silo can leave its cluster rather than wait out Redis timeouts.
+            await redis.RestartAsync();
+            await silo.DisposeAsync();
+        }
+    }
+
     /// <summary>Stands in for <see cref="SpeakerHandoff"/>: stopping work that runs, and waits, in StoppingAsync.</summary>
     private sealed class BlockingHandOff(SiloStopping stopping) : IHostedLifecycleService
     {

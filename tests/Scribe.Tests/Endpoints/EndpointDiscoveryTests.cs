@@ -8,8 +8,9 @@ namespace Scribe.Tests.Endpoints;
 /// change while the test runs: a new address gets an endpoint within RefreshSeconds, one that goes away is drained
 /// while our sessions run there and removed after, and a failing DNS keeps the last known replicas and says so.
 /// </summary>
-public sealed class EndpointDiscoveryTests : IAsyncLifetime
+public sealed class EndpointDiscoveryTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private readonly ITestOutputHelper _output = output;
     private const string Host = "vllm." + Dnsmasq.Domain;
 
     private readonly LogCapture _logs = new();
@@ -69,9 +70,11 @@ public sealed class EndpointDiscoveryTests : IAsyncLifetime
 
         // Another silo holds a session on the first replica when it leaves DNS.
         await Registry.ReportSessionsAsync("another-silo", new Dictionary<string, int> { ["vllm-127.0.1.1"] = 1 });
+        var changed = System.Diagnostics.Stopwatch.StartNew();
         await _dns.SetRecordsAsync(Replicas("127.0.1.2", "127.0.1.3"));
 
         await UntilAsync(e => e.ContainsKey("vllm-127.0.1.3"), "the new replica is registered");
+        _output.WriteLine($"new replica registered {changed.ElapsedMilliseconds} ms after the DNS change (RefreshSeconds 1)");
         await UntilAsync(e => e.TryGetValue("vllm-127.0.1.1", out var gone) && gone.Status.Drained, "the gone replica is drained");
         var endpoints = await EndpointsAsync();
         Assert.False(endpoints["vllm-127.0.1.1"].Status.DrainComplete);
