@@ -78,7 +78,7 @@ public sealed partial class EndpointRegistryGrain(
         _resolvedAt[group] = resolvedAt;
         var current = State.Endpoints
             .Where(e => State.DiscoveredBy.GetValueOrDefault(e.Name) == group)
-            .Select(e => new DiscoveredReplica(e, State.DiscoveryDrained.Contains(e.Name), SessionsOn(e.Name)))
+            .Select(e => new DiscoveredReplica(e, State.Drained.Contains(e.Name), State.DiscoveryDrained.Contains(e.Name), SessionsOn(e.Name)))
             .ToList();
         // A static or admin-added endpoint of the same name is the operator's: discovery leaves it alone.
         var changes = ReplicaReconciliation.Plan(current, [.. resolved.Where(e => Find(e.Name) is not { } other || State.DiscoveredBy.ContainsKey(other.Name))]);
@@ -106,14 +106,18 @@ public sealed partial class EndpointRegistryGrain(
             State.Endpoints[State.Endpoints.FindIndex(e => string.Equals(e.Name, endpoint.Name, StringComparison.OrdinalIgnoreCase))] = endpoint;
         }
 
-        foreach (var name in changes.Drained.Where(State.Drained.Add))
+        foreach (var name in changes.Drained)
         {
+            State.Drained.Add(name);
             State.DiscoveryDrained.Add(name);
         }
 
-        foreach (var name in changes.Undrained.Where(State.DiscoveryDrained.Remove))
+        foreach (var name in changes.Undrained)
         {
-            State.Drained.Remove(name);
+            if (State.DiscoveryDrained.Remove(name))
+            {
+                State.Drained.Remove(name);
+            }
         }
 
         foreach (var name in changes.Removed)

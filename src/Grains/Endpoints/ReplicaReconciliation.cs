@@ -1,7 +1,10 @@
 namespace Scribe.Endpoints;
 
-/// <summary>A discovered endpoint as the registry holds it: whether discovery drained it, and our sessions on it.</summary>
-public sealed record DiscoveredReplica(InferenceEndpoint Definition, bool DrainedByDiscovery, int Sessions);
+/// <summary>
+/// A discovered endpoint as the registry holds it: whether it is drained, whether that drain is discovery's (an
+/// operator's is never lifted by discovery), and our sessions on it.
+/// </summary>
+public sealed record DiscoveredReplica(InferenceEndpoint Definition, bool Drained, bool DrainedByDiscovery, int Sessions);
 
 /// <summary>
 /// Pure: a discovery group's endpoints in the registry against the ones its host name resolves to now. A new
@@ -23,7 +26,7 @@ public static class ReplicaReconciliation
 
         var gone = current.Where(r => !wantedNames.Contains(r.Definition.Name)).ToList();
         var removed = gone.Where(r => r.Sessions == 0).Select(r => r.Definition.Name).ToList();
-        var drained = gone.Where(r => r.Sessions > 0 && !r.DrainedByDiscovery).Select(r => r.Definition.Name).ToList();
+        var drained = gone.Where(r => r.Sessions > 0 && !r.Drained).Select(r => r.Definition.Name).ToList();
         return new ReplicaChanges(added, updated, drained, undrained, removed);
     }
 }

@@ -16,8 +16,8 @@ public sealed class ReplicaReconciliationTests
 
     private static InferenceEndpoint At(string address) => Group.EndpointAt(IPAddress.Parse(address));
 
-    private static DiscoveredReplica Held(string address, int sessions = 0, bool drainedByDiscovery = false) =>
-        new(At(address), drainedByDiscovery, sessions);
+    private static DiscoveredReplica Held(string address, int sessions = 0, bool drainedByDiscovery = false, bool drainedByOperator = false) =>
+        new(At(address), drainedByDiscovery || drainedByOperator, drainedByDiscovery, sessions);
 
     [Fact]
     public void Each_resolved_address_is_one_endpoint_named_after_the_group_and_the_address()
@@ -72,6 +72,15 @@ public sealed class ReplicaReconciliationTests
         Assert.Equal(["vllm-10.0.0.1"], changes.Undrained);
         Assert.Empty(changes.Added);
         Assert.Empty(changes.Removed);
+    }
+
+    [Fact]
+    public void An_operators_drain_is_neither_taken_over_nor_lifted()
+    {
+        // Gone with a session on it: already drained, nothing to do until the session ends.
+        Assert.True(ReplicaReconciliation.Plan([Held("10.0.0.1", sessions: 1, drainedByOperator: true)], []).IsEmpty);
+        Assert.True(ReplicaReconciliation.Plan([Held("10.0.0.1", sessions: 1, drainedByOperator: true)], [At("10.0.0.1")]).IsEmpty);
+        Assert.Equal(["vllm-10.0.0.1"], ReplicaReconciliation.Plan([Held("10.0.0.1", drainedByOperator: true)], []).Removed);
     }
 
     [Fact]
