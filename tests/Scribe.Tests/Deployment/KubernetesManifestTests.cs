@@ -244,6 +244,11 @@ public sealed partial class KubernetesManifestTests : IDisposable
         Assert.Equal($"{vllm.Metadata.Name}.{KustomizeRender.Namespace}.svc.cluster.local", settings["Inference__Discovery__0__Host"]);
         Assert.Equal(vllm.Spec.Ports.Single().Port.ToString(System.Globalization.CultureInfo.InvariantCulture), settings["Inference__Discovery__0__Port"]);
         var server = overlay.Deployments.Single(d => d.Metadata.Name == "scribe-vllm").Spec.Template.Spec.Containers.Single();
+        // A stopping replica keeps serving past a refresh and the longest generation, within its grace period.
+        var wait = int.Parse(server.Lifecycle.PreStop.Exec.Command.Last(), System.Globalization.CultureInfo.InvariantCulture);
+        var refresh = int.Parse(settings["Inference__Discovery__0__RefreshSeconds"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(wait >= refresh + (new TranscriberOptions().MaxGenerationMs / 1000), $"preStop waits {wait} s");
+        Assert.True(overlay.Deployments.Single(d => d.Metadata.Name == "scribe-vllm").Spec.Template.Spec.TerminationGracePeriodSeconds > wait);
         var maxNumSeqs = server.Args.Single(a => a.StartsWith("--max-num-seqs=", StringComparison.Ordinal)).Split('=')[1];
         Assert.True(int.Parse(settings["Inference__Discovery__0__MaxGenerations"], System.Globalization.CultureInfo.InvariantCulture) <= int.Parse(maxNumSeqs, System.Globalization.CultureInfo.InvariantCulture));
     }
