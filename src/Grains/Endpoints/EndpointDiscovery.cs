@@ -1,5 +1,6 @@
 using System.Net;
 using DnsClient;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Scribe.Endpoints;
 /// changes nothing: the last known replicas stay, and the failure is logged and counted.
 /// </summary>
 public sealed partial class EndpointDiscovery(
-    IDnsQuery dns,
+    IServiceProvider services,
     IGrainFactory grains,
     IOptions<InferenceOptions> options,
     IHostApplicationLifetime lifetime,
@@ -40,10 +41,12 @@ public sealed partial class EndpointDiscovery(
         }
 
         await HostStarted.WaitAsync(lifetime, stoppingToken);
-        await Task.WhenAll(groups.Select(group => RunAsync(group, stoppingToken)));
+        // Resolved only now: a silo without discovery never reads the machine's resolver configuration.
+        var dns = services.GetRequiredService<IDnsQuery>();
+        await Task.WhenAll(groups.Select(group => RunAsync(dns, group, stoppingToken)));
     }
 
-    private async Task RunAsync(InferenceDiscoveryOptions group, CancellationToken stoppingToken)
+    private async Task RunAsync(IDnsQuery dns, InferenceDiscoveryOptions group, CancellationToken stoppingToken)
     {
         var registry = grains.GetGrain<IEndpointRegistryGrain>(IEndpointRegistryGrain.Key);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(group.RefreshSeconds), time);
@@ -53,7 +56,7 @@ public sealed partial class EndpointDiscovery(
             try
             {
                 var resolvedAt = time.GetUtcNow();
-                if (await ResolveAsync(group, stoppingToken) is not { } addresses)
+                if (await ResolveAsync(dns, group, stoppingToken) is not { } addresses)
                 {
                     failing = true;
                     continue;
@@ -80,15 +83,15 @@ public sealed partial class EndpointDiscovery(
     }
 
     /// <summary>The group's addresses (IPv4; IPv6 when the name has none), or null when DNS failed or found none.</summary>
-    private async Task<IReadOnlyList<IPAddress>?> ResolveAsync(InferenceDiscoveryOptions group, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IPAddress>?> ResolveAsync(IDnsQuery dns, InferenceDiscoveryOptions group, CancellationToken cancellationToken)
     {
         string? failure;
         try
         {
-            var addresses = await QueryAsync(group.Host, QueryType.A, cancellationToken);
+            var addresses = await QueryAsync(dns, group.Host, QueryType.A, cancellationToken);
             if (addresses.Count == 0)
             {
-                addresses = await QueryAsync(group.Host, QueryType.AAAA, cancellationToken);
+                addresses = await QueryAsync(dns, group.Host, QueryType.AAAA, cancellationToken);
             }
 
             if (addresses.Count > 0)
@@ -108,7 +111,7 @@ public sealed partial class EndpointDiscovery(
         return null;
     }
 
-    private async Task<List<IPAddress>> QueryAsync(string host, QueryType type, CancellationToken cancellationToken)
+    private static async Task<List<IPAddress>> QueryAsync(IDnsQuery dns, string host, QueryType type, CancellationToken cancellationToken)
     {
         var response = await dns.QueryAsync(host, type, QueryClass.IN, cancellationToken);
         if (response.HasError)
