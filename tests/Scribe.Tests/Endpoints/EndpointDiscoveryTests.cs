@@ -14,6 +14,8 @@ public sealed class EndpointDiscoveryTests(ITestOutputHelper output) : IAsyncLif
     private const string Host = "vllm." + Dnsmasq.Domain;
 
     private readonly LogCapture _logs = new();
+    private readonly int _port = TestSilo.FreePort();
+    private readonly List<FakeVllmServer> _replicas = [];
     private Dnsmasq _dns = null!;
     private TestSilo _silo = null!;
 
@@ -23,13 +25,19 @@ public sealed class EndpointDiscoveryTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync()
     {
+        // Real servers behind the addresses that stay and the one that arrives, on the group's one port.
+        foreach (var address in new[] { "127.0.1.2", "127.0.1.3" })
+        {
+            _replicas.Add(await FakeVllmServer.StartAsync(listenUrl: $"http://{address}:{_port}"));
+        }
+
         _dns = await Dnsmasq.StartAsync(Replicas("127.0.1.1", "127.0.1.2"));
         _silo = await TestSilo.StartAsync(
             new Dictionary<string, string?>
             {
                 ["Inference:Discovery:0:Name"] = "vllm",
                 ["Inference:Discovery:0:Host"] = Host,
-                ["Inference:Discovery:0:Port"] = "8000",
+                ["Inference:Discovery:0:Port"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Inference:Discovery:0:Model"] = "voxtral",
                 ["Inference:Discovery:0:MaxGenerations"] = "4",
                 ["Inference:Discovery:0:RefreshSeconds"] = "1",
@@ -46,6 +54,10 @@ public sealed class EndpointDiscoveryTests(ITestOutputHelper output) : IAsyncLif
     {
         await _silo.DisposeAsync();
         await _dns.DisposeAsync();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
     }
 
     private async Task<Dictionary<string, RegisteredEndpoint>> EndpointsAsync() =>
@@ -62,7 +74,7 @@ public sealed class EndpointDiscoveryTests(ITestOutputHelper output) : IAsyncLif
     {
         await UntilAsync(e => e.ContainsKey("vllm-127.0.1.1") && e.ContainsKey("vllm-127.0.1.2"), "both replicas are registered");
         var first = (await EndpointsAsync())["vllm-127.0.1.1"];
-        Assert.Equal(new Uri("ws://127.0.1.1:8000/v1/realtime"), first.Definition.Url);
+        Assert.Equal(new Uri($"ws://127.0.1.1:{_port}/v1/realtime"), first.Definition.Url);
         Assert.Equal(4, first.Status.MaxGenerations);
         Assert.Equal("vllm-key", first.Definition.ApiKey);
         Assert.False(first.Status.Drained);
@@ -75,6 +87,9 @@ public sealed class EndpointDiscoveryTests(ITestOutputHelper output) : IAsyncLif
 
         await UntilAsync(e => e.ContainsKey("vllm-127.0.1.3"), "the new replica is registered");
         _output.WriteLine($"new replica registered {changed.ElapsedMilliseconds} ms after the DNS change (RefreshSeconds 1)");
+        // The silo's health probe reaches it at the address DNS gave: it is a usable endpoint with its slots.
+        await UntilAsync(e => e["vllm-127.0.1.3"].Status.Health == EndpointHealth.Healthy, "the new replica is probed healthy");
+        _output.WriteLine($"new replica healthy {changed.ElapsedMilliseconds} ms after the DNS change");
         await UntilAsync(e => e.TryGetValue("vllm-127.0.1.1", out var gone) && gone.Status.Drained, "the gone replica is drained");
         var endpoints = await EndpointsAsync();
         Assert.False(endpoints["vllm-127.0.1.1"].Status.DrainComplete);
