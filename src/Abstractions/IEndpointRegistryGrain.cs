@@ -17,6 +17,12 @@ public interface IEndpointRegistryGrain : IGrainWithStringKey
     [Alias("drain")] Task<EndpointChange> DrainAsync(string name);
     [Alias("undrain")] Task<EndpointChange> UndrainAsync(string name);
 
+    /// <summary>
+    /// A discovery group's replicas as its host name resolved at <paramref name="resolvedAt"/>: adds the new ones,
+    /// drains the ones gone (removed once nothing runs there). A resolution older than one already applied is ignored.
+    /// </summary>
+    [Alias("apply-discovery")] Task<ReplicaChanges> ApplyDiscoveryAsync(string group, IReadOnlyList<InferenceEndpoint> resolved, DateTimeOffset resolvedAt);
+
     /// <summary>A silo's probe results.</summary>
     [Alias("report-probes")] Task ReportProbesAsync(IReadOnlyList<EndpointProbeReport> reports);
 

@@ -20,6 +20,7 @@ public sealed partial class EndpointRegistryGrain(
     private readonly Dictionary<string, EndpointProbeReport> _probes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SiloSessions> _sessions = new(StringComparer.Ordinal);
     private long _version;
+    private readonly Dictionary<string, DateTimeOffset> _resolvedAt = new(StringComparer.Ordinal);
 
     private EndpointRegistryRecord State => record.State;
 
@@ -61,13 +62,80 @@ public sealed partial class EndpointRegistryGrain(
             return EndpointChange.UnknownEndpoint;
         }
 
-        State.Endpoints.Remove(endpoint);
-        State.Drained.Remove(endpoint.Name);
-        _probes.Remove(endpoint.Name);
+        Forget(endpoint);
         await SaveAsync();
         LogRemoved(endpoint.Name);
         return EndpointChange.Done;
     }
+
+    public async Task<ReplicaChanges> ApplyDiscoveryAsync(string group, IReadOnlyList<InferenceEndpoint> resolved, DateTimeOffset resolvedAt)
+    {
+        if (_resolvedAt.TryGetValue(group, out var last) && last > resolvedAt)
+        {
+            return ReplicaChanges.None; // a slower silo's older answer
+        }
+
+        _resolvedAt[group] = resolvedAt;
+        var current = State.Endpoints
+            .Where(e => State.DiscoveredBy.GetValueOrDefault(e.Name) == group)
+            .Select(e => new DiscoveredReplica(e, State.Drained.Contains(e.Name), State.DiscoveryDrained.Contains(e.Name), SessionsOn(e.Name)))
+            .ToList();
+        // A static or admin-added endpoint of the same name is the operator's: discovery leaves it alone.
+        var changes = ReplicaReconciliation.Plan(current, [.. resolved.Where(e => Find(e.Name) is not { } other || State.DiscoveredBy.ContainsKey(other.Name))]);
+        if (changes.IsEmpty)
+        {
+            return changes;
+        }
+
+        Apply(group, changes);
+        await SaveAsync();
+        LogDiscoveryChanged(group, changes.ToString());
+        return changes;
+    }
+
+    private void Apply(string group, ReplicaChanges changes)
+    {
+        foreach (var endpoint in changes.Added)
+        {
+            State.Endpoints.Add(endpoint);
+            State.DiscoveredBy[endpoint.Name] = group;
+        }
+
+        foreach (var endpoint in changes.Updated)
+        {
+            State.Endpoints[State.Endpoints.FindIndex(e => string.Equals(e.Name, endpoint.Name, StringComparison.OrdinalIgnoreCase))] = endpoint;
+        }
+
+        foreach (var name in changes.Drained)
+        {
+            State.Drained.Add(name);
+            State.DiscoveryDrained.Add(name);
+        }
+
+        foreach (var name in changes.Undrained)
+        {
+            if (State.DiscoveryDrained.Remove(name))
+            {
+                State.Drained.Remove(name);
+            }
+        }
+
+        foreach (var name in changes.Removed)
+        {
+            Forget(Find(name)!);
+        }
+    }
+
+    private void Forget(InferenceEndpoint endpoint)
+    {
+        State.Endpoints.Remove(endpoint);
+        State.Drained.Remove(endpoint.Name);
+        State.DiscoveredBy.Remove(endpoint.Name);
+        State.DiscoveryDrained.Remove(endpoint.Name);
+        _probes.Remove(endpoint.Name);
+    }
+
+    private int SessionsOn(string endpoint) => _sessions.Values.Sum(s => s.Counts.GetValueOrDefault(endpoint));
 
     public Task<EndpointChange> DrainAsync(string name) => SetDrainedAsync(name, drained: true);
 
@@ -121,7 +189,7 @@ public sealed partial class EndpointRegistryGrain(
     private EndpointStatus StatusOf(InferenceEndpoint endpoint)
     {
         var probe = _probes.GetValueOrDefault(endpoint.Name);
-        var sessions = _sessions.Values.Sum(s => s.Counts.GetValueOrDefault(endpoint.Name));
+        var sessions = SessionsOn(endpoint.Name);
         var drained = State.Drained.Contains(endpoint.Name);
         var health = probe is null ? EndpointHealth.Unknown : probe.Healthy ? EndpointHealth.Healthy : EndpointHealth.Unhealthy;
         return new EndpointStatus(
@@ -183,6 +251,9 @@ public sealed partial class EndpointRegistryGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Endpoint {Endpoint} drained: {Drained}")]
     private partial void LogDrainChanged(string endpoint, bool drained);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Discovery group {Group}: {Changes}")]
+    private partial void LogDiscoveryChanged(string group, string changes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Endpoint {Endpoint} is now {Health}: {Error}")]
     private partial void LogHealthChanged(string endpoint, EndpointHealth health, string? error);

@@ -13,4 +13,10 @@ public sealed class EndpointRegistryRecord
     [Id(1)] public List<InferenceEndpoint> Endpoints { get; set; } = [];
 
     [Id(2)] public HashSet<string> Drained { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Endpoints a DNS discovery group added: endpoint name → group name.</summary>
+    [Id(3)] public Dictionary<string, string> DiscoveredBy { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The drains discovery made (its address went away), as against an operator's, which discovery never lifts.</summary>
+    [Id(4)] public HashSet<string> DiscoveryDrained { get; set; } = new(StringComparer.Ordinal);
 }

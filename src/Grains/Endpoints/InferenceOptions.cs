@@ -10,6 +10,12 @@ public sealed class InferenceOptions : IValidatableObject
     /// <summary>vLLM realtime endpoints; when empty the silo serves and uses its local speech endpoint.</summary>
     public List<InferenceEndpointOptions> Endpoints { get; set; } = [];
 
+    /// <summary>
+    /// vLLM replicas found by DNS (e.g. a Kubernetes headless Service): every address a group's host name resolves
+    /// to is one endpoint, added and drained as replicas come and go.
+    /// </summary>
+    public List<InferenceDiscoveryOptions> Discovery { get; set; } = [];
+
     /// <summary>How often each silo probes every endpoint's <c>/health</c> and <c>/metrics</c>, and refreshes its registry snapshot.</summary>
     [Range(50, 60_000)] public int ProbeIntervalMs { get; set; } = 2_000;
 
@@ -58,6 +64,16 @@ public sealed class InferenceOptions : IValidatableObject
             {
                 yield return new ValidationResult($"{key}:HealthUrl must be an http:// or https:// URL, got '{endpoint.HealthUrl}'.", [$"{key}:HealthUrl"]);
             }
+        }
+
+        foreach (var result in Discovery.SelectMany((group, i) => group.Validate($"{Section}:Discovery:{i}")))
+        {
+            yield return result;
+        }
+
+        foreach (var duplicate in Discovery.GroupBy(g => g.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            yield return new ValidationResult($"{Section}:Discovery has two groups named '{duplicate.Key}'.", [$"{Section}:Discovery"]);
         }
 
         foreach (var duplicate in Endpoints.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))

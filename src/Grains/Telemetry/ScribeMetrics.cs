@@ -41,6 +41,7 @@ public sealed class ScribeMetrics
         CapacityWaitTime = meter.CreateHistogram<double>("scribe.endpoints.capacity_wait_time", "ms", "How long a speaker waited for an endpoint with room.");
         EndpointMoves = meter.CreateCounter<long>("scribe.endpoints.moves", description: "Sessions closed at a generation boundary to leave a draining, failing or removed endpoint.");
         EndpointProbeFailures = meter.CreateCounter<long>("scribe.endpoints.probe_failures", description: "Failed /health probes, by endpoint.");
+        DiscoveryFailures = meter.CreateCounter<long>("scribe.endpoints.discovery_failures", description: "DNS resolutions of a discovery group that failed or found no address (the last known replicas stay), by group.");
         GenerationLatency = meter.CreateHistogram<double>("scribe.generation.final_latency", "ms", "Time from a final commit to transcription.done.");
         WebhooksIgnored = meter.CreateCounter<long>("scribe.webhooks.ignored", description: "LiveKit webhooks answered 200 and not acted on, by verdict (duplicate, room finished).");
         EgressStarts = meter.CreateCounter<long>("scribe.egress.starts", description: "Track egresses started, first starts and restarts.");
@@ -91,6 +92,8 @@ public sealed class ScribeMetrics
     public Counter<long> EndpointMoves { get; }
 
     public Counter<long> EndpointProbeFailures { get; }
+
+    public Counter<long> DiscoveryFailures { get; }
 
     public Histogram<double> GenerationLatency { get; }
 

@@ -30,6 +30,12 @@ public sealed class ClusterHostingOptions : IValidatableObject
     /// <summary>The address other silos reach this one at (Redis clustering); defaults to the machine's address.</summary>
     public string? AdvertisedIp { get; set; }
 
+    /// <summary>
+    /// This silo's name in membership, logs and the dashboard; unset, Orleans makes one up. On Kubernetes the pod's
+    /// name (downward API), so a silo reads as the pod that runs it.
+    /// </summary>
+    public string? SiloName { get; set; }
+
     /// <summary>How long a membership probe may take; with <see cref="MissedProbesLimit"/> it bounds how soon a dead silo is noticed.</summary>
     [Range(200, 60_000)] public int ProbeTimeoutMs { get; set; } = 2_000;
 

@@ -22,6 +22,11 @@ public static class OrleansRegistration
                 o.ServiceId = cluster.ServiceId;
                 o.ClusterId = cluster.ClusterId;
             });
+            if (!string.IsNullOrWhiteSpace(cluster.SiloName))
+            {
+                silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+            }
+
             silo.AddDashboard();
             // Grain state as plain System.Text.Json. Orleans' default (Newtonsoft) names runtime types in the JSON and
             // fills a property's existing value on read: it wrote one speaker's usage into the shared zero every

@@ -27,7 +27,7 @@ public static class ScribeSilo
         var proxy = ValidatedOptions.Bind<ProxyOptions>(builder.Configuration, ProxyOptions.Section);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(proxy));
         builder.Services.Configure<ForwardedHeadersOptions>(proxy.Apply);
-        return builder
+        builder
             .AddLiveKit()
             .AddIngest()
             .AddRooms()
@@ -38,6 +38,10 @@ public static class ScribeSilo
             .AddScribeTelemetry()
             // Orleans last, as before: hosted services start in registration order.
             .AddScribeOrleans();
+        // Last, so that it is the first to hear of a stop (see SiloStopping).
+        builder.Services.AddSingleton<SiloStopping>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloStopping>());
+        return builder;
     }
 
     /// <summary>Maps every route the silo serves.</summary>
@@ -50,10 +54,7 @@ public static class ScribeSilo
 
         app.UseCors();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        app.MapGet("/readyz", (IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.IsCancellationRequested
-            ? Results.Ok(new { status = "ready" })
-            : Results.Problem(detail: "starting", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapSiloProbes();
         app.MapPrometheusScrapingEndpoint("/metrics");
         // Loaded now, so a missing VAD model is reported once at start rather than at the first speaker.
         app.Services.GetRequiredService<VoiceActivityDetectors>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scribe.Endpoints;
 using Scribe.Ingest;
 using Scribe.LiveKit;
@@ -14,8 +15,8 @@ public static class SpeechEndpointsRegistration
         var inference = ValidatedOptions.Bind<InferenceOptions>(builder.Configuration, InferenceOptions.Section);
         var services = builder.Services;
 
-        // With no endpoints configured, this silo serves its own local speech endpoint and uses it.
-        var embeddedSpeech = inference.Endpoints.Count == 0;
+        // With no endpoints configured or discovered, this silo serves its own local speech endpoint and uses it.
+        var embeddedSpeech = inference.Endpoints.Count == 0 && inference.Discovery.Count == 0;
         if (embeddedSpeech)
         {
             // Served on the API's port, so only this cluster may use it: without a configured key, one derived from
@@ -37,6 +38,9 @@ public static class SpeechEndpointsRegistration
         services.AddHttpClient(EndpointHealthProbe.HttpClientName);
         services.AddHostedService<EndpointRegistryLink>();
         services.AddHostedService<EndpointHealthProbe>();
+        // vLLM replicas found by DNS join the registry as they come and go.
+        services.TryAddSingleton(_ => EndpointDiscovery.SystemResolver());
+        services.AddHostedService<EndpointDiscovery>();
         return builder;
     }
 }

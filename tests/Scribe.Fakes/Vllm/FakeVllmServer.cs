@@ -74,10 +74,11 @@ public sealed partial class FakeVllmServer : IAsyncDisposable
 
     public ConcurrentQueue<FakeGeneration> Generations { get; } = new();
 
-    public static async Task<FakeVllmServer> StartAsync(string model = "mistralai/Voxtral-Mini-4B-Realtime-2602", int maxSessions = 64)
+    /// <param name="listenUrl">Where it listens: a free loopback port by default; DNS discovery tests give each replica its own loopback address.</param>
+    public static async Task<FakeVllmServer> StartAsync(string model = "mistralai/Voxtral-Mini-4B-Realtime-2602", int maxSessions = 64, string listenUrl = "http://127.0.0.1:0")
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(listenUrl);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new FakeVllmServer(app, model, maxSessions);
