@@ -3,6 +3,7 @@
 // the client) and the publisher PC the client offers (its data channels, to us).
 import {
   ClientConfiguration,
+  DataPacket,
   DisconnectReason,
   JoinResponse,
   LeaveRequest,
@@ -55,6 +56,9 @@ export class RtcSession {
     this.subReliable = this.subPc.createDataChannel('_reliable', { ordered: true });
     this.subLossy = this.subPc.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 });
     this.pubPc = null;
+    // The last reliable data sequence received from the client: the resume answer carries it so the SDK resends
+    // only what came later, and a packet resent anyway is dropped, as LiveKit's server does.
+    this.lastReliableSequence = 0;
     this.attach(ws);
   }
 
@@ -106,7 +110,7 @@ export class RtcSession {
 
   sendReconnect() {
     this.send({ case: 'reconnect', value: new ReconnectResponse({ iceServers: [],
-      clientConfiguration: new ClientConfiguration({}) }) });
+      clientConfiguration: new ClientConfiguration({}), lastMessageSeq: this.lastReliableSequence }) });
   }
 
   sendParticipantUpdate(update) {
@@ -202,6 +206,7 @@ export class RtcSession {
         const reliable = dc.label === '_reliable';
         dc.onMessage.subscribe((data) => {
           if (typeof data === 'string') return;
+          if (reliable && !this._isFreshReliable(data)) return;
           this.onClientData?.(data, reliable);
         });
       });
@@ -212,6 +217,19 @@ export class RtcSession {
     await this.pubPc.setLocalDescription(answer);
     if (process.env.SFU_DEBUG_SDP) this.log("publisher sdp", { offer: sdp, answer: this.pubPc.localDescription.sdp });
     this.send({ case: 'answer', value: new SessionDescription({ type: 'answer', sdp: bundleInactiveSections(this.pubPc.localDescription.sdp) }) });
+  }
+
+  _isFreshReliable(bytes) {
+    let sequence = 0;
+    try {
+      sequence = DataPacket.fromBinary(bytes).sequence;
+    } catch {
+      return true;
+    }
+    if (sequence === 0) return true;
+    if (sequence <= this.lastReliableSequence) return false;
+    this.lastReliableSequence = sequence;
+    return true;
   }
 
   _trickle(candidate, target) {
