@@ -139,6 +139,15 @@ describe('stand-in SFU with @livekit/rtc-node', () => {
     const unpublished = nextEvent(room, RoomEvent.TrackUnpublished, (pub) => pub.sid === trackSid);
     await sfu.call('DELETE', `rooms/${ROOM}/participants/bob/microphone`);
     await unpublished;
+
+    // Published again: a new track on the subscriber connection (werift reuses the inactive m-section).
+    subscribed.delete('bob');
+    await recordings.get('bob').stop();
+    const again = await sfu.call('POST', `rooms/${ROOM}/participants/bob/microphone`,
+      { utterances: [{ atMs: 300, file: speech }] });
+    assert.notEqual(again.trackSid, trackSid);
+    await eventually('bob subscribed again', () => subscribed.get('bob') === again.trackSid);
+    await eventually('bob\'s speech again', () => recordings.get('bob').frames.some((f) => f.rms > VOICED));
     const left = nextEvent(room, RoomEvent.ParticipantDisconnected, (p) => p.identity === 'bob');
     await sfu.call('DELETE', `rooms/${ROOM}/participants/bob`);
     await left;
