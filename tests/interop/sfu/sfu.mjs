@@ -216,11 +216,22 @@ async function control(req, res, parts) {
       await participant.session?.close({ leaveReason: DisconnectReason.PARTICIPANT_REMOVED });
       room.remove(participant, 'removed');
       return json(res, 200, { removed: true });
-    case 'POST participants/:id/drop':
-      if (participant.session) participant.session.drop();
-      else room.remove(participant, 'connection lost');
+    case 'POST participants/:id/drop': {
+      // {forget: true} also ends the session on the server side, so the SDK's resume is refused and it must join
+      // afresh (the full reconnect); without it the peer connections survive and the SDK resumes.
+      const body = await readJson(req);
       room.event('participant_dropped', participant);
+      if (participant.session) {
+        participant.session.drop();
+        if (body.forget === true) {
+          await participant.session.close();
+          room.remove(participant, 'connection lost');
+        }
+      } else {
+        room.remove(participant, 'connection lost');
+      }
       return json(res, 200, { dropped: true });
+    }
     case 'POST participants/:id/microphone': {
       const body = await readJson(req);
       let track = microphoneOf(participant);

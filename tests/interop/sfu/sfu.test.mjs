@@ -63,6 +63,7 @@ describe('stand-in SFU with @livekit/rtc-node', () => {
         if (pub.source === TrackSource.SOURCE_MICROPHONE) pub.setSubscribed(true);
       }
     };
+    room.on(RoomEvent.ParticipantConnected, subscribeMicrophones);
     room.on(RoomEvent.TrackPublished, (pub) => { if (pub.source === TrackSource.SOURCE_MICROPHONE) pub.setSubscribed(true); });
     await room.connect(sfu.url, await agentToken('scribe-agent', ROOM), { autoSubscribe: false });
 
@@ -174,6 +175,21 @@ describe('stand-in SFU with @livekit/rtc-node', () => {
     const { events } = await sfu.call('GET', 'events');
     assert.ok(events.some((e) => e.event === 'participant_resumed' && e.participant.identity === 'scribe-agent'),
       'the SDK resumed its session rather than joining afresh');
+  });
+
+  it('joins afresh when the server forgot it (resume refused); re-subscribing after Reconnected brings the audio back', async () => {
+    const aliceTrack = subscribed.get('alice');
+    subscribed.delete('alice');
+    const reconnected = nextEvent(room, RoomEvent.Reconnected);
+    await sfu.call('POST', `rooms/${ROOM}/participants/scribe-agent/drop`, { forget: true });
+    await reconnected;
+    // Found here: with autoSubscribe off, a subscription asked for during the rejoin (on ParticipantConnected, before
+    // Reconnected) never reaches the server; the SDK forgets it. The subscriber must subscribe again once reconnected.
+    for (const pub of room.remoteParticipants.get('alice').trackPublications.values()) pub.setSubscribed(true);
+    await eventually('alice subscribed after the rejoin', () => subscribed.get('alice') === aliceTrack);
+    const { events } = await sfu.call('GET', 'events');
+    const agentJoins = events.filter((e) => e.event === 'participant_joined' && e.participant.identity === 'scribe-agent');
+    assert.equal(agentJoins.length, 2, 'the SDK joined a second time');
   });
 
   it('disconnects the agent when the room is closed, and logs it for webhooks', async () => {

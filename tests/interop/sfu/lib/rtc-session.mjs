@@ -283,6 +283,7 @@ export class RtcSession {
         this.send({ case: 'pong', value: BigInt(Date.now()) });
         break;
       case 'subscription': {
+        this.log('update subscription', { identity: this.participant.identity, trackSids: value.trackSids, subscribe: value.subscribe });
         for (const sid of value.trackSids) {
           if (!value.subscribe) {
             this.unsubscribeTrack(sid);
