@@ -1,0 +1,55 @@
+// Access-token checks as LiveKit's server does them: an HS256 JWT signed with the API secret, issued by the API key,
+// inside its validity window, whose `video` grant allows joining the named room.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export class TokenError extends Error {}
+
+function decodePart(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+/** Returns the claims of a valid join token, or throws TokenError saying why it is refused. */
+export function verifyJoinToken(token, apiKey, apiSecret, nowSeconds = Math.floor(Date.now() / 1000)) {
+  if (!token) throw new TokenError('no authorization token');
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new TokenError('malformed token');
+  let header;
+  let claims;
+  try {
+    header = decodePart(parts[0]);
+    claims = decodePart(parts[1]);
+  } catch {
+    throw new TokenError('malformed token');
+  }
+  if (header.alg !== 'HS256') throw new TokenError(`unsupported algorithm ${header.alg}`);
+  const expected = createHmac('sha256', apiSecret).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('invalid signature');
+  if (claims.iss !== apiKey) throw new TokenError('unknown API key');
+  // LiveKit's token verifier allows a minute of clock skew either side.
+  if (typeof claims.exp === 'number' && claims.exp + 60 < nowSeconds) throw new TokenError('token expired');
+  if (typeof claims.nbf === 'number' && claims.nbf - 60 > nowSeconds) throw new TokenError('token not valid yet');
+  const video = claims.video ?? {};
+  if (!video.roomJoin) throw new TokenError('permissions denied: no roomJoin grant');
+  if (!video.room) throw new TokenError('permissions denied: no room in grant');
+  if (!claims.sub) throw new TokenError('identity cannot be empty');
+  return claims;
+}
+
+/** The participant facts the room needs, taken from verified claims (absent grants default as LiveKit's do). */
+export function participantFromClaims(claims) {
+  const video = claims.video ?? {};
+  const isAgent = claims.kind === 'agent' || video.agent === true;
+  return {
+    identity: claims.sub,
+    name: claims.name ?? '',
+    metadata: claims.metadata ?? '',
+    attributes: claims.attributes ?? {},
+    room: video.room,
+    kind: isAgent ? 'agent' : (claims.kind || 'standard'),
+    hidden: video.hidden === true,
+    canSubscribe: video.canSubscribe !== false,
+    canPublish: video.canPublish !== false,
+    canPublishData: video.canPublishData !== false,
+  };
+}
