@@ -53,10 +53,14 @@ public sealed partial class RoomGrain(
         _transcript = await _store.LoadAsync(cancellationToken);
         _reported = (State.Speakers.Count, _transcript.Count);
         this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(InterimFlushPeriod, InterimFlushPeriod));
+        await AgentWantedAsync(); // Agent mode: a room that lost its silo rejoins from here
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        FlushTranscriptAsync(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await DisposeAgentAsync();
+        await FlushTranscriptAsync(cancellationToken);
+    }
 
     public async Task StartAsync()
     {
@@ -67,6 +71,7 @@ public sealed partial class RoomGrain(
 
         State.Name = this.GetPrimaryKeyString();
         State.ClockOrigin ??= time.GetUtcNow();
+        await ApplyAgentAsync(new Agent.AgentEvent.RoomStarted());
         State.State = RoomState.Active;
         State.FinishedAt = null;
         var policyStarted = BeginSessionTranscription();
@@ -86,11 +91,19 @@ public sealed partial class RoomGrain(
         {
             Announce(participant.Identity); // a newcomer learns that captions are on
         }
+
+        await AgentWantedAsync();
     }
 
     public async Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track)
     {
         await KnowParticipantAsync(participant);
+        if (AgentAudio)
+        {
+            await AgentWantedAsync(); // no egress: the agent subscribes to the track (RoomGrain.Agent.cs)
+            return;
+        }
+
         // Always forwarded: a speaker of a room not transcribed now keeps its track known for a later start.
         await Participant(participant.Identity).StartTrackAsync(participant, track, IsTranscribing);
     }
@@ -112,6 +125,7 @@ public sealed partial class RoomGrain(
         }
 
         await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()));
+        await ApplyAgentAsync(new Agent.AgentEvent.RoomFinished());
         var ended = EndSessionTranscription();
         State.State = RoomState.Finished;
         State.FinishedAt = time.GetUtcNow();
@@ -126,9 +140,14 @@ public sealed partial class RoomGrain(
         LogRoomFinished(State.Name, _transcript.Count);
     }
 
-    public Task ResumeSpeakersAsync() => State.State == RoomState.Active
-        ? Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()))
-        : Task.CompletedTask;
+    public async Task ResumeSpeakersAsync()
+    {
+        if (State.State == RoomState.Active)
+        {
+            await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()));
+            await AgentWantedAsync();
+        }
+    }
 
     public async Task<DateTimeOffset> GetClockOriginAsync()
     {
