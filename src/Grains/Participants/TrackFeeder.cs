@@ -5,12 +5,21 @@ namespace Scribe.Participants;
 
 /// <summary>
 /// Pumps one subscribed track's 16 kHz PCM into the speaker's stream on this silo (the agent path's counterpart of
-/// the ingest socket): frames in order, gaps as silence (<see cref="PcmClock"/>), mute and unmute between frames, and
-/// when the track ends or the stream is stopped, completes the stream so its last segments are delivered.
+/// the ingest socket): frames in order, gaps as silence (<see cref="PcmClock"/>), mute and unmute between frames.
+/// While no frame comes it writes silence as time passes, for up to <see cref="IdleFillLimit"/>: enough for the voice
+/// detector to close the utterance under way; a longer silence costs nothing until the next frame's offset fills it.
 /// </summary>
 public sealed class TrackFeeder : IDisposable
 {
+    /// <summary>How long a wait for frames lasts before silence is written for it.</summary>
+    public static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How much silence is written while no frame comes, before the feeder just waits.</summary>
+    public static readonly TimeSpan IdleFillLimit = TimeSpan.FromSeconds(3);
+
     private static readonly ReadOnlyMemory<short> SilenceBlock = new short[1_600];
+    private readonly TimeProvider _time;
+    private TimeSpan _idleFilled;
 
     private readonly ChannelReader<PcmFrame> _frames;
     private readonly PcmClock _clock = new();
@@ -22,9 +31,10 @@ public sealed class TrackFeeder : IDisposable
     // A wait on the frames outlives a loop that a mute woke: one waiter at a time on a channel we do not own.
     private Task<bool>? _framesReady;
 
-    public TrackFeeder(ChannelReader<PcmFrame> frames, bool muted)
+    public TrackFeeder(ChannelReader<PcmFrame> frames, bool muted, TimeProvider? time = null)
     {
         _frames = frames;
+        _time = time ?? TimeProvider.System;
         if (muted)
         {
             _mutes.Writer.TryWrite(true);
@@ -32,7 +42,7 @@ public sealed class TrackFeeder : IDisposable
     }
 
     /// <summary>Samples written so far, silence included: the stream's media clock.</summary>
-    public long Written { get; private set; }
+    public long Written => _clock.Written;
 
     public void SetMuted(bool muted) => _mutes.Writer.TryWrite(muted);
 
@@ -63,7 +73,7 @@ public sealed class TrackFeeder : IDisposable
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Stopping, _ended.Token);
         try
         {
-            while (await WaitAsync(stopping.Token).ConfigureAwait(false))
+            while (await WaitAsync(stream, stopping.Token).ConfigureAwait(false))
             {
                 while (_mutes.Reader.TryRead(out var muted))
                 {
@@ -72,6 +82,7 @@ public sealed class TrackFeeder : IDisposable
 
                 while (_frames.TryRead(out var frame))
                 {
+                    _idleFilled = TimeSpan.Zero;
                     await WriteAsync(stream, frame, stopping.Token).ConfigureAwait(false);
                 }
             }
@@ -88,7 +99,7 @@ public sealed class TrackFeeder : IDisposable
         }
     }
 
-    private async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitAsync(SpeakerStream stream, CancellationToken cancellationToken)
     {
         if (_mutes.Reader.TryPeek(out _))
         {
@@ -106,11 +117,25 @@ public sealed class TrackFeeder : IDisposable
             _framesReady = frames.AsTask();
         }
 
-        var mutes = _mutes.Reader.WaitToReadAsync(cancellationToken).AsTask();
-        var first = await Task.WhenAny(_framesReady, mutes).ConfigureAwait(false);
+        // The waits on mutes and on time end with this one, so nothing piles up on the stream's token.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var mutes = _mutes.Reader.WaitToReadAsync(waiting.Token).AsTask();
+        var idle = _idleFilled < IdleFillLimit ? Task.Delay(IdleTick, _time, waiting.Token) : null;
+        var first = await Task.WhenAny(idle is null ? [_framesReady, mutes] : [_framesReady, mutes, idle]).ConfigureAwait(false);
+        await waiting.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (first == mutes)
         {
+            return true;
+        }
+
+        if (first == idle)
+        {
+            // Nothing came for a tick: the speaker is silent (DTX) and time passes for the stream too.
+            var samples = (long)IdleTick.TotalMilliseconds * 16;
+            _idleFilled += IdleTick;
+            _clock.FillIdle(samples);
+            await WriteSilenceAsync(stream, samples, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -122,18 +147,20 @@ public sealed class TrackFeeder : IDisposable
     private async ValueTask WriteAsync(SpeakerStream stream, PcmFrame frame, CancellationToken cancellationToken)
     {
         var (silence, skip) = _clock.Place(frame.SampleOffset, frame.Samples.Length);
-        while (silence > 0)
-        {
-            var block = (int)Math.Min(silence, SilenceBlock.Length);
-            await stream.WriteAudioAsync(SilenceBlock[..block], cancellationToken).ConfigureAwait(false);
-            silence -= block;
-            Written += block;
-        }
-
+        await WriteSilenceAsync(stream, silence, cancellationToken).ConfigureAwait(false);
         if (skip < frame.Samples.Length)
         {
             await stream.WriteAudioAsync(frame.Samples[skip..], cancellationToken).ConfigureAwait(false);
-            Written += frame.Samples.Length - skip;
+        }
+    }
+
+    private static async ValueTask WriteSilenceAsync(SpeakerStream stream, long samples, CancellationToken cancellationToken)
+    {
+        while (samples > 0)
+        {
+            var block = (int)Math.Min(samples, SilenceBlock.Length);
+            await stream.WriteAudioAsync(SilenceBlock[..block], cancellationToken).ConfigureAwait(false);
+            samples -= block;
         }
     }
 }
