@@ -40,6 +40,7 @@ public sealed class PcmClock
         if (gap > MaxGapSamples)
         {
             _shift -= gap;
+            start = _written;
             gap = 0;
         }
 

@@ -11,8 +11,12 @@ namespace Scribe.Participants;
 /// </summary>
 public sealed class TrackFeeder : IDisposable
 {
-    /// <summary>How long a wait for frames lasts before silence is written for it.</summary>
-    public static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How long a wait for frames lasts before silence is written for it: long enough that a stall of the media side
+    /// in the middle of a word is not mistaken for a pause (silence written cannot be taken back), short enough that
+    /// the utterance before a silence is final within a second or two.
+    /// </summary>
+    public static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
 
     /// <summary>How much silence is written while no frame comes, before the feeder just waits.</summary>
     public static readonly TimeSpan IdleFillLimit = TimeSpan.FromSeconds(3);

@@ -26,10 +26,16 @@ public sealed class FakeMicrophone(AgentParticipant participant, string trackSid
     /// <summary>Samples played so far (over all subscriptions).</summary>
     public int Position => Volatile.Read(ref _position);
 
-    public ChannelReader<PcmFrame> Open(int handle)
+    /// <returns>The frames of the new subscription; null if it is subscribed already.</returns>
+    public ChannelReader<PcmFrame>? Open(int handle)
     {
         lock (_gate)
         {
+            if (Handle is not null)
+            {
+                return null;
+            }
+
             Handle = handle;
             _frames = Channel.CreateUnbounded<PcmFrame>(new UnboundedChannelOptions { SingleWriter = true });
             _playing = new CancellationTokenSource();

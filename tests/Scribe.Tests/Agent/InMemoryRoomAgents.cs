@@ -225,7 +225,11 @@ public sealed class FakeAgentRoom(string name, double pace) : IAgentRoomConnecti
     private void Subscribe(FakeMicrophone microphone)
     {
         var handle = Interlocked.Increment(ref s_handles);
-        var frames = microphone.Open(handle);
+        if (microphone.Open(handle) is not { } frames)
+        {
+            return; // subscribed already: one subscription per track
+        }
+
         _events?.TrackSubscribed(new AgentTrack(
             handle, microphone.Participant.Identity, microphone.Participant.Sid, microphone.Participant.Name, microphone.Participant.Kind,
             microphone.TrackSid, microphone.Muted, frames));

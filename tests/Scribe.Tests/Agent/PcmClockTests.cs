@@ -51,7 +51,8 @@ public sealed class PcmClockTests
 
         Assert.Equal((0, 0), clock.Place(1_000, 320)); // came after 40 ms of gap: goes right after the filled silence
         Assert.Equal(4_640, clock.Written);
-        Assert.Equal((16_000 - 1_320, 0), clock.Place(16_000 + 3_320, 320)); // later gaps count from where the frames now sit
+        Assert.Equal((16_000, 0), clock.Place(1_320 + 16_000, 320)); // a later gap is its own length, from where the frames now sit
+        Assert.Equal(20_960, clock.Written);
     }
 
     [Fact]
@@ -62,6 +63,6 @@ public sealed class PcmClockTests
 
         Assert.Equal((0, 0), clock.Place(PcmClock.MaxGapSamples + 10_000, 320));
         Assert.Equal((320, 0), clock.Place(PcmClock.MaxGapSamples + 10_640, 320)); // and the clock carries on from there
-        Assert.Equal(960, clock.Written);
+        Assert.Equal(1_280, clock.Written);
     }
 }
