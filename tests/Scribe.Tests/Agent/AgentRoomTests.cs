@@ -109,6 +109,10 @@ public sealed class AgentRoomTests : IAsyncLifetime
         // Alice mutes: no frames come; her stream says so and the room goes on.
         _h.Agents.Room(room).Mute("alice", true);
         await Eventually.HoldsAsync(async () => (await _h.StatusAsync(room, "alice")).State == SpeakerState.Muted, "alice shows muted");
+        _h.Agents.Room(room).Mute("alice", false);
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync(room, "alice")).State != SpeakerState.Muted, "alice shows unmuted");
+        _h.Agents.Room(room).Mute("alice", true);
+        await Eventually.HoldsAsync(async () => (await _h.StatusAsync(room, "alice")).State == SpeakerState.Muted, "alice shows muted again");
 
         // Bob unpublishes: his stream ends; alice's is untouched.
         var bobTrack = _h.Rig.LiveKit.GetParticipant(room, "bob").Tracks.Single();
@@ -118,6 +122,34 @@ public sealed class AgentRoomTests : IAsyncLifetime
         Assert.Equal(SpeakerState.Muted, (await _h.StatusAsync(room, "alice")).State);
         Assert.Single(_h.Agents.Room(room).Joins);
         Assert.Empty(_h.Agents.Room(room).Violations);
+    }
+
+    [Fact]
+    public async Task A_track_with_no_packets_or_broken_offsets_idles_its_speaker_and_nothing_else()
+    {
+        const string room = "agent-garbage";
+        var alice = ToneSpeech.RandomSentences(3, seed: 71);
+        await _h.RoomStartedAsync(room);
+        await _h.JoinAndPublishAsync(room, "silent", new short[16_000 * 4]); // digital silence: no packet at all (DTX)
+        var noise = new short[320];
+        Array.Fill(noise, (short)3);
+        _h.Agents.Room(room).AddParticipant("broken");
+        _h.Agents.Room(room).PublishRaw("broken", [
+            new PcmFrame(5_000_000_000, noise), new PcmFrame(0, noise), new PcmFrame(0, ReadOnlyMemory<short>.Empty), new PcmFrame(uint.MaxValue, noise), new PcmFrame(100, noise),
+        ]);
+        await _h.JoinAndPublishAsync(room, "alice", AgentRig.Speech(alice));
+
+        await Eventually.HoldsAsync(async () => (await _h.FinalsOfAsync(room, "alice")).Count == 3, "alice is transcribed beside them");
+        Assert.Equal(alice, await _h.FinalsOfAsync(room, "alice"));
+        Assert.DoesNotContain(await _h.TranscriptAsync(room), s => s.Speaker is "silent" or "broken");
+        foreach (var identity in new[] { "silent", "broken" })
+        {
+            var status = await _h.StatusAsync(room, identity);
+            Assert.True(status.State is SpeakerState.Idle or SpeakerState.Streaming, $"{identity} is {status.State}");
+            Assert.Null(status.Error);
+        }
+
+        Assert.Single(_h.Agents.Room(room).Joins);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class FakeMicrophone(AgentParticipant participant, string trackSid
 
     public bool Muted { get; set; }
 
+    /// <summary>Frames to send as they are instead of the PCM (offsets and all): a broken or hostile track.</summary>
+    public IReadOnlyList<PcmFrame>? Raw { get; init; }
+
     public int? Handle { get; private set; }
 
     /// <summary>Samples played so far (over all subscriptions).</summary>
@@ -64,6 +67,16 @@ public sealed class FakeMicrophone(AgentParticipant participant, string trackSid
         {
             frames = _frames!;
             stop = _playing!.Token;
+        }
+
+        if (Raw is { } raw)
+        {
+            foreach (var frame in raw)
+            {
+                frames.Writer.TryWrite(frame);
+            }
+
+            return;
         }
 
         var start = _position;

@@ -90,6 +90,22 @@ public sealed class FakeAgentRoom(string name, double pace) : IAgentRoomConnecti
         }
     }
 
+    /// <summary>Publishes a microphone that sends exactly <paramref name="frames"/>, once subscribed.</summary>
+    public void PublishRaw(string identity, IReadOnlyList<PcmFrame> frames)
+    {
+        FakeMicrophone microphone;
+        lock (_gate)
+        {
+            microphone = new FakeMicrophone(_participants[identity], "TR_" + identity, []) { Raw = frames };
+            _microphones[identity] = microphone;
+        }
+
+        if (InRoom)
+        {
+            Subscribe(microphone);
+        }
+    }
+
     public void Mute(string identity, bool muted)
     {
         var microphone = Microphone(identity);
