@@ -19,11 +19,14 @@ public sealed class AgentRig : IAsyncDisposable
 
     public InMemoryRoomAgents Agents { get; }
 
-    public static async Task<AgentRig> StartAsync(string activation = "AllRooms")
+    /// <param name="silos">In-process silos; more than one runs on a private Redis, all sharing the one media side.</param>
+    public static async Task<AgentRig> StartAsync(string activation = "AllRooms", int silos = 1)
     {
         var agents = new InMemoryRoomAgents();
         var rig = await MeetingRig.StartAsync(new RigOptions
         {
+            Silos = silos,
+            Redis = silos > 1,
             Settings = new Dictionary<string, string?>
             {
                 ["LiveKit:Audio"] = "Agent",

@@ -158,6 +158,12 @@ public sealed class FakeAgentRoom(string name, double pace) : IAgentRoomConnecti
     public Task<IAgentRoomConnection> JoinAsync(AgentJoin join, IAgentRoomEvents events)
     {
         _joins.Enqueue(join);
+        if (InRoom && _events is { } previous && !ReferenceEquals(previous, events))
+        {
+            // Another silo joins under the same identity (this one died): LiveKit replaces the older connection.
+            Out(AgentLeftReason.Removed, "duplicate identity");
+        }
+
         _events = events;
         InRoom = true;
         _ = Task.Run(async () =>
