@@ -61,4 +61,7 @@ public interface IRoomGrain : IGrainWithStringKey
 
     /// <summary>Agent mode: the room's agent connection (a service on this grain's silo) reports what happened to it.</summary>
     [OneWay, Alias("agent-report")] Task AgentReportAsync(AgentReport report, string reason);
+
+    /// <summary>Agent mode: this silo is stopping; the room moves to <paramref name="target"/>, whose activation joins the room again.</summary>
+    [Alias("agent-hand-off")] Task HandOffAgentAsync(SiloAddress target);
 }

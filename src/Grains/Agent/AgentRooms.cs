@@ -16,6 +16,9 @@ public sealed class AgentRooms
     /// <summary>Forgets the room's link, if it still is <paramref name="link"/> (a rejoin may have replaced it).</summary>
     public void Remove(AgentRoomLink link) => _rooms.TryRemove(new KeyValuePair<string, AgentRoomLink>(link.Connection.Room, link));
 
+    /// <summary>The rooms joined here now.</summary>
+    public IReadOnlyList<string> Names => [.. _rooms.Keys];
+
     public bool TryGet(string room, out AgentRoomLink link) => _rooms.TryGetValue(room, out link!);
 
     /// <summary>The room's connection, or an exception saying the agent is not in the room here.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
 using Scribe.Agent;
 using Scribe.LiveKit;
 
@@ -42,6 +43,31 @@ public sealed partial class RoomGrain
             AgentReport.LeaveDone => new AgentEvent.LeaveDone(),
             _ => new AgentEvent.Left(AgentLeftReason.Lost, reason),
         });
+    }
+
+    public Task HandOffAgentAsync(SiloAddress target)
+    {
+        // The deactivation here leaves the room (the streams complete with what they have); the activation on the
+        // target joins again, as after a silo loss, and the speakers follow the agent's PCM there.
+        var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+        try
+        {
+            MigrateOnIdle();
+        }
+        finally
+        {
+            if (hint is null)
+            {
+                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+            }
+            else
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Brings the agent in if it belongs in the room (a no-op when it is in, or on its way).</summary>

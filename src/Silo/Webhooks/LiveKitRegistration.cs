@@ -32,6 +32,7 @@ public static class LiveKitRegistration
         services.AddSingleton<AgentRooms>();
         services.AddSingleton<RoomAgentHost>();
         services.TryAddSingleton<IRoomAgents, UnpluggedRoomAgents>();
+        services.AddHostedService<RoomAgentHandoff>();
         return builder;
     }
 }

@@ -38,4 +38,24 @@ public sealed class AgentSiloLossTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.All(before, final => Assert.Contains(after, s => s.Id == final.Id && s.IsFinal && s.Text == final.Text));
         Assert.True(rejoinedAfter < Recovery, $"the rejoin took {rejoinedAfter.TotalSeconds:F1} s");
     }
+
+    [Fact]
+    public async Task Stopping_the_rooms_silo_gracefully_moves_the_room_and_its_agent_rejoins_from_another()
+    {
+        const string room = "agent-silo-stop";
+        await _h.RoomStartedAsync(room);
+        await _h.JoinAndPublishAsync(room, "alice", AgentRig.Speech(ToneSpeech.RandomSentences(16, seed: 82)));
+        await Eventually.HoldsAsync(async () => (await _h.FinalsOfAsync(room, "alice")).Count >= 2, "two sentences are final");
+        var victim = await _h.Rig.HostOfAsync(_h.Rig.Grains.GetGrain<IRoomGrain>(room));
+        var before = (await _h.TranscriptAsync(room)).Where(s => s.IsFinal).ToList();
+
+        await _h.Rig.RemoveSiloAsync(victim, kill: false);
+
+        await Eventually.HoldsAsync(() => _h.Agents.Room(room).Joins.Count == 2 && _h.Agents.Room(room).InRoom, "the room rejoined from the other silo");
+        await Eventually.HoldsAsync(async () => (await _h.TranscriptAsync(room)).Any(s => s.IsFinal && s.Id.Contains(":2.", StringComparison.Ordinal)),
+            "alice is transcribed again from the new join");
+        var after = await _h.TranscriptAsync(room);
+        Assert.All(before, final => Assert.Contains(after, s => s.Id == final.Id && s.IsFinal && s.Text == final.Text));
+        Assert.DoesNotContain(_h.Agents.Room(room).Violations, v => v.StartsWith("empty", StringComparison.Ordinal));
+    }
 }
