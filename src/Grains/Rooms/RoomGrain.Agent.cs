@@ -71,7 +71,20 @@ public sealed partial class RoomGrain
     }
 
     /// <summary>Brings the agent in if it belongs in the room (a no-op when it is in, or on its way).</summary>
-    private Task AgentWantedAsync() => AgentWanted ? ApplyAgentAsync(new AgentEvent.Needed()) : Task.CompletedTask;
+    private async Task AgentWantedAsync()
+    {
+        if (!AgentWanted)
+        {
+            return;
+        }
+
+        if (_agentConnection.Phase == AgentPhase.Closed)
+        {
+            await ApplyAgentAsync(new AgentEvent.RoomStarted()); // the room finished before and is running again
+        }
+
+        await ApplyAgentAsync(new AgentEvent.Needed());
+    }
 
     private Task ApplyAgentAsync(AgentEvent happened)
     {

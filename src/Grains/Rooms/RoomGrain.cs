@@ -56,11 +56,8 @@ public sealed partial class RoomGrain(
         await AgentWantedAsync(); // Agent mode: a room that lost its silo rejoins from here
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        await DisposeAgentAsync();
-        await FlushTranscriptAsync(cancellationToken);
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        Task.WhenAll(DisposeAgentAsync(), FlushTranscriptAsync(cancellationToken));
 
     public async Task StartAsync()
     {
@@ -71,7 +68,6 @@ public sealed partial class RoomGrain(
 
         State.Name = this.GetPrimaryKeyString();
         State.ClockOrigin ??= time.GetUtcNow();
-        await ApplyAgentAsync(new Agent.AgentEvent.RoomStarted());
         State.State = RoomState.Active;
         State.FinishedAt = null;
         var policyStarted = BeginSessionTranscription();
@@ -91,19 +87,11 @@ public sealed partial class RoomGrain(
         {
             Announce(participant.Identity); // a newcomer learns that captions are on
         }
-
-        await AgentWantedAsync();
     }
 
     public async Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track)
     {
         await KnowParticipantAsync(participant);
-        if (AgentAudio)
-        {
-            await AgentWantedAsync(); // no egress: the agent subscribes to the track (RoomGrain.Agent.cs)
-            return;
-        }
-
         // Always forwarded: a speaker of a room not transcribed now keeps its track known for a later start.
         await Participant(participant.Identity).StartTrackAsync(participant, track, IsTranscribing);
     }
@@ -115,6 +103,8 @@ public sealed partial class RoomGrain(
         {
             await WriteRecordAsync();
         }
+
+        await AgentWantedAsync(); // Agent mode: someone to transcribe is in the room
     }
 
     public async Task FinishAsync()
@@ -124,8 +114,7 @@ public sealed partial class RoomGrain(
             return;
         }
 
-        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()));
-        await ApplyAgentAsync(new Agent.AgentEvent.RoomFinished());
+        await Task.WhenAll([.. State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()), ApplyAgentAsync(new Agent.AgentEvent.RoomFinished())]);
         var ended = EndSessionTranscription();
         State.State = RoomState.Finished;
         State.FinishedAt = time.GetUtcNow();
@@ -140,14 +129,9 @@ public sealed partial class RoomGrain(
         LogRoomFinished(State.Name, _transcript.Count);
     }
 
-    public async Task ResumeSpeakersAsync()
-    {
-        if (State.State == RoomState.Active)
-        {
-            await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()));
-            await AgentWantedAsync();
-        }
-    }
+    public Task ResumeSpeakersAsync() => State.State == RoomState.Active
+        ? Task.WhenAll([.. State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()), AgentWantedAsync()])
+        : Task.CompletedTask;
 
     public async Task<DateTimeOffset> GetClockOriginAsync()
     {
