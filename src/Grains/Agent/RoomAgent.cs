@@ -72,6 +72,11 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
             _host.Rooms.Set(link);
             LogJoined(_room, connection.Participants.Count);
             await ReportAsync(AgentReport.Joined, "").ConfigureAwait(false);
+            if (!connection.Participants.Any(p => Transcribes(p.Kind, p.Identity)))
+            {
+                // Woken for a room whose people have gone (a resume after a silo loss): not ours to keep company.
+                await ReportAsync(AgentReport.NobodyLeft, "").ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -163,10 +163,14 @@ public sealed class AgentRoomTests : IAsyncLifetime
         await _h.LeaveAsync(room, "alice");
         await Eventually.HoldsAsync(() => _h.Agents.Room(room).Leaves == 1, "the agent left the room nobody is transcribed in");
 
+        // Woken for a room nobody is left in (a silo loss elsewhere resumes every active room): in and straight out.
+        await _h.Rig.Grains.GetGrain<IRoomGrain>(room).ResumeSpeakersAsync();
+        await Eventually.HoldsAsync(() => _h.Agents.Room(room).Joins.Count == 2 && _h.Agents.Room(room).Leaves == 2, "the agent left the empty room again");
+
         // Someone comes back: the agent joins again; then the room finishes and the agent leaves for good.
         await _h.JoinAndPublishAsync(room, "bob", AgentRig.Speech(ToneSpeech.RandomSentences(1, seed: 42)));
         await Eventually.HoldsAsync(async () => (await _h.FinalsOfAsync(room, "bob")).Count == 1, "bob's sentence is final");
-        Assert.Equal(2, _h.Agents.Room(room).Joins.Count);
+        Assert.Equal(3, _h.Agents.Room(room).Joins.Count);
         _h.Agents.Room(room).Close();
         Assert.Equal(200, (await _h.Rig.Webhooks.RoomFinishedAsync(_h.Rig.WebhookUrl, _h.Rig.LiveKit.GetRoom(room), CancellationToken.None)).HttpStatus);
         await Eventually.HoldsAsync(async () => (await _h.Rig.Grains.GetGrain<IRoomGrain>(room).GetSummaryAsync())!.State == RoomState.Finished, "the room finished");
@@ -176,7 +180,7 @@ public sealed class AgentRoomTests : IAsyncLifetime
         var late = _h.Rig.LiveKit.AddParticipant(room, "carol", "Carol");
         await _h.Rig.Webhooks.ParticipantJoinedAsync(_h.Rig.WebhookUrl, _h.Rig.LiveKit.GetRoom(room), late, CancellationToken.None);
         await _h.Rig.Grains.GetGrain<IRoomGrain>(room).GetSummaryAsync(); // the room's turns above have run
-        Assert.Equal(2, _h.Agents.Room(room).Joins.Count);
+        Assert.Equal(3, _h.Agents.Room(room).Joins.Count);
     }
 
     [Fact]
