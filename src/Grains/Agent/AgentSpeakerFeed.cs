@@ -73,6 +73,7 @@ public sealed partial class AgentSpeakerFeed
         }
 
         var stream = lease!.Stream;
+        _host.Metrics.AgentTracks.Add(1);
         try
         {
             await Feeder.RunAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -84,6 +85,7 @@ public sealed partial class AgentSpeakerFeed
         }
         finally
         {
+            _host.Metrics.AgentTracks.Add(-1);
             await _host.Streams.StopAsync(stream).ConfigureAwait(false);
             await lease.DisposeAsync().ConfigureAwait(false);
         }

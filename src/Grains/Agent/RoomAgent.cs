@@ -70,6 +70,7 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
             }
 
             _host.Rooms.Set(link);
+            _host.Metrics.AgentJoins.Add(1, new KeyValuePair<string, object?>("outcome", "joined"));
             LogJoined(_room, connection.Participants.Count);
             await ReportAsync(AgentReport.Joined, "").ConfigureAwait(false);
             if (!connection.Participants.Any(p => Transcribes(p.Kind, p.Identity)))
@@ -81,6 +82,7 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogJoinFailed(e, _room);
+            _host.Metrics.AgentJoins.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             await ReportAsync(AgentReport.JoinFailed, e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException)

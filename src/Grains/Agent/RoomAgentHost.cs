@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scribe.LiveKit;
 using Scribe.Participants;
+using Scribe.Telemetry;
 
 namespace Scribe.Agent;
 
@@ -14,6 +15,7 @@ public sealed class RoomAgentHost(
     ILocalSiloDetails silo,
     IOptions<LiveKitOptions> options,
     TimeProvider time,
+    ScribeMetrics metrics,
     ILoggerFactory loggers)
 {
     internal IRoomAgents Agents => agents;
@@ -29,6 +31,8 @@ public sealed class RoomAgentHost(
     internal LiveKitOptions Options => options.Value;
 
     internal TimeProvider Time => time;
+
+    internal ScribeMetrics Metrics => metrics;
 
     /// <param name="report">Tells the room grain what happened to the connection (a call to itself, so it runs as a turn).</param>
     public RoomAgent Create(string room, Func<AgentReport, string, Task> report) =>

@@ -21,7 +21,7 @@ public sealed class AgentOnRequestTests : IAsyncLifetime
         var agentRoom = _h.Agents.Room(room);
         Assert.Empty(agentRoom.Joins); // nobody asked for transcription: the agent stays out
 
-        await TranscriptionRoutes.StartAsync(_h.Rig.Silo.Admin, room);
+        await TranscriptionRoutes.StartAsync(_h.Rig.Silo.Admin, room, """{"language": "fr"}""");
         await Eventually.HoldsAsync(async () => (await _h.FinalsOfAsync(room, "alice")).Count >= 1, "alice is transcribed after the start");
         await Eventually.HoldsAsync(async () => (await _h.TranscriptAsync(room)).Any(s => !s.IsFinal && s.Text.Length > 0), "an utterance is under way");
 
@@ -33,6 +33,7 @@ public sealed class AgentOnRequestTests : IAsyncLifetime
         Assert.All(transcript, s => Assert.True(s.IsFinal, $"{s.Id} is final"));
         Assert.All(transcript, s => Assert.Contains(agentRoom.Captions, c => c.SegmentId == s.Id && c.Final));
         Assert.Empty(agentRoom.Violations);
+        Assert.All(agentRoom.Captions, c => Assert.Equal("fr", c.Language)); // the language asked for, as the captions know it
         Assert.Single(agentRoom.Joins);
         Assert.Equal(alice.Take(transcript.Count), transcript.OrderBy(s => s.StartMs).Select(s => s.Text));
     }
