@@ -190,10 +190,13 @@ public sealed class AgentRoomTests : IAsyncLifetime
         var alice = ToneSpeech.RandomSentences(5, seed: 51);
         await _h.RoomStartedAsync(room);
         await _h.JoinAndPublishAsync(room, "alice", AgentRig.Speech(alice));
+        _h.Agents.Room(room).Reconnect(resumed: true); // the SDK's own resume: nothing to do, the same join goes on
         await Eventually.HoldsAsync(async () => (await _h.FinalsOfAsync(room, "alice")).Count >= 2, "two sentences are final");
+        Assert.Single(_h.Agents.Room(room).Joins);
         var before = (await _h.TranscriptAsync(room)).Where(s => s.IsFinal).ToList();
 
-        _h.Agents.Room(room).DropAgent(); // the SDK gave up, or the media process died
+        _h.Agents.Room(room).Reconnect(resumed: false);
+        _h.Agents.Room(room).DropAgent(); // the SDK gave up resuming (or the media process died)
         await Eventually.HoldsAsync(() => _h.Agents.Room(room).Joins.Count == 2 && _h.Agents.Room(room).InRoom, "the agent rejoined");
         await Eventually.HoldsAsync(async () => (await _h.TranscriptAsync(room)).Any(s => s.IsFinal && s.Id.Contains(":2.", StringComparison.Ordinal)),
             "the resubscribed track is transcribed under new segment ids");

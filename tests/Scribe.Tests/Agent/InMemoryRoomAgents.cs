@@ -145,6 +145,16 @@ public sealed class FakeAgentRoom(string name, double pace) : IAgentRoomConnecti
         }
     }
 
+    /// <summary>The SDK lost the SFU and resumes (<paramref name="resumed"/>), or is still trying; the subscriptions stay.</summary>
+    public void Reconnect(bool resumed)
+    {
+        _events?.Reconnecting();
+        if (resumed)
+        {
+            _events?.Reconnected();
+        }
+    }
+
     /// <summary>The agent's connection is lost for good (the SDK gave up, the media process died): its tracks end with it.</summary>
     public void DropAgent() => Out(AgentLeftReason.Lost, "connection lost");
 
