@@ -58,6 +58,13 @@ public interface IParticipantGrain : IGrainWithStringKey
 
     [Alias("status")] Task<SpeakerStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Agent mode: the room's agent subscribed <paramref name="trackSid"/> on <paramref name="feeder"/>; builds the
+    /// speaker's stream there for the agent to feed. False when this activation lives on another silo (it moves to the
+    /// feeder's; ask again) or the stream could not be registered.
+    /// </summary>
+    [Alias("attach-agent-track")] Task<bool> AttachAgentTrackAsync(ParticipantInfo participant, string trackSid, DateTimeOffset clockOrigin, SiloAddress feeder);
+
     /// <summary>Deletes the speaker's stored record (its room is being erased) and deactivates.</summary>
     [Alias("erase")] Task EraseAsync();
 }

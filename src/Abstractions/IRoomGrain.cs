@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Scribe;
 
 /// <summary>One LiveKit room (key: room name): its speakers, its lifecycle and its transcript.</summary>
@@ -56,4 +58,10 @@ public interface IRoomGrain : IGrainWithStringKey
     /// (<see cref="IRoomDirectoryGrain.EraseAsync"/>).
     /// </summary>
     [Alias("erase")] Task<RoomErasure> EraseAsync();
+
+    /// <summary>Agent mode: the room's agent connection (a service on this grain's silo) reports what happened to it.</summary>
+    [OneWay, Alias("agent-report")] Task AgentReportAsync(AgentReport report, string reason);
+
+    /// <summary>Agent mode: this silo is stopping; the room moves to <paramref name="target"/>, whose activation joins the room again.</summary>
+    [Alias("agent-hand-off")] Task HandOffAgentAsync(SiloAddress target);
 }

@@ -3,9 +3,17 @@ using System.ComponentModel.DataAnnotations;
 namespace Scribe.LiveKit;
 
 /// <summary>Where the LiveKit server is and the API key pair that signs our tokens and its webhooks.</summary>
-public sealed class LiveKitOptions
+public sealed class LiveKitOptions : IValidatableObject
 {
     public const string Section = "LiveKit";
+
+    /// <summary>How speakers' audio reaches the cluster: a track egress each (today's default), or one hidden agent participant per room.</summary>
+    public LiveKitAudio Audio { get; set; } = LiveKitAudio.Egress;
+
+    /// <summary>The identity the cluster's agent participant joins rooms under (<see cref="LiveKitAudio.Agent"/> mode).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.:@-]{1,64}$", ErrorMessage = "LiveKit:AgentIdentity must be 1 to 64 letters, digits or _.:@-.")]
+    public string AgentIdentity { get; set; } = "scribe";
 
     /// <summary>Base URL of the LiveKit server: http(s), or ws(s) as LiveKit URLs are often written.</summary>
     [Required]
@@ -41,6 +49,19 @@ public sealed class LiveKitOptions
     /// <summary>At most one interim update per speaker per this interval goes into the room; finals go at once.</summary>
     [Range(0, 10_000)]
     public int TranscriptInterimIntervalMs { get; set; } = 250;
+
+    /// <summary>Whether the participant's microphone is transcribed: its kind is configured, and it is never our own agent.</summary>
+    public bool Transcribes(ParticipantKind kind, string identity) =>
+        Transcribes(kind) && !(Audio == LiveKitAudio.Agent && (kind == ParticipantKind.Agent || identity == AgentIdentity));
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Audio == LiveKitAudio.Agent && TranscribeKinds.Contains(ParticipantKind.Agent))
+        {
+            // The agent subscribes to people, never to another agent (nor to itself): a room of agents would feed on itself.
+            yield return new ValidationResult("LiveKit:TranscribeKinds cannot include Agent when LiveKit:Audio is Agent.", [nameof(TranscribeKinds)]);
+        }
+    }
 
     public bool Transcribes(ParticipantKind kind) => TranscribeKinds.Count == 0 ? kind == ParticipantKind.Standard : TranscribeKinds.Contains(kind);
 }

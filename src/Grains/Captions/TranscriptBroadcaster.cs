@@ -13,7 +13,7 @@ namespace Scribe.Captions;
 /// </summary>
 public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposable
 {
-    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _send;
+    private readonly Func<TranscriptSegment, CancellationToken, Task> _send;
     private readonly TimeSpan _interimInterval;
     private readonly TimeProvider _time;
     private readonly ScribeMetrics _metrics;
@@ -26,7 +26,14 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
     private readonly Task _run;
     private DateTimeOffset _lastInterim = DateTimeOffset.MinValue;
 
+    /// <param name="send">Sends one upsert as a <see cref="TranscriptDataMessage"/> payload.</param>
     public TranscriptBroadcaster(Func<ReadOnlyMemory<byte>, CancellationToken, Task> send, TimeSpan interimInterval, TimeProvider time, ScribeMetrics metrics, ILogger logger)
+        : this((segment, ct) => send(TranscriptDataMessage.Of(segment).ToUtf8Json(), ct), interimInterval, time, metrics, logger)
+    {
+    }
+
+    /// <param name="send">Sends one upsert however the room takes it (in Agent mode: a LiveKit transcription through the agent).</param>
+    public TranscriptBroadcaster(Func<TranscriptSegment, CancellationToken, Task> send, TimeSpan interimInterval, TimeProvider time, ScribeMetrics metrics, ILogger logger)
     {
         _metrics = metrics;
         _send = send;
@@ -144,13 +151,12 @@ public sealed partial class TranscriptBroadcaster : ISegmentSink, IAsyncDisposab
 
     private async Task SendAsync(TranscriptSegment segment, CancellationToken cancellationToken)
     {
-        var payload = TranscriptDataMessage.Of(segment).ToUtf8Json();
         var attempts = segment.IsFinal ? 3 : 1;
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
             try
             {
-                await _send(payload, cancellationToken).ConfigureAwait(false);
+                await _send(segment, cancellationToken).ConfigureAwait(false);
                 _metrics.TranscriptDataSent.Add(1);
                 return;
             }

@@ -162,7 +162,7 @@ public sealed partial class ParticipantGrain(
     {
         var live = _stream is { HasEnded: false } running ? running : null;
         return Task.FromResult(new SpeakerStatus(
-            State.Identity, State.Name, Egress.TrackSid, live?.State ?? EgressLifecycle.StatusOf(Egress.Phase), live?.EndpointName, Egress.EgressId,
+            State.Identity, State.Name, live?.Speaker.TrackSid ?? Egress.TrackSid, live?.State ?? EgressLifecycle.StatusOf(Egress.Phase), live?.EndpointName, Egress.EgressId,
             live?.Error ?? Egress.Error, _usage.Total));
     }
 
@@ -186,6 +186,12 @@ public sealed partial class ParticipantGrain(
     /// <summary>The one place an event changes the record; the rest carries out the lifecycle's decision.</summary>
     private async Task ApplyAsync(EgressEvent happened, CancellationToken cancellationToken = default)
     {
+        if (AgentAudio)
+        {
+            await ApplyAgentAsync(happened, cancellationToken); // no egress in Agent mode (ParticipantGrain.Agent.cs)
+            return;
+        }
+
         var trackSid = Egress.TrackSid ?? "";
         var decision = _lifecycle.Apply(Egress, happened, time.GetUtcNow());
         Report(happened, decision, trackSid);

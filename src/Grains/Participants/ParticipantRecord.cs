@@ -18,4 +18,7 @@ public sealed class ParticipantRecord
 
     /// <summary>Speech, generation and session time of the streams that have ended.</summary>
     [Id(5)] public SpeakerUsage Usage { get; set; } = SpeakerUsage.None;
+
+    /// <summary>Counts the streams the room's agent fed (Agent mode), so a resubscribed track's segment ids never repeat.</summary>
+    [Id(6)] public int AgentEpoch { get; set; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scribe.Agent;
 using Scribe.Audio;
 using Scribe.Captions;
 using Scribe.Endpoints;
@@ -20,6 +21,7 @@ public sealed class SpeakerPipelineFactory(
     VoiceActivityDetectors detectors,
     IOptions<LiveKitOptions> liveKitOptions,
     ITranscriptDataChannel dataChannel,
+    AgentRooms agentRooms,
     TimeProvider time,
     ScribeMetrics metrics,
     ILoggerFactory loggers)
@@ -28,9 +30,13 @@ public sealed class SpeakerPipelineFactory(
     {
         var options = liveKitOptions.Value;
         var publisher = new SegmentPublisher(grains.GetGrain<IRoomGrain>(speaker.Room), loggers.CreateLogger<SegmentPublisher>());
-        var broadcaster = options.PublishTranscripts
+        var agent = options.Audio == LiveKitAudio.Agent; // captions as LiveKit transcriptions through the room's agent
+        Func<TranscriptSegment, CancellationToken, Task> send = agent
+            ? new AgentCaptions(agentRooms, options.PublishTranscripts).SendAsync
+            : (segment, ct) => dataChannel.SendAsync(speaker.Room, TranscriptDataMessage.Of(segment).ToUtf8Json(), ct);
+        var broadcaster = options.PublishTranscripts || agent
             ? new TranscriptBroadcaster(
-                (payload, ct) => dataChannel.SendAsync(speaker.Room, payload, ct),
+                send,
                 TimeSpan.FromMilliseconds(options.TranscriptInterimIntervalMs),
                 time,
                 metrics,

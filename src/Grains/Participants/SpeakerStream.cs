@@ -67,6 +67,10 @@ public sealed class SpeakerStream : IUsageSource, IAsyncDisposable
         return count == 0 ? ValueTask.CompletedTask : _transcriber.WriteAsync(_converted.AsMemory(0, count), cancellationToken);
     }
 
+    /// <summary>Passes 16 kHz mono samples on as they are (the agent path: the media process resampled them).</summary>
+    public ValueTask WriteAudioAsync(ReadOnlyMemory<short> samples, CancellationToken cancellationToken) =>
+        samples.IsEmpty ? ValueTask.CompletedTask : _transcriber.WriteAsync(samples, cancellationToken);
+
     public ValueTask SetMutedAsync(bool muted, CancellationToken cancellationToken) => _transcriber.SetMutedAsync(muted, cancellationToken);
 
     /// <summary>

@@ -43,6 +43,7 @@ public sealed partial class RoomGrain
         // One-way calls: each speaker starts its egress from its own timer.
         await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).SetTranscriptionAsync(true)));
         Announce();
+        await AgentWantedAsync();
         await RaiseAsync(TranscriptionStartedEvent, started);
         return Status();
     }
@@ -62,6 +63,7 @@ public sealed partial class RoomGrain
         // Each speaker's stream ends at its next pause with its last utterance delivered; the transcript stays.
         await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).SetTranscriptionAsync(false)));
         Announce();
+        await ApplyAgentAsync(new Agent.AgentEvent.TranscriptionStopped()); // leaves once the streams delivered what they have
         await RaiseAsync(TranscriptionStoppedEvent, new RoomTranscription { Language = language, RequestedBy = requestedBy });
         return Status();
     }

@@ -53,10 +53,11 @@ public sealed partial class RoomGrain(
         _transcript = await _store.LoadAsync(cancellationToken);
         _reported = (State.Speakers.Count, _transcript.Count);
         this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(InterimFlushPeriod, InterimFlushPeriod));
+        await AgentWantedAsync(); // Agent mode: a room that lost its silo rejoins from here
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        FlushTranscriptAsync(cancellationToken);
+        Task.WhenAll(DisposeAgentAsync(), FlushTranscriptAsync(cancellationToken));
 
     public async Task StartAsync()
     {
@@ -102,6 +103,8 @@ public sealed partial class RoomGrain(
         {
             await WriteRecordAsync();
         }
+
+        await AgentWantedAsync(); // Agent mode: someone to transcribe is in the room
     }
 
     public async Task FinishAsync()
@@ -111,7 +114,7 @@ public sealed partial class RoomGrain(
             return;
         }
 
-        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()));
+        await Task.WhenAll([.. State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()), ApplyAgentAsync(new Agent.AgentEvent.RoomFinished())]);
         var ended = EndSessionTranscription();
         State.State = RoomState.Finished;
         State.FinishedAt = time.GetUtcNow();
@@ -127,7 +130,7 @@ public sealed partial class RoomGrain(
     }
 
     public Task ResumeSpeakersAsync() => State.State == RoomState.Active
-        ? Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()))
+        ? Task.WhenAll([.. State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()), AgentWantedAsync()])
         : Task.CompletedTask;
 
     public async Task<DateTimeOffset> GetClockOriginAsync()

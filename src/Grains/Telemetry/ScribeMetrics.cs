@@ -29,6 +29,8 @@ public sealed class ScribeMetrics
         WebhooksRejected = meter.CreateCounter<long>("scribe.webhooks.rejected", description: "LiveKit webhooks refused, by reason.");
         Webhooks = meter.CreateCounter<long>("scribe.webhooks", description: "LiveKit webhooks accepted, by event.");
         ActiveStreams = meter.CreateUpDownCounter<long>("scribe.ingest.streams", description: "Ingest streams open on this silo.");
+        AgentJoins = meter.CreateCounter<long>("scribe.agent.joins", description: "Joins of a room by the agent participant (Agent mode), by outcome (joined, failed).");
+        AgentTracks = meter.CreateUpDownCounter<long>("scribe.agent.tracks", description: "Subscribed microphones the agent feeds into speaker streams on this silo.");
         AppendLatency = meter.CreateHistogram<double>(
             "scribe.audio.append_latency", "ms", "From the ingest frame that completes a 100 ms chunk to its append on the endpoint's socket.",
             advice: AudioLatencyBuckets);
@@ -74,6 +76,10 @@ public sealed class ScribeMetrics
     public Counter<long> WebhooksRejected { get; }
 
     public Counter<long> Webhooks { get; }
+
+    public Counter<long> AgentJoins { get; }
+
+    public UpDownCounter<long> AgentTracks { get; }
 
     public UpDownCounter<long> ActiveStreams { get; }
 

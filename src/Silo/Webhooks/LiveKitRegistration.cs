@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scribe.Agent;
 using Scribe.Captions;
 using Scribe.Egress;
 using Scribe.LiveKit;
@@ -5,7 +7,7 @@ using Scribe.Silo.Hosting;
 
 namespace Scribe.Silo.Webhooks;
 
-/// <summary>LiveKit: its webhooks, its server APIs (egress, room service) and the room's data channel for captions.</summary>
+/// <summary>LiveKit: its webhooks, its server APIs (egress, room service), the room's data channel for captions, and the agent participant's seam.</summary>
 public static class LiveKitRegistration
 {
     public static WebApplicationBuilder AddLiveKit(this WebApplicationBuilder builder)
@@ -20,9 +22,17 @@ public static class LiveKitRegistration
         services.AddSingleton(sp => new RoomServiceClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<RoomServiceClient>>()));
         services.AddSingleton<ITrackEgress, LiveKitTrackEgress>();
-        services.AddSingleton<ITranscriptDataChannel>(sp => liveKit.PublishTranscripts
-            ? new LiveKitTranscriptDataChannel(sp.GetRequiredService<RoomServiceClient>())
-            : new NoTranscriptDataChannel());
+        services.AddSingleton<ITranscriptDataChannel>(sp => liveKit.Audio == LiveKitAudio.Agent
+            ? new AgentTranscriptDataChannel(sp.GetRequiredService<AgentRooms>())
+            : liveKit.PublishTranscripts
+                ? new LiveKitTranscriptDataChannel(sp.GetRequiredService<RoomServiceClient>())
+                : new NoTranscriptDataChannel());
+
+        // Agent mode: the room's agent participant. Until the media process is plugged in, joins fail saying so.
+        services.AddSingleton<AgentRooms>();
+        services.AddSingleton<RoomAgentHost>();
+        services.TryAddSingleton<IRoomAgents, UnpluggedRoomAgents>();
+        services.AddHostedService<RoomAgentHandoff>();
         return builder;
     }
 }

@@ -92,8 +92,8 @@ public sealed partial class RoomEvents(IGrainFactory grains, RoomReconciler reco
         await Participant(roomName, identity).EgressEndedAsync(egress.EgressId, failed, egress.Error.Length > 0 ? egress.Error : egress.Status.ToString());
     }
 
-    /// <summary>People are transcribed by default; agents, egress, ingress and SIP bridges only when configured.</summary>
-    public bool IsTranscribed(LiveKitParticipant participant) => options.Value.Transcribes(participant.Kind);
+    /// <summary>People are transcribed by default; agents, egress, ingress and SIP bridges only when configured; our own agent never.</summary>
+    public bool IsTranscribed(LiveKitParticipant participant) => options.Value.Transcribes(participant.Kind, participant.Identity);
 
     /// <summary>An audio track from a microphone (or from a client that does not say: audio is the default type).</summary>
     public static bool IsMicrophone(LiveKitTrack? track) =>

@@ -80,7 +80,7 @@ public sealed partial class RoomReconciler(
             return;
         }
 
-        var transcribed = present.Where(p => options.Value.Transcribes(p.Kind)).ToList();
+        var transcribed = present.Where(p => options.Value.Transcribes(p.Kind, p.Identity)).ToList();
         var started = 0;
         var stopped = 0;
         foreach (var participant in transcribed)
