@@ -34,13 +34,6 @@ internal static class MediaChannelGate
                 return;
             }
 
-            if (chosen.Task.IsCompleted)
-            {
-                MediaLog.Refused(logger, "the media process is already connected");
-                client.Dispose();
-                continue;
-            }
-
             _ = VerifyAsync(client, secret, logger, chosen, ct);
         }
     }

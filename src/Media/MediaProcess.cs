@@ -234,16 +234,22 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>The channel is closed: the child exits on its own (it never outlives its channel), else it is killed.</summary>
+    /// <summary>
+    /// The channel is closed: the child leaves its rooms and exits on its own (it never outlives its channel). If it
+    /// lingers, closing its stdin is the second way to tell it; past that it is killed.
+    /// </summary>
     private async Task EndRunAsync(MediaChild child, bool stopping)
     {
-        child.CloseStdin();
         var patience = TimeSpan.FromSeconds(stopping ? _options.StopTimeoutSeconds : 1);
-        if (await Task.WhenAny(child.Exited, Task.Delay(patience, _time)) != child.Exited)
+        if (!await ExitsWithinAsync(child, patience))
         {
-            MediaLog.KilledOnStop(_logger, child.Pid, (int)patience.TotalSeconds);
-            child.Kill();
-            await child.Exited;
+            child.CloseStdin();
+            if (!await ExitsWithinAsync(child, TimeSpan.FromSeconds(1)))
+            {
+                MediaLog.KilledOnStop(_logger, child.Pid, (int)patience.TotalSeconds + 1);
+                child.Kill();
+                await child.Exited;
+            }
         }
 
         LastExitCode = child.ExitCode;
@@ -255,6 +261,9 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
 
         await _rooms.EndRunAsync();
     }
+
+    private async Task<bool> ExitsWithinAsync(MediaChild child, TimeSpan patience) =>
+        await Task.WhenAny(child.Exited, Task.Delay(patience, _time)) == child.Exited;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
