@@ -38,6 +38,9 @@ internal static partial class MediaLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Media message {Type} for unknown room {Room} ignored")]
     public static partial void UnknownRoom(ILogger logger, string type, string room);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media message {Type} not expected from the media process; ignored")]
+    public static partial void Unexpected(ILogger logger, string type);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A room's event handler failed on {Type}")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string type);
 

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +25,7 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly MediaRooms _rooms;
+    private readonly MediaMetrics? _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private TcpListener? _listener;
     private Task _supervision = Task.CompletedTask;
@@ -33,13 +33,15 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
     private volatile MediaChild? _child;
     private TaskCompletionSource _ready = NewSignal();
     private int _runs;
+    private int _lastPid;
 
-    public MediaProcess(IOptions<MediaOptions> options, ILogger<MediaProcess> logger, TimeProvider? time = null)
+    public MediaProcess(IOptions<MediaOptions> options, ILogger<MediaProcess> logger, MediaMetrics? metrics = null, TimeProvider? time = null)
     {
         _options = options.Value;
         _logger = logger;
+        _metrics = metrics;
         _time = time ?? TimeProvider.System;
-        _rooms = new MediaRooms(logger);
+        _rooms = new MediaRooms(logger, metrics);
     }
 
     /// <summary>The channel's port on 127.0.0.1 (0 before start).</summary>
@@ -147,7 +149,7 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
                 delay = backoff.Next(_time.GetElapsedTime(started));
                 if (!stopping.IsCancellationRequested)
                 {
-                    MediaLog.Died(_logger, LastPid, LastExitCode, _time.GetElapsedTime(started).TotalSeconds, (long)delay.TotalMilliseconds);
+                    MediaLog.Died(_logger, _lastPid, LastExitCode, _time.GetElapsedTime(started).TotalSeconds, (long)delay.TotalMilliseconds);
                 }
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
@@ -171,8 +173,6 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
         }
     }
 
-    private int LastPid { get; set; }
-
     /// <summary>One run of the child, from start to its death (or the silo stopping).</summary>
     private async Task RunOnceAsync(CancellationToken stopping)
     {
@@ -180,7 +180,8 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
         var node = _options.ResolveNode() ?? _options.NodePath;
         await using var child = await MediaChild.StartAsync(node, Path.GetFullPath(_options.ScriptPath), Port, secret, _logger, stopping);
         _child = child;
-        LastPid = child.Pid;
+        _lastPid = child.Pid;
+        _metrics?.Started();
         MediaLog.Started(_logger, child.Pid, Interlocked.Increment(ref _runs));
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         try
@@ -219,6 +220,9 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
         {
             if (frame is MessageFrame { Message: ReadyMessage })
             {
+                // Ready first, then the snapshot: a room joined in between is sent twice (a repeated join only
+                // replaces the token), never missed.
+                _ready.TrySetResult();
                 var rooms = _rooms.ToJoin();
                 MediaLog.Ready(_logger, child.Pid, rooms.Count);
                 foreach (var room in rooms)
@@ -226,7 +230,6 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
                     await TrySendAsync(connection, room.ToJoinMessage(), ct);
                 }
 
-                _ready.TrySetResult();
                 continue;
             }
 

@@ -6,7 +6,7 @@ namespace Scribe.Media;
 /// The rooms the silo wants its media process in, and the tracks of the current run, keyed by handle. Turns what
 /// the media process reports into the rooms' events. Frames are dispatched by one reader at a time.
 /// </summary>
-internal sealed class MediaRooms(ILogger logger)
+internal sealed class MediaRooms(ILogger logger, MediaMetrics? metrics)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AgentRoom> _rooms = new(StringComparer.Ordinal);
@@ -63,6 +63,7 @@ internal sealed class MediaRooms(ILogger logger)
         switch (frame)
         {
             case TrackAudioFrame audio:
+                metrics?.Audio(audio.Pcm);
                 if (_tracks.TryGetValue(audio.Handle, out var track))
                 {
                     track.Write(audio.Pcm);
@@ -136,7 +137,7 @@ internal sealed class MediaRooms(ILogger logger)
                 MediaLog.ChildError(logger, m.Room ?? "-", ChildLogLine.Redact(m.Message));
                 break;
             default:
-                MediaLog.UnknownRoom(logger, message.GetType().Name, "-");
+                MediaLog.Unexpected(logger, message.GetType().Name);
                 break;
         }
     }
