@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup/speech.sh
 bash scripts/setup/vad-model.sh
+bash scripts/setup/media.sh
 dotnet build Cluster.sln --configuration Release -nologo -v quiet
 dotnet tools/Scribe.Demo/bin/Release/net10.0/Scribe.Demo.dll \
   --silo src/Silo/bin/Release/net10.0/Scribe.Silo.dll "$@"

@@ -20,6 +20,7 @@ const commands = {
       attributes: req.attributes,
     });
     if (req.grant) at.addGrant(req.grant);
+    if (req.kind) at.kind = req.kind;
     return { token: await at.toJwt() };
   },
 
