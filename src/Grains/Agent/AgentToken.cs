@@ -6,16 +6,10 @@ namespace Scribe.Agent;
 public static class AgentToken
 {
     /// <summary>Only the connect needs it: LiveKit refreshes a connected participant's token itself.</summary>
-    public static readonly TimeSpan Ttl = TimeSpan.FromMinutes(10);
+    public static TimeSpan Ttl => AgentTokenMinter.DefaultTtl;
 
-    public static string Mint(LiveKitOptions options, string room, DateTimeOffset now) => new AccessToken(options.ApiKey, options.ApiSecret)
-    {
-        Identity = options.AgentIdentity,
-        Name = options.AgentIdentity,
-        Kind = "agent",
-        Ttl = Ttl,
-        Grant = new VideoGrant { RoomJoin = true, Room = room, Hidden = true, Agent = true, CanSubscribe = true, CanPublishData = true, CanPublish = false },
-    }.ToJwt(now);
+    public static string Mint(LiveKitOptions options, string room, DateTimeOffset now) =>
+        new AgentTokenMinter(options.ApiKey, options.ApiSecret, new FixedClock(now)).Mint(room, options.AgentIdentity, options.AgentIdentity);
 
     /// <summary>The join request for <paramref name="room"/>: the server URL as a WebSocket URL, the kinds we transcribe by LiveKit's names.</summary>
     public static AgentJoin JoinOf(LiveKitOptions options, string room, DateTimeOffset now)
@@ -30,4 +24,10 @@ public static class AgentToken
         url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "wss://" + url[8..]
         : url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "ws://" + url[7..]
         : url;
+
+    /// <summary>The minter reads the time once, as of the caller's <c>now</c>.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }

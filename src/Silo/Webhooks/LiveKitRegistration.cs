@@ -3,6 +3,7 @@ using Scribe.Agent;
 using Scribe.Captions;
 using Scribe.Egress;
 using Scribe.LiveKit;
+using Scribe.Media;
 using Scribe.Silo.Hosting;
 
 namespace Scribe.Silo.Webhooks;
@@ -28,10 +29,19 @@ public static class LiveKitRegistration
                 ? new LiveKitTranscriptDataChannel(sp.GetRequiredService<RoomServiceClient>())
                 : new NoTranscriptDataChannel());
 
-        // Agent mode: the room's agent participant. Until the media process is plugged in, joins fail saying so.
+        // Agent mode: the room's agent participant, played by this silo's media process (started with the silo).
         services.AddSingleton<AgentRooms>();
         services.AddSingleton<RoomAgentHost>();
-        services.TryAddSingleton<IRoomAgents, UnpluggedRoomAgents>();
+        if (liveKit.Audio == LiveKitAudio.Agent)
+        {
+            services.AddMediaProcess(ValidatedOptions.Bind<MediaOptions>(builder.Configuration, MediaOptions.Section));
+            services.AddSingleton<IRoomAgents, MediaRoomAgents>();
+        }
+        else
+        {
+            services.TryAddSingleton<IRoomAgents, UnpluggedRoomAgents>();
+        }
+
         services.AddHostedService<RoomAgentHandoff>();
         return builder;
     }

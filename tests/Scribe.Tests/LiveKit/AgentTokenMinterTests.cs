@@ -14,7 +14,7 @@ public sealed class AgentTokenMinterTests
         var ours = new AgentTokenMinter(Key, Secret) { Ttl = TimeSpan.FromMinutes(5) }.Mint("standup", "scribe-agent", "Scribe");
         var grant = new JsonObject
         {
-            ["roomJoin"] = true, ["room"] = "standup", ["hidden"] = true, ["agent"] = true, ["canSubscribe"] = true, ["canPublishData"] = true,
+            ["roomJoin"] = true, ["room"] = "standup", ["hidden"] = true, ["agent"] = true, ["canSubscribe"] = true, ["canPublishData"] = true, ["canPublish"] = false,
         };
         var theirs = (await NodeInterop.RunAsync("make-token", new JsonObject
         {
