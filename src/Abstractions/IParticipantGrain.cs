@@ -65,6 +65,12 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// </summary>
     [Alias("attach-agent-track")] Task<bool> AttachAgentTrackAsync(ParticipantInfo participant, string trackSid, DateTimeOffset clockOrigin, SiloAddress feeder);
 
+    /// <summary>
+    /// Whether a stream of this speaker still runs or finishes here (its last segments not yet delivered to the room).
+    /// A finished room asks, so it can call its transcript complete without waiting out a final timeout.
+    /// </summary>
+    [Alias("streaming")] Task<bool> IsStreamingAsync();
+
     /// <summary>Deletes the speaker's stored record (its room is being erased) and deactivates.</summary>
     [Alias("erase")] Task EraseAsync();
 }

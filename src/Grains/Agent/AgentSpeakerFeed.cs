@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Placement;
 using Scribe.Participants;
 
 namespace Scribe.Agent;
 
 /// <summary>
 /// One subscribed microphone on its way into its speaker's stream: has the speaker's grain build the stream on this
-/// silo (placing it here, or moving it here), leases the stream as the one feeder (as the ingest socket does), runs
+/// silo (placing it here, or moving it here), takes the stream's one feed (as the ingest socket does), runs
 /// the <see cref="TrackFeeder"/>, completes the stream so its last segments are delivered, and discards whatever audio
 /// still comes for a track no stream takes, so nothing piles up.
 /// </summary>
@@ -65,14 +64,14 @@ public sealed partial class AgentSpeakerFeed
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var identity = Track.Identity;
-        if (!await AttachAsync(cancellationToken).ConfigureAwait(false) || !_host.Streams.TryLease(_room, identity, Track.TrackSid, out var lease))
+        if (!await AttachAsync(cancellationToken).ConfigureAwait(false) || !_host.Streams.TryTakeFeed(_room, identity, Track.TrackSid, out var feed))
         {
             LogNotAttached(_room, identity, Track.TrackSid);
             await DiscardAsync(Track.Frames, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var stream = lease!.Stream;
+        var stream = feed!.Stream;
         _host.Metrics.AgentTracks.Add(1);
         try
         {
@@ -87,7 +86,7 @@ public sealed partial class AgentSpeakerFeed
         {
             _host.Metrics.AgentTracks.Add(-1);
             await _host.Streams.StopAsync(stream).ConfigureAwait(false);
-            await lease.DisposeAsync().ConfigureAwait(false);
+            await feed.DisposeAsync().ConfigureAwait(false);
         }
 
         // Transcription of this speaker stopped under a track still subscribed: its audio goes nowhere.
@@ -103,21 +102,20 @@ public sealed partial class AgentSpeakerFeed
         var clock = Stopwatch.StartNew();
         while (!cancellationToken.IsCancellationRequested)
         {
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, _host.Silo);
             try
             {
-                if (await participant.AttachAgentTrackAsync(info, Track.TrackSid, _clockOrigin, _host.Silo).ConfigureAwait(false))
+                // A speaker not yet active is placed here, beside the agent's PCM.
+                using (PlacementHintScope.Toward(_host.Silo))
                 {
-                    return true;
+                    if (await participant.AttachAgentTrackAsync(info, Track.TrackSid, _clockOrigin, _host.Silo).ConfigureAwait(false))
+                    {
+                        return true;
+                    }
                 }
             }
             catch (Exception e) when (e is OrleansMessageRejectionException or TimeoutException && clock.Elapsed < AttachPatience)
             {
                 LogAttachRetry(_room, Track.Identity, e.Message);
-            }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
             }
 
             if (clock.Elapsed + delay >= AttachPatience)

@@ -10,7 +10,7 @@ namespace Scribe.Agent;
 public sealed class RoomAgentHost(
     IRoomAgents agents,
     AgentRooms rooms,
-    SpeakerStreams streams,
+    SpeakerStreamRegistry streams,
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<LiveKitOptions> options,
@@ -22,7 +22,7 @@ public sealed class RoomAgentHost(
 
     internal AgentRooms Rooms => rooms;
 
-    internal SpeakerStreams Streams => streams;
+    internal SpeakerStreamRegistry Streams => streams;
 
     internal IGrainFactory Grains => grains;
 

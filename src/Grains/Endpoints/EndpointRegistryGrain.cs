@@ -8,12 +8,10 @@ namespace Scribe.Endpoints;
 /// probing and placing happen in the silos' own services.
 /// </summary>
 public sealed partial class EndpointRegistryGrain(
-    [PersistentState("endpoints", EndpointRegistryGrain.StorageName)] IPersistentState<EndpointRegistryRecord> record,
+    [PersistentState("endpoints", StorageNames.State)] IPersistentState<EndpointRegistryRecord> record,
     TimeProvider time,
     ILogger<EndpointRegistryGrain> logger) : Grain, IEndpointRegistryGrain
 {
-    public const string StorageName = "state";
-
     /// <summary>A silo that stopped reporting (crashed) stops counting after this long.</summary>
     private static readonly TimeSpan SessionReportLifetime = TimeSpan.FromSeconds(30);
 

@@ -9,14 +9,12 @@ namespace Scribe.Notifications;
 /// and its polling is also what reactivates the outbox on a live silo after the one holding it died.
 /// </summary>
 public sealed partial class NotificationOutboxGrain(
-    [PersistentState("notification-outbox", NotificationOutboxGrain.StorageName)] IPersistentState<NotificationOutboxRecord> record,
+    [PersistentState("notification-outbox", StorageNames.State)] IPersistentState<NotificationOutboxRecord> record,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     NotificationMetrics metrics,
     ILogger<NotificationOutboxGrain> logger) : Grain, INotificationOutboxGrain
 {
-    public const string StorageName = "state";
-
     // Leases live in memory only: after a reactivation every stored event is due, so a lost delivery is retried.
     private readonly Dictionary<string, DateTimeOffset> _leasedUntil = new(StringComparer.Ordinal);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Placement;
 using Scribe.Egress;
 using Scribe.LiveKit;
 using Scribe.Realtime;
@@ -18,7 +17,7 @@ public sealed partial class ParticipantGrain
     public async Task<bool> AttachAgentTrackAsync(ParticipantInfo participant, string trackSid, DateTimeOffset clockOrigin, SiloAddress feeder)
     {
         Name(participant);
-        if (!feeder.Equals(silo.SiloAddress))
+        if (feeder.ToParsableString() != ThisSilo)
         {
             // The agent's PCM is on the feeder's silo: move there; the caller asks again once this activation is gone.
             LogMovingToAgent(State.Room, participant.Identity, feeder.ToParsableString());
@@ -46,9 +45,9 @@ public sealed partial class ParticipantGrain
     private async Task ApplyAgentAsync(EgressEvent happened, CancellationToken cancellationToken)
     {
         var action = AgentSpeakerRules.StreamActionOf(happened, _stream?.Speaker.TrackSid);
-        if (action == StreamAction.EndAtPause && _stream is { } stream && !await stream.EndAtNextPauseAsync(PauseWait, cancellationToken))
+        if (action == StreamAction.EndAtPause && _stream is { } stream && !await stream.EndAtNextPauseAsync(SpeakerStream.PauseWait, cancellationToken))
         {
-            LogPauseNotReached(State.Room, State.Identity, PauseWait.TotalSeconds);
+            LogPauseNotReached(State.Room, State.Identity, SpeakerStream.PauseWait.TotalSeconds);
         }
 
         if (action != StreamAction.Keep)
@@ -60,22 +59,9 @@ public sealed partial class ParticipantGrain
     /// <summary>Deactivates this activation so that the next call places the grain on <paramref name="target"/>.</summary>
     private void MoveTo(SiloAddress target)
     {
-        var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-        try
+        using (PlacementHintScope.Toward(target))
         {
             MigrateOnIdle();
-        }
-        finally
-        {
-            if (hint is null)
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-            else
-            {
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
-            }
         }
     }
 

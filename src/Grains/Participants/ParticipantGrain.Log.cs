@@ -11,29 +11,11 @@ public sealed partial class ParticipantGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: still talking {Seconds} s after transcription was turned off; the stream is cut")]
     private partial void LogPauseNotReached(string room, string identity, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: egress {EgressId} started for track {TrackSid}")]
-    private partial void LogEgressStarted(string room, string identity, string trackSid, string egressId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity}: egress for track {TrackSid} could not start")]
-    private partial void LogEgressFailed(Exception exception, string room, string identity, string trackSid);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: stopping egress {EgressId} failed")]
-    private partial void LogEgressStopFailed(Exception exception, string room, string identity, string egressId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: egress {EgressId} could not be recorded for its webhooks")]
-    private partial void LogLedgerFailed(Exception exception, string room, string identity, string egressId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: egress {EgressId} had already ended ({Message})")]
-    private partial void LogEgressAlreadyEnded(string room, string identity, string egressId, string message);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Speaker {Room}/{Identity}: egress of track {TrackSid} lost ({Reason}); restart {Restart} in {DelayMs} ms")]
     private partial void LogRestarting(string room, string identity, string trackSid, string reason, int restart, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Speaker {Room}/{Identity}: track {TrackSid} is no longer transcribed: {Error}")]
     private partial void LogGaveUp(string room, string identity, string trackSid, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Speaker {Room}/{Identity}: track {TrackSid} is gone at LiveKit ({Message})")]
-    private partial void LogTrackGone(string room, string identity, string trackSid, string message);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Speaker {Room}/{Identity}: ignored track {TrackSid} of a session that already ended")]
     private partial void LogStaleTrack(string room, string identity, string trackSid);

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime.Placement;
 using Scribe.Egress;
-using Scribe.Ingest;
 using Scribe.LiveKit;
 using Scribe.Realtime;
 using Scribe.Telemetry;
@@ -14,24 +12,20 @@ namespace Scribe.Participants;
 /// One speaker: keeps exactly one LiveKit egress of the microphone track streaming to this silo while the room is
 /// transcribed, and when egress connects, has the speaker's stream built for the ingest socket to feed. Every event
 /// goes through <see cref="EgressLifecycle"/>, which changes the record and says what follows; the grain applies
-/// that. The egress timer does the LiveKit calls (start, restart with backoff, stop), so webhooks return at once and
-/// a start is never issued twice for a track.
+/// that. Its audio source is the egress: the lifecycle decides, and <see cref="EgressWorker"/> makes the LiveKit calls
+/// (start, restart with backoff, stop) from the egress timer and answers with events, so webhooks return at once
+/// and a start is never issued twice for a track.
 /// </summary>
 public sealed partial class ParticipantGrain(
-    [PersistentState("participant", "state")] IPersistentState<ParticipantRecord> record,
-    ITrackEgress egress,
-    IngestAddress ingestAddress,
-    SpeakerStreams streams,
+    [PersistentState("participant", StorageNames.State)] IPersistentState<ParticipantRecord> record,
+    EgressWorker egressWorker,
+    SpeakerStreamRegistry streams,
     SpeakerPipelineFactory pipelines,
     IOptions<LiveKitOptions> liveKitOptions,
-    ILocalSiloDetails silo,
     TimeProvider time,
     ScribeMetrics metrics,
     ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain
 {
-    /// <summary>How long a speaker may talk on when transcription is turned off before the stream is cut anyway.</summary>
-    private static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(5);
-
     /// <summary>How long a hand-off waits for the stopped stream to deliver its last segment.</summary>
     private static readonly TimeSpan HandOffEnd = TimeSpan.FromSeconds(5);
 
@@ -47,7 +41,7 @@ public sealed partial class ParticipantGrain(
 
     private EgressRecord Egress => record.State.Egress;
 
-    private string ThisSilo => silo.SiloAddress.ToParsableString();
+    private string ThisSilo => egressWorker.Silo;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -139,22 +133,9 @@ public sealed partial class ParticipantGrain(
         }
 
         LogHandingOff(State.Room, State.Identity, target.ToParsableString());
-        var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-        try
+        using (PlacementHintScope.Toward(target))
         {
             MigrateOnIdle();
-        }
-        finally
-        {
-            if (hint is null)
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-            else
-            {
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
-            }
         }
     }
 
@@ -165,6 +146,8 @@ public sealed partial class ParticipantGrain(
             State.Identity, State.Name, live?.Speaker.TrackSid ?? Egress.TrackSid, live?.State ?? EgressLifecycle.StatusOf(Egress.Phase), live?.EndpointName, Egress.EgressId,
             live?.Error ?? Egress.Error, _usage.Total));
     }
+
+    public Task<bool> IsStreamingAsync() => Task.FromResult(_usage.HasRunning);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -195,9 +178,9 @@ public sealed partial class ParticipantGrain(
         var trackSid = Egress.TrackSid ?? "";
         var decision = _lifecycle.Apply(Egress, happened, time.GetUtcNow());
         Report(happened, decision, trackSid);
-        if (decision.Stream == StreamAction.EndAtPause && _stream is { } stream && !await stream.EndAtNextPauseAsync(PauseWait, cancellationToken))
+        if (decision.Stream == StreamAction.EndAtPause && _stream is { } stream && !await stream.EndAtNextPauseAsync(SpeakerStream.PauseWait, cancellationToken))
         {
-            LogPauseNotReached(State.Room, State.Identity, PauseWait.TotalSeconds);
+            LogPauseNotReached(State.Room, State.Identity, SpeakerStream.PauseWait.TotalSeconds);
         }
 
         if (decision.Stream != StreamAction.Keep)
@@ -249,30 +232,15 @@ public sealed partial class ParticipantGrain(
     }
 
     /// <summary>
-    /// The only place that talks to LiveKit's egress service. Timer callbacks do not interleave with grain calls, so
-    /// nothing else runs while a start is in flight: a duplicate or concurrent track_published finds the track
-    /// already taken and returns.
+    /// The egress work: owed stops first, then the start the lifecycle asks for (not before a restart's backoff).
+    /// Timer callbacks do not interleave with grain calls, so nothing else runs while a start is in flight: a
+    /// duplicate or concurrent track_published finds the track already taken and returns.
     /// </summary>
     private async Task RunEgressWorkAsync(CancellationToken cancellationToken)
     {
         while (Egress.PendingStops.Count > 0)
         {
-            var stopping = Egress.PendingStops[0];
-            try
-            {
-                await egress.StopAsync(stopping, cancellationToken);
-            }
-            catch (TwirpException e) when (e.Code is "failed_precondition" or "not_found")
-            {
-                LogEgressAlreadyEnded(State.Room, State.Identity, stopping, e.ServerMessage); // the usual case after a crash
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                // LiveKit is unreachable: the egress ends on its own when its socket to us closes; nothing to retry.
-                LogEgressStopFailed(e, State.Room, State.Identity, stopping);
-            }
-
-            await ApplyAsync(new StopSent(stopping), cancellationToken);
+            await ApplyAsync(await egressWorker.StopAsync(State.Room, State.Identity, Egress.PendingStops[0], cancellationToken), cancellationToken);
         }
 
         if (Egress.Phase != EgressPhase.Starting)
@@ -287,37 +255,7 @@ public sealed partial class ParticipantGrain(
             return;
         }
 
-        var trackSid = Egress.TrackSid!;
-        string egressId;
-        try
-        {
-            egressId = await egress.StartAsync(State.Room, trackSid, ingestAddress.For(State.Room, State.Identity, trackSid), cancellationToken);
-        }
-        catch (TwirpException e) when (e.Code == "not_found")
-        {
-            LogTrackGone(State.Room, State.Identity, trackSid, e.ServerMessage);
-            await ApplyAsync(new TrackGone(), cancellationToken);
-            return;
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogEgressFailed(e, State.Room, State.Identity, trackSid);
-            await ApplyAsync(new EgressStartFailed(e.Message), cancellationToken);
-            return;
-        }
-
-        await ApplyAsync(new EgressStarted(egressId, ThisSilo), cancellationToken);
-        metrics.EgressStarts.Add(1);
-        LogEgressStarted(State.Room, State.Identity, trackSid, egressId);
-        try
-        {
-            await GrainFactory.GetGrain<IWebhookLedgerGrain>(State.Room).RecordEgressAsync(egressId, State.Identity);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Only egress webhooks need the record; the ingest socket still reports this egress's end.
-            LogLedgerFailed(e, State.Room, State.Identity, egressId);
-        }
+        await ApplyAsync(await egressWorker.StartAsync(State.Room, State.Identity, Egress.TrackSid!, cancellationToken), cancellationToken);
     }
 
     /// <summary>Stops the current stream; the ledger keeps it until it has ended, so its usage is not lost.</summary>

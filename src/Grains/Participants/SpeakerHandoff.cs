@@ -12,15 +12,12 @@ namespace Scribe.Participants;
 /// <see cref="IHostedLifecycleService.StoppingAsync"/>, while Orleans and Kestrel are still fully up.
 /// </summary>
 public sealed partial class SpeakerHandoff(
-    SpeakerStreams streams,
+    SpeakerStreamRegistry streams,
     IGrainFactory grains,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     ILogger<SpeakerHandoff> logger) : IHostedLifecycleService
 {
-    /// <summary>How long a speaker may talk on before the stream is cut mid-utterance anyway.</summary>
-    internal static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(5);
-
     /// <summary>The whole hand-off; the host's shutdown timeout must leave Orleans time after it.</summary>
     internal static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
@@ -49,7 +46,7 @@ public sealed partial class SpeakerHandoff(
         var speaker = stream.Speaker;
         try
         {
-            await stream.EndAtNextPauseAsync(PauseWait, cancellationToken);
+            await stream.EndAtNextPauseAsync(SpeakerStream.PauseWait, cancellationToken);
             await grains.GetGrain<IParticipantGrain>(ParticipantKey.Of(speaker.Room, speaker.Identity)).HandOffAsync(target).WaitAsync(cancellationToken);
             await stream.Ended.WaitAsync(cancellationToken);
             return true;

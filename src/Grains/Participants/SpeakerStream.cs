@@ -6,11 +6,14 @@ namespace Scribe.Participants;
 
 /// <summary>
 /// One egress connection's worth of a speaker's audio on this silo: egress frames in, transcript segments out.
-/// Built by <see cref="SpeakerPipelineFactory"/>, owned by <see cref="SpeakerStreams"/> (the only place that disposes
-/// it), fed through a <see cref="SpeakerStreamLease"/>.
+/// Built by <see cref="SpeakerPipelineFactory"/>, owned by <see cref="SpeakerStreamRegistry"/> (the only place that disposes
+/// it), fed through a <see cref="SpeakerFeed"/>.
 /// </summary>
 public sealed class SpeakerStream : IUsageSource, IAsyncDisposable
 {
+    /// <summary>How long a speaker may talk on, once its stream is to end at a pause (transcription off, a silo stopping), before it is cut mid-utterance.</summary>
+    public static readonly TimeSpan PauseWait = TimeSpan.FromSeconds(5);
+
     private static readonly TimeSpan PausePoll = TimeSpan.FromMilliseconds(20);
 
     private readonly EgressAudioConverter _converter = new();
@@ -22,7 +25,7 @@ public sealed class SpeakerStream : IUsageSource, IAsyncDisposable
     private readonly Lock _life = new();
     private short[] _converted = new short[4096];
 
-    // The registry's own hold, plus one per lease; disposal when the last is let go. Guarded by _life.
+    // The registry's own hold, plus the feeder's; disposal when the last is let go. Guarded by _life.
     private int _holds = 1;
     private bool _released;
     private bool _fed;
@@ -154,7 +157,7 @@ public sealed class SpeakerStream : IUsageSource, IAsyncDisposable
         }
     }
 
-    /// <summary>Called by <see cref="SpeakerStreams"/> only, once no one holds the stream.</summary>
+    /// <summary>Called by <see cref="SpeakerStreamRegistry"/> only, once no one holds the stream.</summary>
     public async ValueTask DisposeAsync()
     {
         _ended.TrySetResult();

@@ -22,8 +22,11 @@ public sealed class SpeakerUsageLedger(SpeakerUsage folded)
     /// <summary>Everything so far, streams still running included.</summary>
     public SpeakerUsage Total => _open.Aggregate(Folded, (total, source) => total.Plus(source.Usage));
 
-    /// <summary>Whether a stream is still running or finishing.</summary>
+    /// <summary>Whether a stream is still tracked here (running, finishing, or ended but not folded yet).</summary>
     public bool HasOpen => _open.Count > 0;
+
+    /// <summary>Whether a stream is still running or finishing: one that has ended counts no more, folded or not.</summary>
+    public bool HasRunning => _open.Exists(source => !source.HasEnded);
 
     public void Track(IUsageSource source)
     {

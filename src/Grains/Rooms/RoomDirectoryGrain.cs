@@ -8,7 +8,7 @@ namespace Scribe.Rooms;
 /// in memory until the next persisted change, since the rooms report them again anyway.
 /// </summary>
 public sealed partial class RoomDirectoryGrain(
-    [PersistentState("directory", RoomGrain.StorageName)] IPersistentState<RoomDirectory> directory,
+    [PersistentState("directory", StorageNames.Transcripts)] IPersistentState<RoomDirectory> directory,
     IOptions<TranscriptOptions> options,
     TimeProvider time,
     ILogger<RoomDirectoryGrain> logger) : Grain, IRoomDirectoryGrain

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime.Placement;
 using Scribe.Agent;
 using Scribe.LiveKit;
+using Scribe.Participants;
 
 namespace Scribe.Rooms;
 
@@ -22,7 +22,7 @@ public sealed partial class RoomGrain
     private bool AgentAudio => ServiceProvider.GetService<IOptions<LiveKitOptions>>()?.Value.Audio == LiveKitAudio.Agent;
 
     /// <summary>The agent belongs in the room: it is running, transcribed, and someone to transcribe has been seen in it.</summary>
-    private bool AgentWanted => AgentAudio && State.ClockOrigin is not null && State.State == RoomState.Active && IsTranscribing && State.Speakers.Count > 0;
+    private bool AgentWanted => AgentAudio && State.Phase == RoomPhase.Active && IsTranscribing && State.Speakers.Count > 0;
 
     public Task AgentReportAsync(AgentReport report, string reason)
     {
@@ -49,22 +49,9 @@ public sealed partial class RoomGrain
     {
         // The deactivation here leaves the room (the streams complete with what they have); the activation on the
         // target joins again, as after a silo loss, and the speakers follow the agent's PCM there.
-        var hint = RequestContext.Get(IPlacementDirector.PlacementHintKey);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
-        try
+        using (PlacementHintScope.Toward(target))
         {
             MigrateOnIdle();
-        }
-        finally
-        {
-            if (hint is null)
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-            else
-            {
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
-            }
         }
 
         return Task.CompletedTask;

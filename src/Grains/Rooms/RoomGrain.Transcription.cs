@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Scribe.Captions;
-using Scribe.Participants;
 
 namespace Scribe.Rooms;
 
@@ -26,7 +25,7 @@ public sealed partial class RoomGrain
 
     /// <summary>A room never decided on follows the policy: under <c>AllRooms</c> every running room is transcribed.</summary>
     private bool IsTranscribing => State.Transcription?.Active
-        ?? (activation.Value.Policy == TranscriptionActivation.AllRooms && State.ClockOrigin is not null && State.State == RoomState.Active);
+        ?? (activation.Value.Policy == TranscriptionActivation.AllRooms && State.Phase == RoomPhase.Active);
 
     public async Task<TranscriptionStatus> StartTranscriptionAsync(TranscriptionRequest request)
     {
@@ -40,8 +39,7 @@ public sealed partial class RoomGrain
         State.Transcription = started;
         await WriteRecordAsync();
         LogTranscriptionStarted(State.Name, request.RequestedBy, request.Language ?? "");
-        // One-way calls: each speaker starts its egress from its own timer.
-        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).SetTranscriptionAsync(true)));
+        await TellSpeakersTranscriptionAsync(true);
         Announce();
         await AgentWantedAsync();
         await RaiseAsync(TranscriptionStartedEvent, started);
@@ -61,7 +59,7 @@ public sealed partial class RoomGrain
         await WriteRecordAsync();
         LogTranscriptionStopped(State.Name, requestedBy);
         // Each speaker's stream ends at its next pause with its last utterance delivered; the transcript stays.
-        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).SetTranscriptionAsync(false)));
+        await TellSpeakersTranscriptionAsync(false);
         Announce();
         await ApplyAgentAsync(new Agent.AgentEvent.TranscriptionStopped()); // leaves once the streams delivered what they have
         await RaiseAsync(TranscriptionStoppedEvent, new RoomTranscription { Language = language, RequestedBy = requestedBy });
@@ -103,7 +101,7 @@ public sealed partial class RoomGrain
     /// <summary>Tells the room (or one participant) whether transcription is on; only a running room has anyone to tell.</summary>
     private void Announce(string? identity = null)
     {
-        if (State.ClockOrigin is null || State.State != RoomState.Active)
+        if (State.Phase != RoomPhase.Active)
         {
             return;
         }

@@ -1,24 +1,21 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Scribe.Captions;
 using Scribe.Notifications;
-using Scribe.Participants;
 using Scribe.Realtime;
+using static Scribe.Rooms.RoomEvent;
 
 namespace Scribe.Rooms;
 
 /// <summary>
-/// One LiveKit room: starts and stops its speakers, and merges their segments into the room transcript.
-/// A final segment is persisted before its upsert is acknowledged; interim updates are written in batches.
-/// Watchers (<see cref="WatchAsync"/>) are woken on every accepted change; the room directory hears of
-/// starts and finishes at once and of count changes at most every <see cref="DirectoryReportPeriod"/>.
-/// Whether its speakers are transcribed at all is its transcription status (RoomGrain.Transcription.cs).
+/// One LiveKit room: its lifecycle (<see cref="RoomLifecycle"/>, the one place its phase changes), its speakers, and
+/// its transcript (<see cref="LiveTranscript"/>). The room directory hears of starts and finishes at once and of count
+/// changes at most every <see cref="DirectoryReportPeriod"/>. Whether its speakers are transcribed at all is its
+/// transcription status (RoomGrain.Transcription.cs); calls to its speakers are in RoomGrain.Speakers.cs.
 /// </summary>
 public sealed partial class RoomGrain(
-    [PersistentState("room", "transcripts")] IPersistentState<RoomRecord> record,
     IOptions<TranscriberOptions> transcriberOptions,
     IOptions<TranscriptionActivationOptions> activation,
     ITranscriptDataChannel dataChannel,
@@ -26,50 +23,47 @@ public sealed partial class RoomGrain(
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
-    public const string StorageName = "transcripts";
+    /// <summary>The room record's state name in <see cref="StorageNames.Transcripts"/>, beside its transcript's head and chunks.</summary>
+    private const string RecordName = "room";
+
     private static readonly TimeSpan InterimFlushPeriod = TimeSpan.FromMilliseconds(400);
     private static readonly TimeSpan DirectoryReportPeriod = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan WatchPulse = TimeSpan.FromSeconds(1);
 
-    private RoomTranscript _transcript = new();
-    private TranscriptStore _store = null!;
+    // A stopped stream waits up to its final timeout for the last text; as long again covers delivery.
+    private readonly RoomLifecycle _lifecycle = new(TimeSpan.FromMilliseconds(2 * transcriberOptions.Value.FinalTimeoutMs));
+    private readonly GrainState<RoomRecord> _record = new(new RoomRecord());
     private IGrainStorage _storage = null!;
-
-    // Completed and replaced on every accepted change: what waiting watchers await.
-    private TaskCompletionSource _changed = NewSignal();
+    private LiveTranscript _transcript = null!;
 
     private (int Speakers, int Segments) _reported;
     private DateTimeOffset _reportedAt;
 
-    private RoomRecord State => record.State;
-
-    /// <summary>A stopped stream waits up to its final timeout for the last text; as long again covers delivery.</summary>
-    private TimeSpan AbandonedAfterFinish => TimeSpan.FromMilliseconds(2 * transcriberOptions.Value.FinalTimeoutMs);
+    // Storage providers may leave State null for a record that does not exist yet.
+    private RoomRecord State => _record.State ??= new RoomRecord();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
-        _store = new TranscriptStore(_storage, this.GetGrainId());
-        _transcript = await _store.LoadAsync(cancellationToken);
+        // One storage for all the room keeps: its record, and its transcript's head and chunks.
+        _storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Transcripts);
+        await _storage.ReadStateAsync(RecordName, this.GetGrainId(), _record, cancellationToken);
+        _transcript = await LiveTranscript.LoadAsync(_storage, this.GetGrainId(), this.GetPrimaryKeyString(), time, logger, cancellationToken);
         _reported = (State.Speakers.Count, _transcript.Count);
         this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(InterimFlushPeriod, InterimFlushPeriod));
         await AgentWantedAsync(); // Agent mode: a room that lost its silo rejoins from here
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        Task.WhenAll(DisposeAgentAsync(), FlushTranscriptAsync(cancellationToken));
+        Task.WhenAll(DisposeAgentAsync(), _transcript.FlushAsync(cancellationToken));
 
     public async Task StartAsync()
     {
-        if (State.ClockOrigin is not null && State.State == RoomState.Active)
+        var decision = _lifecycle.Apply(State, new Started(time.GetUtcNow()));
+        if (!decision.Began)
         {
             return;
         }
 
         State.Name = this.GetPrimaryKeyString();
-        State.ClockOrigin ??= time.GetUtcNow();
-        State.State = RoomState.Active;
-        State.FinishedAt = null;
         var policyStarted = BeginSessionTranscription();
         await WriteRecordAsync();
         ReportToDirectory();
@@ -80,62 +74,34 @@ public sealed partial class RoomGrain(
         }
     }
 
-    public async Task ParticipantJoinedAsync(ParticipantInfo participant)
-    {
-        await KnowParticipantAsync(participant);
-        if (IsTranscribing)
-        {
-            Announce(participant.Identity); // a newcomer learns that captions are on
-        }
-    }
-
-    public async Task TrackPublishedAsync(ParticipantInfo participant, TrackInfo track)
-    {
-        await KnowParticipantAsync(participant);
-        // Always forwarded: a speaker of a room not transcribed now keeps its track known for a later start.
-        await Participant(participant.Identity).StartTrackAsync(participant, track, IsTranscribing);
-    }
-
-    private async Task KnowParticipantAsync(ParticipantInfo participant)
-    {
-        await StartAsync();
-        if (State.Speakers.TryAdd(participant.Identity, participant.Name))
-        {
-            await WriteRecordAsync();
-        }
-
-        await AgentWantedAsync(); // Agent mode: someone to transcribe is in the room
-    }
-
     public async Task FinishAsync()
     {
-        if (State.State == RoomState.Finished)
+        var decision = _lifecycle.Apply(State, new Finished(time.GetUtcNow()));
+        if (!decision.Ended)
         {
             return;
         }
 
-        await Task.WhenAll([.. State.Speakers.Keys.Select(identity => Participant(identity).RoomFinishedAsync()), ApplyAgentAsync(new Agent.AgentEvent.RoomFinished())]);
+        await Task.WhenAll(TellSpeakersRoomFinishedAsync(), ApplyAgentAsync(new Agent.AgentEvent.RoomFinished()));
         var ended = EndSessionTranscription();
-        State.State = RoomState.Finished;
-        State.FinishedAt = time.GetUtcNow();
-        await WriteRecordAsync();
+        if (decision.Persist)
+        {
+            await WriteRecordAsync();
+        }
+
         if (ended is not null)
         {
             await RaiseAsync(TranscriptionStoppedEvent, ended);
         }
 
-        await FlushTranscriptAsync(CancellationToken.None);
+        await _transcript.FlushAsync(CancellationToken.None);
         ReportToDirectory();
-        LogRoomFinished(State.Name, _transcript.Count);
+        LogRoomFinished(this.GetPrimaryKeyString(), _transcript.Count);
     }
-
-    public Task ResumeSpeakersAsync() => State.State == RoomState.Active
-        ? Task.WhenAll([.. State.Speakers.Keys.Select(identity => Participant(identity).ResumeAsync()), AgentWantedAsync()])
-        : Task.CompletedTask;
 
     public async Task<DateTimeOffset> GetClockOriginAsync()
     {
-        if (State.ClockOrigin is null)
+        if (State.Phase == RoomPhase.Unknown)
         {
             await StartAsync();
         }
@@ -143,68 +109,23 @@ public sealed partial class RoomGrain(
         return State.ClockOrigin!.Value;
     }
 
-    public async Task<long> UpsertSegmentAsync(TranscriptSegment segment)
-    {
-        var stored = _transcript.Upsert(segment);
-        if (stored is null)
-        {
-            return _transcript.Revision;
-        }
-
-        _store.Track(stored);
-        foreach (var closed in _transcript.CloseAbandonedInterims(stored))
-        {
-            LogInterimClosed(State.Name, closed.Id);
-            _store.Track(closed);
-        }
-
-        if (stored.IsFinal)
-        {
-            // Acknowledged means stored: a final segment survives the loss of this silo.
-            await FlushTranscriptAsync(CancellationToken.None);
-        }
-
-        Signal();
-        return _transcript.Revision;
-    }
+    public Task<long> UpsertSegmentAsync(TranscriptSegment segment) => _transcript.UpsertAsync(segment);
 
     public Task<TranscriptChanges> GetChangesAsync(long sinceRevision) => Task.FromResult(_transcript.ChangesSince(sinceRevision));
 
     public Task<RoomSummary?> GetSummaryAsync() => Task.FromResult(Summary());
 
-    public async IAsyncEnumerable<TranscriptChanges> WatchAsync(long sinceRevision, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // Orleans interleaves this enumeration with the room's other calls; every step below runs on the
-        // activation's scheduler, so reading the transcript between awaits is safe.
-        var since = Math.Max(0, sinceRevision);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var changed = _changed.Task;
-            if (_transcript.Revision > since)
-            {
-                var changes = _transcript.ChangesSince(since);
-                since = changes.Revision;
-                yield return changes;
-                continue;
-            }
-
-            if (!await WaitForChangeAsync(changed, cancellationToken))
-            {
-                // An empty step now and then ends the enumeration's in-flight request, so a deactivation of
-                // this room (which waits for running requests) is not held up, and with it every upsert.
-                yield return new TranscriptChanges(since, []);
-            }
-        }
-    }
+    public IAsyncEnumerable<TranscriptChanges> WatchAsync(long sinceRevision, CancellationToken cancellationToken = default) =>
+        _transcript.WatchAsync(sinceRevision, cancellationToken);
 
     public async Task<bool> ExpireAsync(DateTimeOffset finishedBefore)
     {
-        if (State.ClockOrigin is null)
+        if (State.Phase == RoomPhase.Unknown)
         {
             return true; // nothing stored, or already cleared
         }
 
-        if (State.State != RoomState.Finished || State.FinishedAt > finishedBefore)
+        if (!RoomLifecycle.HasFinished(State.Phase) || State.FinishedAt > finishedBefore)
         {
             ReportToDirectory();
             return false;
@@ -216,12 +137,12 @@ public sealed partial class RoomGrain(
 
     public async Task<RoomErasure> EraseAsync()
     {
-        if (State.ClockOrigin is null)
+        if (State.Phase == RoomPhase.Unknown)
         {
             return RoomErasure.Unknown;
         }
 
-        if (State.State == RoomState.Active)
+        if (!RoomLifecycle.HasFinished(State.Phase))
         {
             return RoomErasure.Active;
         }
@@ -234,53 +155,27 @@ public sealed partial class RoomGrain(
     private async Task EraseStoredAsync()
     {
         var room = this.GetPrimaryKeyString();
-        await Task.WhenAll(State.Speakers.Keys.Select(identity => Participant(identity).EraseAsync()));
+        await EraseSpeakersAsync();
         await GrainFactory.GetGrain<IWebhookLedgerGrain>(room).EraseAsync();
-        await _store.ClearAsync(CancellationToken.None);
-        await record.ClearStateAsync();
-        record.State = new RoomRecord();
-        _store = new TranscriptStore(_storage, this.GetGrainId());
-        _transcript = await _store.LoadAsync(CancellationToken.None);
-        Signal();
+        await _transcript.ClearAsync(CancellationToken.None);
+        await _storage.ClearStateAsync(RecordName, this.GetGrainId(), _record);
+        _record.State = new RoomRecord();
         DeactivateOnIdle();
         LogRoomErased(room);
     }
 
-    private RoomSummary? Summary() => State.ClockOrigin is null
+    private RoomSummary? Summary() => State.Phase == RoomPhase.Unknown
         ? null
-        : new RoomSummary(State.Name, State.State, State.ClockOrigin.Value, State.FinishedAt, [.. State.Speakers.Keys], _transcript.Count, _transcript.Revision);
-
-    /// <returns>False when the pulse period passed without a change.</returns>
-    private async Task<bool> WaitForChangeAsync(Task changed, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await changed.WaitAsync(WatchPulse, time, cancellationToken);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
+        : new RoomSummary(State.Name, RoomLifecycle.StateOf(State.Phase), State.ClockOrigin!.Value, State.FinishedAt, [.. State.Speakers.Keys], _transcript.Count, _transcript.Revision);
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        if (State.State == RoomState.Finished && _transcript.HasOpenInterims && time.GetUtcNow() - State.FinishedAt >= AbandonedAfterFinish)
+        await _transcript.FlushAsync(cancellationToken);
+        if (State.Phase == RoomPhase.Finished)
         {
-            // Every stream of the room has been stopped and had a final timeout to deliver: what is still interim
-            // came from a stream that was lost (its silo died) and whose speaker never spoke again.
-            foreach (var closed in _transcript.CloseOpenInterims())
-            {
-                LogInterimClosed(State.Name, closed.Id);
-                _store.Track(closed);
-            }
-
-            Signal();
+            await SettleAsync();
         }
 
-        await FlushTranscriptAsync(cancellationToken);
-        await AnnounceTranscriptReadyAsync();
         var counts = (State.Speakers.Count, _transcript.Count);
         if (counts != _reported && time.GetUtcNow() - _reportedAt >= DirectoryReportPeriod)
         {
@@ -289,48 +184,29 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>
-    /// Once a finished room's streams have all had their final timeout and what they left open is closed and
-    /// flushed, the transcript is complete: the backend hears <c>transcript.ready</c>, once per finish.
+    /// A finished room whose transcript is complete and stored tells the backend (<c>transcript.ready</c>, once per
+    /// finish): at once when every stream ended cleanly, after the wait when one vanished.
     /// </summary>
-    private async Task AnnounceTranscriptReadyAsync()
+    private async Task SettleAsync()
     {
-        if (State.State != RoomState.Finished || State.FinishedAt is not { } finishedAt || State.TranscriptReadyFor == finishedAt
-            || time.GetUtcNow() - finishedAt < AbandonedAfterFinish || _transcript.HasOpenInterims)
+        var openInterims = _transcript.HasOpenInterims;
+        var streamsEnded = !openInterims && await SpeakersStoppedAsync();
+        var decision = _lifecycle.Apply(State, new Settling(time.GetUtcNow(), streamsEnded, openInterims));
+        if (decision.CloseInterims)
+        {
+            _transcript.CloseOpenInterims();
+            await _transcript.FlushAsync(CancellationToken.None);
+        }
+
+        if (!decision.AnnounceReady)
         {
             return;
         }
 
-        var ready = TranscriptReady.Of(State, _transcript, time.GetUtcNow());
-        await backendEvents.RaiseAsync(ready);
-        State.TranscriptReadyFor = finishedAt;
+        await backendEvents.RaiseAsync(TranscriptReady.Of(State, _transcript.Current, time.GetUtcNow()));
+        _lifecycle.Apply(State, new ReadyAnnounced());
         await WriteRecordAsync();
-    }
-
-    /// <summary>Flushes the transcript; on a storage etag conflict, reloads, keeps what either side has, and writes once more.</summary>
-    private async Task FlushTranscriptAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _store.FlushAsync(_transcript, cancellationToken);
-        }
-        catch (InconsistentStateException e)
-        {
-            // Another activation of this room (a duplicate during a membership change) or an out-of-band
-            // writer got there first. Keep every segment either of us has, final text winning, then overwrite.
-            LogTranscriptConflict(e, State.Name);
-            var fresh = new TranscriptStore(_storage, this.GetGrainId());
-            var stored = await fresh.LoadAsync(cancellationToken);
-            var merged = TranscriptMerge.Merge(_transcript, stored);
-            foreach (var segment in merged.Segments)
-            {
-                fresh.Track(segment);
-            }
-
-            _store = fresh;
-            _transcript = merged;
-            await _store.FlushAsync(_transcript, cancellationToken);
-            Signal();
-        }
+        LogTranscriptReady(State.Name, (time.GetUtcNow() - State.FinishedAt!.Value).TotalMilliseconds);
     }
 
     /// <summary>Writes the room record; on an etag conflict, takes the stored etag and writes this activation's record once more.</summary>
@@ -338,20 +214,21 @@ public sealed partial class RoomGrain(
     {
         try
         {
-            await record.WriteStateAsync();
+            await _storage.WriteStateAsync(RecordName, this.GetGrainId(), _record);
         }
         catch (InconsistentStateException e)
         {
             LogRecordConflict(e, State.Name);
-            var mine = record.State;
-            await record.ReadStateAsync();
-            foreach (var (identity, name) in record.State.Speakers)
+            var stored = new GrainState<RoomRecord>(new RoomRecord());
+            await _storage.ReadStateAsync(RecordName, this.GetGrainId(), stored);
+            foreach (var (identity, name) in stored.State?.Speakers ?? [])
             {
-                mine.Speakers.TryAdd(identity, name);
+                State.Speakers.TryAdd(identity, name);
             }
 
-            record.State = mine;
-            await record.WriteStateAsync();
+            _record.ETag = stored.ETag;
+            _record.RecordExists = stored.RecordExists;
+            await _storage.WriteStateAsync(RecordName, this.GetGrainId(), _record);
         }
     }
 
@@ -368,32 +245,17 @@ public sealed partial class RoomGrain(
         _ = GrainFactory.GetGrain<IRoomDirectoryGrain>(IRoomDirectoryGrain.Key).ReportAsync(summary);
     }
 
-    private void Signal()
-    {
-        var changed = _changed;
-        _changed = NewSignal();
-        changed.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private IParticipantGrain Participant(string identity) =>
-        GrainFactory.GetGrain<IParticipantGrain>(ParticipantKey.Of(this.GetPrimaryKeyString(), identity));
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} erased from storage")]
     private partial void LogRoomErased(string room);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} started")]
     private partial void LogRoomStarted(string room);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: segment {SegmentId} was left open by a lost stream; closed with the words it had")]
-    private partial void LogInterimClosed(string room, string segmentId);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room} finished with {Segments} segments")]
     private partial void LogRoomFinished(string room, int segments);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: transcript storage changed under this activation; reloaded, merged and writing again")]
-    private partial void LogTranscriptConflict(Exception exception, string room);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: transcript complete and stored, transcript.ready queued {AfterMs} ms after the finish")]
+    private partial void LogTranscriptReady(string room, double afterMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: room record changed under this activation; writing again over the stored one")]
     private partial void LogRecordConflict(Exception exception, string room);

@@ -1,12 +1,16 @@
 namespace Scribe.Rooms;
 
-/// <summary>A room's own small state; its transcript is stored apart (<see cref="TranscriptStore"/>).</summary>
+/// <summary>A room's own small state, changed by <see cref="RoomLifecycle"/>; its transcript is stored apart (<see cref="TranscriptStore"/>).</summary>
 [GenerateSerializer, Alias("scribe.room-record")]
 public sealed class RoomRecord
 {
     [Id(0)] public string Name { get; set; } = "";
+
+    /// <summary>Media-clock origin of the room, set when it first started (null while <see cref="RoomPhase.Unknown"/>).</summary>
     [Id(1)] public DateTimeOffset? ClockOrigin { get; set; }
-    [Id(2)] public RoomState State { get; set; }
+
+    [Id(2)] public RoomPhase Phase { get; set; }
+
     [Id(3)] public DateTimeOffset? FinishedAt { get; set; }
 
     /// <summary>Every participant of a transcribed kind who joined this room (identity → display name): the room calls each of them.</summary>
@@ -17,9 +21,6 @@ public sealed class RoomRecord
     /// then, and again once the session finished, so the policy decides the next one.
     /// </summary>
     [Id(5)] public RoomTranscription? Transcription { get; set; }
-
-    /// <summary>The finish whose <c>transcript.ready</c> was queued for the backend, so it is queued once.</summary>
-    [Id(10)] public DateTimeOffset? TranscriptReadyFor { get; set; }
 }
 
 /// <summary>A room's transcription as last requested.</summary>

@@ -8,7 +8,7 @@ namespace Scribe.Webhooks;
 /// written before the event is acted on, so a retry that races the first delivery is still a duplicate.
 /// </summary>
 public sealed partial class WebhookLedgerGrain(
-    [PersistentState("webhook-ledger", "state")] IPersistentState<WebhookLedgerRecord> record,
+    [PersistentState("webhook-ledger", StorageNames.State)] IPersistentState<WebhookLedgerRecord> record,
     ILogger<WebhookLedgerGrain> logger) : Grain, IWebhookLedgerGrain
 {
     public const int Capacity = 512;

@@ -52,20 +52,20 @@ public static class OrleansRegistration
             {
                 var primary = cluster.PrimarySiloPort > 0 ? new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort) : null;
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primary, cluster.ServiceId, cluster.ClusterId);
-                silo.AddMemoryGrainStorage(ScribeSilo.ParticipantStorage);
-                silo.AddMemoryGrainStorage(RoomGrain.StorageName);
+                silo.AddMemoryGrainStorage(StorageNames.State);
+                silo.AddMemoryGrainStorage(StorageNames.Transcripts);
             }
             else
             {
                 var redis = RedisConfiguration.Parse(cluster.RedisConnectionString!);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 // Cleared state is deleted, not kept as an empty record: an erased room leaves no key behind.
-                silo.AddRedisGrainStorage(ScribeSilo.ParticipantStorage, o =>
+                silo.AddRedisGrainStorage(StorageNames.State, o =>
                 {
                     o.ConfigurationOptions = redis;
                     o.DeleteStateOnClear = true;
                 });
-                silo.AddRedisGrainStorage(RoomGrain.StorageName, o =>
+                silo.AddRedisGrainStorage(StorageNames.Transcripts, o =>
                 {
                     o.ConfigurationOptions = redis;
                     o.DeleteStateOnClear = true;

@@ -17,8 +17,6 @@ namespace Scribe.Silo.Hosting;
 /// <summary>The silo's wiring: configuration, Orleans, services, and HTTP routes. Program.cs reads as its outline.</summary>
 public static class ScribeSilo
 {
-    public const string ParticipantStorage = "state";
-
     /// <summary>Binds and validates configuration, then registers Orleans and the cluster's services, feature by feature.</summary>
     /// <exception cref="InvalidConfigurationException">A setting is missing or wrong.</exception>
     public static WebApplicationBuilder AddScribeSilo(this WebApplicationBuilder builder)

@@ -12,7 +12,7 @@ public static class TranscriptionRegistration
         var transcription = ValidatedOptions.Bind<TranscriberOptions>(builder.Configuration, TranscriberOptions.Section);
         var services = builder.Services;
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(transcription));
-        services.AddSingleton<SpeakerStreams>();
+        services.AddSingleton<SpeakerStreamRegistry>();
         services.AddSingleton<SpeakerPipelineFactory>();
         services.AddSingleton(sp => transcription.VadMode == VoiceActivityMode.Energy
             ? VoiceActivityDetectors.EnergyOnly(transcription.SpeechThresholdDbfs)

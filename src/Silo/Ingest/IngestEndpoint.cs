@@ -30,7 +30,7 @@ public static partial class IngestEndpoint
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, string trackSid, IngestToken tokens, IGrainFactory grains, SpeakerStreams streams, TimeProvider time, ScribeMetrics metrics, ILoggerFactory loggers)
+        HttpContext http, string trackSid, IngestToken tokens, IGrainFactory grains, SpeakerStreamRegistry streams, TimeProvider time, ScribeMetrics metrics, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Scribe.Ingest");
         if (!http.WebSockets.IsWebSocketRequest)
@@ -71,13 +71,13 @@ public static partial class IngestEndpoint
             return Results.Problem(detail: "This track is not being transcribed.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (!streams.TryLease(grant.Room, grant.Identity, trackSid, out var lease))
+        if (!streams.TryTakeFeed(grant.Room, grant.Identity, trackSid, out var feed))
         {
             LogRefused(logger, trackSid, "the speaker's stream lives on another silo or is already fed");
             return Results.Problem(detail: "This silo does not hold the speaker's stream.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        var stream = lease!.Stream;
+        var stream = feed!.Stream;
         var (end, ended) = (IngestEnd.Failed, "ingest failed");
         try
         {
@@ -90,9 +90,9 @@ public static partial class IngestEndpoint
         }
         finally
         {
-            // The stream leaves this silo's registry, and is disposed once the lease is back.
+            // The stream leaves this silo's registry, and is disposed once the feed is back.
             await streams.StopAsync(stream);
-            await lease.DisposeAsync();
+            await feed.DisposeAsync();
             LogEnded(logger, RoomName.ForLog(grant.Room), RoomName.ForLog(grant.Identity), trackSid, end);
         }
 

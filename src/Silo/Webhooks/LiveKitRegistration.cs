@@ -23,6 +23,7 @@ public static class LiveKitRegistration
         services.AddSingleton(sp => new RoomServiceClient(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(LiveKitOptions.Section), liveKit, sp.GetService<ILogger<RoomServiceClient>>()));
         services.AddSingleton<ITrackEgress, LiveKitTrackEgress>();
+        services.AddSingleton<EgressWorker>();
         services.AddSingleton<ITranscriptDataChannel>(sp => liveKit.Audio == LiveKitAudio.Agent
             ? new AgentTranscriptDataChannel(sp.GetRequiredService<AgentRooms>())
             : liveKit.PublishTranscripts

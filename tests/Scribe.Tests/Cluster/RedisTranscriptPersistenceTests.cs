@@ -72,7 +72,7 @@ public sealed class RedisTranscriptPersistenceTests(ITestOutputHelper output) : 
         IReadOnlyList<string> speakers = ["alice", "bob"];
         var stored = new RoomDirectory();
         stored.Report(new RoomSummary("stored", RoomState.Active, DateTimeOffset.UnixEpoch, null, speakers, 3, 7));
-        var storage = Rig.Silos[0].Services.GetRequiredKeyedService<IGrainStorage>(RoomGrain.StorageName);
+        var storage = Rig.Silos[0].Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Transcripts);
         var id = GrainId.Create("test-directory", Guid.NewGuid().ToString("N"));
         await storage.WriteStateAsync("directory", id, new GrainState<RoomDirectory>(stored));
 

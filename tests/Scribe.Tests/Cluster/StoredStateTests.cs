@@ -48,7 +48,7 @@ public sealed class StoredStateTests
     [Fact]
     public void Room_ledger_and_endpoint_records_read_back_equal()
     {
-        var room = RoundTrip(new RoomRecord { Name = "standup", State = RoomState.Finished, Speakers = { ["alice"] = "Alice" } });
+        var room = RoundTrip(new RoomRecord { Name = "standup", Phase = RoomPhase.Finished, Speakers = { ["alice"] = "Alice" } });
         var ledger = RoundTrip(new WebhookLedgerRecord { RecentEventIds = ["EV_1"], EgressOwners = [new("EG_1", "alice")], Finished = true });
         var endpoints = RoundTrip(new EndpointRegistryRecord
         {
@@ -57,7 +57,7 @@ public sealed class StoredStateTests
             Drained = ["gpu-1"],
         });
 
-        Assert.Equal(("standup", RoomState.Finished, "Alice"), (room.Name, room.State, room.Speakers["alice"]));
+        Assert.Equal(("standup", RoomPhase.Finished, "Alice"), (room.Name, room.Phase, room.Speakers["alice"]));
         Assert.Equal(["EV_1"], ledger.RecentEventIds);
         Assert.Equal([new KeyValuePair<string, string>("EG_1", "alice")], ledger.EgressOwners);
         Assert.True(ledger.Finished);

@@ -28,8 +28,8 @@ public sealed class GrainCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.AddMemoryGrainStorage(ScribeSilo.ParticipantStorage);
-            silo.AddMemoryGrainStorage(RoomGrain.StorageName);
+            silo.AddMemoryGrainStorage(StorageNames.State);
+            silo.AddMemoryGrainStorage(StorageNames.Transcripts);
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddScribeMetrics();
             silo.Services.AddSingleton(Options.Create(new TranscriberOptions { FinalTimeoutMs = FinalTimeoutMs }));

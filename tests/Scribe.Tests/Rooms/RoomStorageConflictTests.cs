@@ -13,7 +13,7 @@ public sealed class RoomStorageConflictTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _silo = await TestSilo.StartAsync(
         new Dictionary<string, string?>(),
-        services => services.AddKeyedSingleton<IGrainStorage>(RoomGrain.StorageName, _storage));
+        services => services.AddKeyedSingleton<IGrainStorage>(StorageNames.Transcripts, _storage));
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 

@@ -4,10 +4,10 @@ namespace Scribe.Participants;
 
 /// <summary>
 /// The speaker streams this silo holds, by track, and the one owner of their lives: a grain hands a new stream
-/// over, ingest leases it to feed it, anyone may stop it, and it is disposed here, exactly once, when it is stopped
-/// and its last lease returned.
+/// over, one ingest socket takes its <see cref="SpeakerFeed"/>, anyone may stop it, and it is disposed here, exactly
+/// once, when it is stopped and its feed let go.
 /// </summary>
-public sealed class SpeakerStreams
+public sealed class SpeakerStreamRegistry
 {
     private readonly ConcurrentDictionary<string, SpeakerStream> _streams = new(StringComparer.Ordinal);
 
@@ -34,18 +34,18 @@ public sealed class SpeakerStreams
         return false;
     }
 
-    /// <summary>The lease of the one socket that may feed the track's stream; false if there is none here or it is fed.</summary>
-    public bool TryLease(string room, string identity, string trackSid, out SpeakerStreamLease? lease)
+    /// <summary>The feed of the one socket that may feed the track's stream; false if there is none here or it is fed.</summary>
+    public bool TryTakeFeed(string room, string identity, string trackSid, out SpeakerFeed? feed)
     {
-        lease = _streams.TryGetValue(Key(room, identity, trackSid), out var stream) && stream.TryHoldForFeeding()
-            ? new SpeakerStreamLease(stream)
+        feed = _streams.TryGetValue(Key(room, identity, trackSid), out var stream) && stream.TryHoldForFeeding()
+            ? new SpeakerFeed(stream)
             : null;
-        return lease is not null;
+        return feed is not null;
     }
 
     /// <summary>
     /// Stops the stream and forgets it, so a new egress of its track gets a new stream. A fed stream finishes and
-    /// delivers what it has (its ingest completes it) and is disposed when its lease returns; an unfed one at once.
+    /// delivers what it has (its ingest completes it) and is disposed when its feed is let go; an unfed one at once.
     /// </summary>
     public ValueTask StopAsync(SpeakerStream stream)
     {

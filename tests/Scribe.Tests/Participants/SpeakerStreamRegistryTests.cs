@@ -1,9 +1,9 @@
 namespace Scribe.Tests.Participants;
 
-/// <summary>The registry owns each speaker stream's life: one feeder lease, stop from anywhere, disposal once, after the last hold.</summary>
-public sealed class SpeakerStreamsTests
+/// <summary>The registry owns each speaker stream's life: one feeder feed, stop from anywhere, disposal once, after the last hold.</summary>
+public sealed class SpeakerStreamRegistryTests
 {
-    private readonly SpeakerStreams _streams = new();
+    private readonly SpeakerStreamRegistry _streams = new();
 
     private static SpeakerStream NewStream(string trackSid = "TR_1")
     {
@@ -14,12 +14,12 @@ public sealed class SpeakerStreamsTests
     }
 
     [Fact]
-    public async Task A_fed_stream_that_is_stopped_lives_until_its_lease_returns()
+    public async Task A_fed_stream_that_is_stopped_lives_until_its_feed_is_let_go()
     {
         var stream = NewStream();
         Assert.True(await _streams.AdoptAsync(stream));
-        Assert.True(_streams.TryLease("room", "alice", "TR_1", out var lease));
-        Assert.False(_streams.TryLease("room", "alice", "TR_1", out _)); // one feeder only
+        Assert.True(_streams.TryTakeFeed("room", "alice", "TR_1", out var feed));
+        Assert.False(_streams.TryTakeFeed("room", "alice", "TR_1", out _)); // one feeder only
 
         await _streams.StopAsync(stream);
 
@@ -27,9 +27,9 @@ public sealed class SpeakerStreamsTests
         Assert.False(_streams.Holds(stream));
         Assert.Equal(0, _streams.Count);
         Assert.False(stream.HasEnded); // the feeder still completes it
-        await lease!.DisposeAsync();
+        await feed!.DisposeAsync();
         Assert.True(stream.HasEnded);
-        await lease.DisposeAsync(); // returned once
+        await feed.DisposeAsync(); // returned once
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class SpeakerStreamsTests
         await _streams.StopAsync(stream);
 
         Assert.True(stream.HasEnded);
-        Assert.False(_streams.TryLease("room", "alice", "TR_1", out _));
+        Assert.False(_streams.TryTakeFeed("room", "alice", "TR_1", out _));
     }
 
     [Fact]
@@ -50,10 +50,10 @@ public sealed class SpeakerStreamsTests
     {
         var stream = NewStream();
         await _streams.AdoptAsync(stream);
-        Assert.True(_streams.TryLease("room", "alice", "TR_1", out var lease));
+        Assert.True(_streams.TryTakeFeed("room", "alice", "TR_1", out var feed));
 
         await _streams.StopAsync(stream); // the ingest socket ended: it forgets the stream
-        await lease!.DisposeAsync();      // and returns its lease: disposed here
+        await feed!.DisposeAsync();      // and returns its feed: disposed here
         await _streams.StopAsync(stream); // the grain retires it afterwards
 
         Assert.True(stream.HasEnded);
@@ -75,7 +75,7 @@ public sealed class SpeakerStreamsTests
     }
 
     [Fact]
-    public async Task A_stopped_stream_cannot_be_leased_even_while_its_track_gets_a_new_one()
+    public async Task A_stopped_stream_cannot_be_fed_even_while_its_track_gets_a_new_one()
     {
         var old = NewStream();
         await _streams.AdoptAsync(old);
@@ -83,11 +83,11 @@ public sealed class SpeakerStreamsTests
         var fresh = NewStream();
 
         Assert.True(await _streams.AdoptAsync(fresh));
-        Assert.True(_streams.TryLease("room", "alice", "TR_1", out var lease));
+        Assert.True(_streams.TryTakeFeed("room", "alice", "TR_1", out var feed));
 
-        Assert.Same(fresh, lease!.Stream);
+        Assert.Same(fresh, feed!.Stream);
         await _streams.StopAsync(fresh);
-        await lease.DisposeAsync();
+        await feed.DisposeAsync();
         Assert.True(fresh.HasEnded);
     }
 }
