@@ -77,7 +77,16 @@ public sealed class MediaProcess : IHostedService, IAsyncDisposable
             await _stopping.CancelAsync();
         }
 
-        await _supervision.WaitAsync(cancellationToken);
+        try
+        {
+            await _supervision.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop time is up (or the silo is being killed): no orderly leave, but never an orphan.
+            _child?.Kill();
+        }
+
         _listener?.Stop();
     }
 

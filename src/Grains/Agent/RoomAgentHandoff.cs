@@ -35,7 +35,11 @@ public sealed partial class RoomAgentHandoff(
             {
                 await grains.GetGrain<IRoomGrain>(room).HandOffAgentAsync(targets[i % targets.Count]).WaitAsync(cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host's stop time is up: the room's deactivation leaves it, and its next activation rejoins.
+            }
+            catch (Exception e)
             {
                 LogHandOffFailed(e, room);
             }
