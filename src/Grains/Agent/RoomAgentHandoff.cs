@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Scribe.Participants;
 
 namespace Scribe.Agent;
 
@@ -19,10 +20,7 @@ public sealed partial class RoomAgentHandoff(
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var joined = rooms.Names;
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
-            .Select(m => m.SiloAddress)
-            .ToList();
+        var targets = OtherSilos.Active(membership, silo);
         if (joined.Count == 0 || targets.Count == 0)
         {
             return; // nowhere to go: the rooms' deactivation leaves them, and their next webhook brings the agent back

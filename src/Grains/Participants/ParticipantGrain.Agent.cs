@@ -29,17 +29,7 @@ public sealed partial class ParticipantGrain
         State.ClockOrigin ??= clockOrigin;
         State.AgentEpoch++;
         await record.WriteStateAsync();
-        var originMs = (long)(time.GetUtcNow() - State.ClockOrigin.Value).TotalMilliseconds;
-        var stream = pipelines.Create(new SpeakerContext(State.Room, State.Identity, State.Name, trackSid, State.AgentEpoch, Math.Max(0, originMs)));
-        if (!await streams.AdoptAsync(stream))
-        {
-            return false;
-        }
-
-        _stream = stream;
-        _usage.Track(stream);
-        WatchStreams();
-        return true;
+        return await StartStreamAsync(trackSid, State.AgentEpoch);
     }
 
     private async Task ApplyAgentAsync(EgressEvent happened, CancellationToken cancellationToken)

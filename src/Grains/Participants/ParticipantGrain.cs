@@ -93,8 +93,14 @@ public sealed partial class ParticipantGrain(
         await RetireStreamAsync();
         State.ClockOrigin ??= clockOrigin;
         await ApplyAsync(new IngestAttached());
-        var originMs = (long)(time.GetUtcNow() - State.ClockOrigin.Value).TotalMilliseconds;
-        var stream = pipelines.Create(new SpeakerContext(State.Room, State.Identity, State.Name, trackSid, Egress.Epoch, Math.Max(0, originMs)));
+        return await StartStreamAsync(trackSid, Egress.Epoch);
+    }
+
+    /// <summary>Builds the speaker's stream for <paramref name="trackSid"/> on this silo, for its one feeder (ingest or the agent) to take.</summary>
+    private async Task<bool> StartStreamAsync(string trackSid, int epoch)
+    {
+        var originMs = (long)(time.GetUtcNow() - State.ClockOrigin!.Value).TotalMilliseconds;
+        var stream = pipelines.Create(new SpeakerContext(State.Room, State.Identity, State.Name, trackSid, epoch, Math.Max(0, originMs)));
         if (!await streams.AdoptAsync(stream))
         {
             return false;

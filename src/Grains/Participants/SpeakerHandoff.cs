@@ -29,10 +29,7 @@ public sealed partial class SpeakerHandoff(
             return;
         }
 
-        var targets = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(silo.SiloAddress))
-            .Select(m => m.SiloAddress)
-            .ToList();
+        var targets = OtherSilos.Active(membership, silo);
         LogHandingOff(local.Count, targets.Count);
         var clock = Stopwatch.StartNew();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
