@@ -137,6 +137,7 @@ static Process StartSilo(string dll, string port, Uri liveKitUrl, string apiSecr
             ["LiveKit__Url"] = liveKitUrl.ToString(),
             ["LiveKit__ApiKey"] = "devkey",
             ["LiveKit__ApiSecret"] = apiSecret,
+            ["LiveKit__Audio"] = "Egress", // this demo plays the egress path on the fake LiveKit
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Orleans"] = "Warning",
             ["Logging__LogLevel__Microsoft"] = "Warning",

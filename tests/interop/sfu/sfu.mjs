@@ -237,6 +237,8 @@ async function control(req, res, parts) {
       let track = microphoneOf(participant);
       const fresh = !track;
       track ??= new MicrophoneTrack({});
+      track.onUtterancePlayed ??= (played) => room.event('utterance_played', participant,
+        { track: { sid: track.sid, name: track.name }, ...played });
       try {
         track.play(body.utterances ?? []);
       } catch (err) {

@@ -22,7 +22,7 @@ export class MicrophoneTrack extends TrackRecord {
     this.clockStart ??= start;
     for (const u of utterances) {
       const packets = readOggOpus(u.file);
-      this._after(Math.max(0, u.atMs ?? 0), () => this._playPackets(packets, start + (u.atMs ?? 0)));
+      this._after(Math.max(0, u.atMs ?? 0), () => this._playPackets(packets, start + (u.atMs ?? 0), u.file));
     }
   }
 
@@ -34,17 +34,24 @@ export class MicrophoneTrack extends TrackRecord {
     this.timers.add(timer);
   }
 
-  _playPackets(packets, startedAt) {
+  _playPackets(packets, startedAt, file) {
     // The RTP clock runs with wall time (48 kHz), so the timestamp jump across a DTX gap matches the silence.
     let samplesSoFar = 0;
     let index = 0;
+    let firstPacketAtMs = null;
     const sendNext = () => {
       if (this.stopped || index >= packets.length) return;
       const packet = packets[index];
       const timestamp = (this.timestampBase + Math.round((startedAt - this.clockStart) * 48) + samplesSoFar) >>> 0;
       if (!this.muted) this._send(packet.payload, timestamp, index === 0);
+      firstPacketAtMs ??= Date.now();
       samplesSoFar += packet.samples;
       index++;
+      // When the last packet left is what a caption latency is measured from (the speaker's last voiced sample).
+      if (index === packets.length) {
+        this.onUtterancePlayed?.({ file, firstPacketAtMs, lastPacketAtMs: Date.now(), packets: packets.length,
+          muted: this.muted });
+      }
       // Pace against the schedule, not the previous timer, so the stream does not drift.
       const due = startedAt + (samplesSoFar / 48);
       this._after(Math.max(0, due - Date.now()), sendNext);
