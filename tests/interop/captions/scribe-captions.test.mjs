@@ -61,6 +61,25 @@ test('attach listens to the Scribe topic only, and detach stops listening', () =
   assert.equal(TOPIC, 'lk.scribe.transcript');
   assert.deepEqual(captions.segments.map((s) => s.text), ['ours']);
   assert.equal(room.listenerCount('dataReceived'), 0);
+  assert.equal(room.listenerCount('transcriptionReceived'), 0);
+});
+
+// livekit-client's RoomEvent.TranscriptionReceived: (segments, participant, publication), as the agent's packets arrive.
+test('LiveKit transcriptions are upserted under their segment ids, beside the Scribe topic, never twice', () => {
+  const room = new EventEmitter();
+  const captions = new ScribeCaptions();
+  captions.attach(room);
+  const alice = { identity: 'alice', name: 'Alice' };
+  const lk = (id, text, final, startTime) => ({ id, text, final, startTime, endTime: startTime + 500, language: 'en' });
+
+  room.emit('transcriptionReceived', [lk('alice:TR_a:1.0', 'hel', false, 100)], alice, undefined);
+  room.emit('dataReceived', bytes(segment('alice:TR_a:1.0', 'hello', false, 100)), undefined, 0, TOPIC);
+  room.emit('transcriptionReceived', [lk('alice:TR_a:1.0', 'hello there', true, 100)], alice, undefined);
+  room.emit('transcriptionReceived', [lk('alice:TR_a:1.0', 'late interim', false, 100), lk('alice:TR_a:2.0', '', false, 900)], alice);
+
+  assert.deepEqual(captions.segments.map((s) => [s.id, s.speaker, s.speakerName, s.text, s.final, s.startMs, s.endMs]), [
+    ['alice:TR_a:1.0', 'alice', 'Alice', 'hello there', true, 100, 600],
+  ]);
 });
 
 // The xunit test (CaptionsModuleTests) writes messages serialised by Scribe itself and names the file here.

@@ -12,11 +12,16 @@
 //     upsert by id: interim text is replaced by later text; a final segment never changes again.
 //   {"type":"status","active":bool,"language":string|null}
 //     transcription turned on or off (to everyone), or is on when you join (to you alone).
+// In Agent mode Scribe's hidden agent also publishes LiveKit transcriptions (what LiveKit's own UIs show): attach()
+// reads those too, under the same segment ids, so the two never make a caption twice.
 
 export const TOPIC = 'lk.scribe.transcript';
 
 /** livekit-client's RoomEvent.DataReceived: (payload, participant, kind, topic). */
 const DATA_RECEIVED = 'dataReceived';
+
+/** livekit-client's RoomEvent.TranscriptionReceived: (segments, participant, publication), participant = the speaker. */
+const TRANSCRIPTION_RECEIVED = 'transcriptionReceived';
 
 export class ScribeCaptions {
   #segments = new Map();
@@ -47,18 +52,46 @@ export class ScribeCaptions {
   }
 
   /**
-   * Listens to a livekit-client Room's data messages on the Scribe topic. Returns a function that stops listening.
+   * Listens to a livekit-client Room: data messages on the Scribe topic and LiveKit transcriptions. Returns a function
+   * that stops listening.
    * @param {{ on: Function, off: Function }} room
    * @param {string} [event] RoomEvent.DataReceived, if your livekit-client names it differently
+   * @param {string} [transcriptionEvent] RoomEvent.TranscriptionReceived, likewise
    */
-  attach(room, event = DATA_RECEIVED) {
+  attach(room, event = DATA_RECEIVED, transcriptionEvent = TRANSCRIPTION_RECEIVED) {
     const listener = (payload, _participant, _kind, topic) => {
       if (topic === TOPIC) {
         this.receive(payload);
       }
     };
+    const transcriptions = (segments, participant) => this.receiveTranscription(segments, participant);
     room.on(event, listener);
-    return () => room.off(event, listener);
+    room.on(transcriptionEvent, transcriptions);
+    return () => {
+      room.off(event, listener);
+      room.off(transcriptionEvent, transcriptions);
+    };
+  }
+
+  /**
+   * Takes LiveKit transcription segments ({ id, text, final, startTime, endTime } in ms) of one speaker. Returns how
+   * many were taken; empty text is never a caption.
+   * @param {object[]} segments
+   * @param {{ identity?: string, name?: string }} [participant] the transcribed speaker
+   */
+  receiveTranscription(segments, participant) {
+    let taken = 0;
+    for (const s of Array.isArray(segments) ? segments : []) {
+      if (typeof s?.id === 'string' && typeof s.text === 'string' && s.text.length > 0) {
+        const speaker = participant?.identity ?? '';
+        taken += this.#upsert({
+          id: s.id, speaker, speakerName: participant?.name || speaker, text: s.text, final: s.final === true,
+          startMs: s.startTime, endMs: s.endTime,
+        }) ? 1 : 0;
+      }
+    }
+
+    return taken;
   }
 
   /**
