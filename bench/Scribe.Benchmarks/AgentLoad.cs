@@ -31,6 +31,8 @@ internal static class AgentLoad
         var warmup = int.Parse(Option(args, "--warmup", "30"), CultureInfo.InvariantCulture);
         var ramp = int.Parse(Option(args, "--ramp", "20"), CultureInfo.InvariantCulture);
         var vad = Option(args, "--vad", "Energy");
+        // Every microphone published but none talking: what the subscribed silent tracks alone cost.
+        var silent = args.Contains("--silent");
         var siloCores = int.Parse(Option(args, "--silo-cores", Environment.ProcessorCount >= 2 ? "1" : "0"), CultureInfo.InvariantCulture);
         if (!File.Exists(silo))
         {
@@ -76,9 +78,9 @@ internal static class AgentLoad
             await WaitReadyAsync(http, process);
             var media = await MediaProcessOfAsync(process.Id);
             var webhooks = new StandInWebhooks(sfu, new Scribe.Fakes.LiveKit.LiveKitWebhookSender(http, ApiKey, ApiSecret), new Uri(http.BaseAddress!, "livekit/webhook"));
-            var run = new AgentLoadRooms(sfu, webhooks, files, endpoints, process.Id, media, TimeSpan.FromSeconds(warmup + steps.Count * (seconds + 90)));
+            var run = new AgentLoadRooms(sfu, webhooks, files, endpoints, process.Id, media, TimeSpan.FromSeconds(warmup + steps.Count * (seconds + 90)), silent);
             var cores = siloCores == 0 ? $"all {Environment.ProcessorCount} cores shared" : $"silo and media process on CPU {siloCpus}, SFU, fakes and this process on CPU {loadCpus}";
-            Console.WriteLine($"Silo pid {process.Id}, media process pid {media}, SFU pid {sfu.ProcessId}; {cores}; rooms of {RoomSize}, one talker per room at a time; VAD {vad}; {seconds} s per step.\n");
+            Console.WriteLine($"Silo pid {process.Id}, media process pid {media}, SFU pid {sfu.ProcessId}; {cores}; rooms of {RoomSize}, {(silent ? "nobody talking" : "one talker per room at a time")}; VAD {vad}; {seconds} s per step.\n");
             Console.WriteLine("| speakers | silo + media CPU (cores) | ms per speaker-second | silo share | media share | media RSS (MB) | media RSS per track (MB) | silo RSS (MB) | SFU CPU (cores) | SFU packets/s (planned) | generations opened | others on silo cores |");
             Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var n in steps)

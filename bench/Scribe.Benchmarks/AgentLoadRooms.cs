@@ -12,7 +12,7 @@ namespace Scribe.Benchmarks;
 /// </summary>
 internal sealed class AgentLoadRooms(
     StandInSfu sfu, StandInWebhooks webhooks, IReadOnlyList<(string File, TimeSpan Duration)> sentences,
-    IReadOnlyList<FakeVllmServer> endpoints, int siloPid, int mediaPid, TimeSpan horizon)
+    IReadOnlyList<FakeVllmServer> endpoints, int siloPid, int mediaPid, TimeSpan horizon, bool silent)
 {
     private const int RoomSize = 10;
     private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(400);
@@ -94,7 +94,7 @@ internal sealed class AgentLoadRooms(
         var mediaRss = Rss(mediaPid);
         var planned = speakers / (double)RoomSize * 50 * _talkShare;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {speakers} | {tree:F2} | {tree / speakers * 1000:F2} | {siloUse / tree:P0} | {mediaUse / tree:P0} | {mediaRss / 1e6:F0} | {(mediaRss - _mediaBaseline) / 1e6 / speakers:F2} | {Rss(siloPid) / 1e6:F0} | {sfuUse:F2} | {packets:F0} ({planned:F0}) | {generations} | {others:F2} |");
+            $"| {speakers} | {tree:F2} | {tree / speakers * 1000:F2} | {siloUse / tree:P0} | {mediaUse / tree:P0} | {mediaRss / 1e6:F0} | {(mediaRss - _mediaBaseline) / 1e6 / speakers:F2} | {Rss(siloPid) / 1e6:F0} | {sfuUse:F2} | {packets:F0} ({planned:F0}) | {generations} | {(siloCores == 0 ? "n/a" : others.ToString("F2", CultureInfo.InvariantCulture))} |");
     }
 
     private static int SubscribedTracks(StandInRoom? room) =>
@@ -112,7 +112,7 @@ internal sealed class AgentLoadRooms(
         var plan = Enumerable.Range(0, RoomSize).Select(_ => new List<StandInUtterance>()).ToArray();
         var cursor = Lead;
         var talking = TimeSpan.Zero;
-        for (var turn = 0; cursor < horizon; turn++)
+        for (var turn = 0; cursor < horizon && !silent; turn++)
         {
             var (file, duration) = sentences[(index * 7 + turn) % sentences.Count];
             plan[(index + turn) % RoomSize].Add(new StandInUtterance(cursor, file));
@@ -120,7 +120,7 @@ internal sealed class AgentLoadRooms(
             talking += duration;
         }
 
-        _talkShare = talking / (cursor - Lead);
+        _talkShare = silent ? 0 : talking / (cursor - Lead);
         return plan;
     }
 
