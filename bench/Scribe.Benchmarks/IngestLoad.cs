@@ -335,6 +335,7 @@ internal static class IngestLoad
         start.Environment["LiveKit__Url"] = liveKit.ToString();
         start.Environment["LiveKit__ApiKey"] = ApiKey;
         start.Environment["LiveKit__ApiSecret"] = ApiSecret;
+        start.Environment["LiveKit__Audio"] = "Egress"; // this load is the egress path's ingest
         start.Environment["Cluster__SiloPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Cluster__GatewayPort"] = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";

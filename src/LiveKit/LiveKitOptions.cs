@@ -7,8 +7,8 @@ public sealed class LiveKitOptions : IValidatableObject
 {
     public const string Section = "LiveKit";
 
-    /// <summary>How speakers' audio reaches the cluster: a track egress each (today's default), or one hidden agent participant per room.</summary>
-    public LiveKitAudio Audio { get; set; } = LiveKitAudio.Egress;
+    /// <summary>How speakers' audio reaches the cluster: one hidden agent participant per room (the default), or a track egress each.</summary>
+    public LiveKitAudio Audio { get; set; } = LiveKitAudio.Agent;
 
     /// <summary>The identity the cluster's agent participant joins rooms under (<see cref="LiveKitAudio.Agent"/> mode).</summary>
     [Required]

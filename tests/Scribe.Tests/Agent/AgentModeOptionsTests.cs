@@ -8,11 +8,11 @@ namespace Scribe.Tests.Agent;
 public sealed class AgentModeOptionsTests
 {
     [Fact]
-    public void Egress_stays_the_default_until_the_media_process_is_plugged_in()
+    public void The_agent_participant_is_the_default()
     {
         var options = new LiveKitOptions();
 
-        Assert.Equal((LiveKitAudio.Egress, "scribe"), (options.Audio, options.AgentIdentity));
+        Assert.Equal((LiveKitAudio.Agent, "scribe"), (options.Audio, options.AgentIdentity));
     }
 
     [Fact]

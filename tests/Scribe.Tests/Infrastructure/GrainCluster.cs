@@ -33,6 +33,8 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddScribeMetrics();
             silo.Services.AddSingleton(Options.Create(new TranscriberOptions { FinalTimeoutMs = FinalTimeoutMs }));
+            // The egress path, as before the agent participant became the default.
+            silo.Services.AddSingleton(Options.Create(new LiveKitOptions { Audio = LiveKitAudio.Egress }));
             silo.Services.AddSingleton(Options.Create(new TranscriptOptions()));
             // The room grain tells the room and the backend about transcription; here nobody listens.
             silo.Services.AddSingleton<ITranscriptDataChannel, NoTranscriptDataChannel>();

@@ -67,6 +67,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Admin:ApiKey"] = TestSilo.AdminKey,
             ["LiveKit:ApiKey"] = TestSilo.LiveKitKey,
             ["LiveKit:ApiSecret"] = TestSilo.LiveKitSecret,
+            ["LiveKit:Audio"] = "Egress",
             ["Cluster:SiloPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = TestSilo.FreePort().ToString(CultureInfo.InvariantCulture),
             ["Transcription:VadMode"] = "Energy",

@@ -56,6 +56,9 @@ public sealed class TestSilo : IAsyncDisposable
             ["LiveKit:Url"] = "http://127.0.0.1:9",
             ["LiveKit:ApiKey"] = LiveKitKey,
             ["LiveKit:ApiSecret"] = LiveKitSecret,
+            // The egress path unless a test asks for the agent participant (the product's default, which needs the
+            // media process and a LiveKit it can join: see SfuMeeting).
+            ["LiveKit:Audio"] = "Egress",
             ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:PrimarySiloPort"] = primarySiloPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -45,7 +45,7 @@ public sealed class AgentTokenMinterTests
         var jwt = new AgentTokenMinter(Key, Secret, new FakeTimeProvider(now)).Mint("r", "scribe-agent");
         var claims = new AccessTokenVerifier(Key, Secret).Verify(jwt, now);
         Assert.Equal(now + AgentTokenMinter.DefaultTtl, claims.ExpiresAt);
-        Assert.Equal(new VideoGrant { RoomJoin = true, Room = "r", Hidden = true, Agent = true, CanSubscribe = true, CanPublishData = true }, claims.Video);
+        Assert.Equal(new VideoGrant { RoomJoin = true, Room = "r", Hidden = true, Agent = true, CanPublish = false, CanSubscribe = true, CanPublishData = true }, claims.Video);
         Assert.Null(JwtPayload.Claims(jwt)["name"]);
     }
 }

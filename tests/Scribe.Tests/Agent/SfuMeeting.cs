@@ -1,0 +1,194 @@
+using Scribe.Fakes.Speech;
+using Scribe.Media;
+
+namespace Scribe.Tests.Agent;
+
+/// <summary>
+/// A meeting on the stand-in SFU with a real silo in Agent mode: the silo's own media process (the real SDK) joins
+/// the SFU as the agent participant, the embedded local speech endpoint (PocketSphinx) hears flite speech played as
+/// Opus RTP, and every event the SFU logs is relayed to the silo as the signed webhook LiveKit would send, in order,
+/// the agent's own joins and leaves included.
+/// </summary>
+public sealed class SfuMeeting : IAsyncDisposable
+{
+    public const string AgentIdentity = "scribe";
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _relay;
+    private int _relayed;
+
+    private SfuMeeting(StandInSfu sfu, MeetingRig rig)
+    {
+        Sfu = sfu;
+        Rig = rig;
+        _relay = Task.Run(() => RelayAsync(_stop.Token));
+    }
+
+    public StandInSfu Sfu { get; }
+
+    public MeetingRig Rig { get; }
+
+    public MediaProcess Media => Rig.Silo.Services.GetRequiredService<MediaProcess>();
+
+    public static async Task<SfuMeeting> StartAsync(CancellationToken cancellationToken)
+    {
+        var sfu = await StandInSfu.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, cancellationToken: cancellationToken);
+        try
+        {
+            var rig = await MeetingRig.StartAsync(new RigOptions
+            {
+                FakeVllm = false,
+                LiveKitPace = null,
+                Settings = new Dictionary<string, string?>
+                {
+                    ["LiveKit:Audio"] = "Agent",
+                    ["LiveKit:Url"] = sfu.Url.ToString(),
+                    ["LiveKit:AgentIdentity"] = AgentIdentity,
+                    ["LiveKit:TranscriptInterimIntervalMs"] = "100",
+                    // Real speech, so the real gate.
+                    ["Transcription:VadMode"] = "Silero",
+                },
+            });
+            return new SfuMeeting(sfu, rig);
+        }
+        catch
+        {
+            await sfu.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Each sentence of flite's corpus as an Ogg Opus file, with its reference.</summary>
+    public static async Task<IReadOnlyList<(SpokenSentence Sentence, string File)>> UtterancesAsync(CancellationToken cancellationToken)
+    {
+        var corpus = await FliteCorpus.LoadAsync(cancellationToken);
+        var files = new List<(SpokenSentence, string)>();
+        foreach (var sentence in corpus)
+        {
+            files.Add((sentence, await OggOpusFiles.EncodeAsync(sentence, cancellationToken)));
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// The person joins and publishes a silent microphone; returns its track sid once the agent is subscribed to it
+    /// (audio before that is heard by nobody, as in a real room).
+    /// </summary>
+    public async Task<string> JoinAndPublishAsync(string room, string identity, CancellationToken cancellationToken)
+    {
+        await Sfu.AddParticipantAsync(room, identity, Names.Of(identity), cancellationToken: cancellationToken);
+        var trackSid = await Sfu.PublishMicrophoneAsync(room, identity, [], cancellationToken);
+        await WaitSubscribedAsync(room, trackSid, cancellationToken);
+        return trackSid;
+    }
+
+    public async Task WaitSubscribedAsync(string room, string trackSid, CancellationToken cancellationToken, TimeSpan? patience = null) =>
+        await Eventually.HoldsAsync(
+            async () => (await Sfu.GetRoomAsync(room, cancellationToken))?.Participants.Any(p => p.Identity == AgentIdentity && p.Subscriptions.Contains(trackSid)) == true,
+            $"the agent is subscribed to {trackSid} in {room}",
+            patience ?? TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(50));
+
+    /// <summary>Plays the files one after the other from now, <paramref name="gap"/> of no packets between them.</summary>
+    public Task SpeakAsync(string room, string identity, IReadOnlyList<(SpokenSentence Sentence, string File)> utterances, TimeSpan gap, CancellationToken cancellationToken)
+    {
+        var at = TimeSpan.Zero;
+        var plan = new List<StandInUtterance>();
+        foreach (var (sentence, file) in utterances)
+        {
+            plan.Add(new StandInUtterance(at, file));
+            at += sentence.Duration + gap;
+        }
+
+        return Sfu.PublishMicrophoneAsync(room, identity, plan, cancellationToken);
+    }
+
+    /// <summary>Waits until every utterance played by <paramref name="identity"/> so far has a final (transcription and text stream) received after its last packet.</summary>
+    public async Task<StandInReceived> WaitForFinalsAsync(string room, string identity, int utterances, CancellationToken cancellationToken, TimeSpan? patience = null)
+    {
+        StandInReceived received = null!;
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var played = (await Sfu.GetEventsAsync(cancellationToken)).Where(e => e.Event == "utterance_played" && e.Room == room && e.Identity == identity).ToList();
+                received = await Sfu.GetReceivedAsync(room, cancellationToken);
+                // Both forms of a final: the legacy transcription and its lk.transcription text stream.
+                var streamed = received.TextStreams.Where(s => s.Attributes.GetValueOrDefault("lk.transcription_final") == "true")
+                    .Select(s => s.Attributes.GetValueOrDefault("lk.segment_id")).ToHashSet();
+                var finals = received.Transcriptions.Where(t => t.TranscribedParticipantIdentity == identity && t.Segments.Any(s => s.Final && streamed.Contains(s.Id))).ToList();
+                return played.Count >= utterances && played.All(p => finals.Any(f => f.ReceivedAt >= p.LastPacketAt));
+            },
+            $"{utterances} utterance(s) of {identity} are transcribed into {room}",
+            patience ?? TimeSpan.FromSeconds(120),
+            TimeSpan.FromMilliseconds(100));
+        return received;
+    }
+
+    /// <summary>The agent's joins the SFU logged for <paramref name="room"/>.</summary>
+    public async Task<IReadOnlyList<StandInEvent>> AgentJoinsAsync(string room, CancellationToken cancellationToken) =>
+        [.. (await Sfu.GetEventsAsync(cancellationToken)).Where(e => e.Event == "participant_joined" && e.Room == room && e.Identity == AgentIdentity)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _relay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+        await Rig.DisposeAsync();
+        await Sfu.DisposeAsync();
+    }
+
+    /// <summary>LiveKit delivers webhooks asynchronously and in order per room: so does this relay.</summary>
+    private async Task RelayAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IReadOnlyList<StandInEvent> events;
+            try
+            {
+                events = await Sfu.GetEventsAsync(cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                return;
+            }
+
+            foreach (var e in events.Skip(_relayed))
+            {
+                await SendAsync(e, cancellationToken);
+                _relayed++;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(StandInEvent e, CancellationToken cancellationToken)
+    {
+        var room = new LiveKitRoom { Name = e.Room, Sid = e.RoomSid };
+        var participant = new LiveKitParticipant
+        {
+            Identity = e.Identity ?? "",
+            Sid = e.ParticipantSid ?? "",
+            Name = e.Raw["participant"]?["name"]?.GetValue<string>() ?? "",
+            Kind = e.Kind == "agent" ? ParticipantKind.Agent : ParticipantKind.Standard,
+            State = ParticipantState.Active,
+        };
+        var url = Rig.WebhookUrl;
+        var track = e.TrackSid is { } sid ? LiveKitWebhookSender.MicrophoneTrack(sid, e.Raw["track"]?["name"]?.GetValue<string>() ?? "") : null;
+        var delivery = e.Event switch
+        {
+            "room_started" => await Rig.Webhooks.RoomStartedAsync(url, room, cancellationToken),
+            "room_finished" => await Rig.Webhooks.RoomFinishedAsync(url, room, cancellationToken),
+            "participant_joined" => await Rig.Webhooks.ParticipantJoinedAsync(url, room, participant, cancellationToken),
+            "participant_left" => await Rig.Webhooks.ParticipantLeftAsync(url, room, participant, cancellationToken),
+            "track_published" => await Rig.Webhooks.TrackPublishedAsync(url, room, participant, track!, cancellationToken),
+            "track_unpublished" => await Rig.Webhooks.TrackUnpublishedAsync(url, room, participant, track!, cancellationToken),
+            _ => null,
+        };
+        if (delivery is not null && delivery.HttpStatus != 200)
+        {
+            throw new InvalidOperationException($"the silo answered {delivery.HttpStatus} to {e.Event}");
+        }
+    }
+}
