@@ -158,7 +158,6 @@ static Process StartSilo(string dll, string port, Uri liveKitUrl, string audio, 
             ["LiveKit__Audio"] = audio == "agent" ? "Agent" : "Egress",
             ["LiveKit__ApiKey"] = "devkey",
             ["LiveKit__ApiSecret"] = apiSecret,
-            ["LiveKit__Audio"] = "Egress", // this demo plays the egress path on the fake LiveKit
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Orleans"] = "Warning",
             ["Logging__LogLevel__Microsoft"] = "Warning",
