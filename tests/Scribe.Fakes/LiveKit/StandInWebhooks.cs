@@ -3,8 +3,8 @@ namespace Scribe.Fakes.LiveKit;
 /// <summary>
 /// Plays LiveKit's webhook delivery for rooms on the stand-in SFU: each call turns the SFU's event log since the
 /// last call (<c>room_started</c>, <c>participant_joined</c>/<c>_left</c>, <c>track_published</c>/<c>_unpublished</c>,
-/// <c>room_finished</c>) into signed webhooks to <paramref name="webhookUrl"/>, in order. Events of agents are left
-/// out (the silo's own agent among them), as the silo ignores them anyway.
+/// <c>room_finished</c>) into signed webhooks to <paramref name="webhookUrl"/>, in order, as LiveKit delivers them
+/// (agents' events included: LiveKit sends those too). A delivery the silo does not answer 200 throws.
 /// </summary>
 public sealed class StandInWebhooks(StandInSfu sfu, LiveKitWebhookSender webhooks, Uri webhookUrl)
 {
@@ -19,7 +19,7 @@ public sealed class StandInWebhooks(StandInSfu sfu, LiveKitWebhookSender webhook
         foreach (var e in events.Skip(_sent))
         {
             _sent++;
-            if (e.Kind == "agent" || e.Room.Length == 0)
+            if (e.Room.Length == 0)
             {
                 continue;
             }
@@ -30,20 +30,33 @@ public sealed class StandInWebhooks(StandInSfu sfu, LiveKitWebhookSender webhook
                 _rooms[e.Room] = room;
             }
 
-            var participant = new Scribe.LiveKit.LiveKitParticipant { Identity = e.Identity ?? "", Sid = e.ParticipantSid ?? "", Name = e.Identity ?? "" };
+            var participant = new Scribe.LiveKit.LiveKitParticipant
+            {
+                Identity = e.Identity ?? "",
+                Sid = e.ParticipantSid ?? "",
+                Name = e.Raw["participant"]?["name"]?.GetValue<string>() ?? "",
+                Kind = e.Kind == "agent" ? Scribe.LiveKit.ParticipantKind.Agent : Scribe.LiveKit.ParticipantKind.Standard,
+                State = Scribe.LiveKit.ParticipantState.Active,
+            };
+            var track = e.TrackSid is { } sid ? LiveKitWebhookSender.MicrophoneTrack(sid, e.Raw["track"]?["name"]?.GetValue<string>() ?? "") : null;
             var delivery = e.Event switch
             {
                 "room_started" => webhooks.RoomStartedAsync(webhookUrl, room, cancellationToken),
                 "participant_joined" => webhooks.ParticipantJoinedAsync(webhookUrl, room, participant, cancellationToken),
                 "participant_left" => webhooks.ParticipantLeftAsync(webhookUrl, room, participant, cancellationToken),
-                "track_published" => webhooks.TrackPublishedAsync(webhookUrl, room, participant, LiveKitWebhookSender.MicrophoneTrack(e.TrackSid!), cancellationToken),
-                "track_unpublished" => webhooks.TrackUnpublishedAsync(webhookUrl, room, participant, LiveKitWebhookSender.MicrophoneTrack(e.TrackSid!), cancellationToken),
+                "track_published" => webhooks.TrackPublishedAsync(webhookUrl, room, participant, track!, cancellationToken),
+                "track_unpublished" => webhooks.TrackUnpublishedAsync(webhookUrl, room, participant, track!, cancellationToken),
                 "room_finished" => webhooks.RoomFinishedAsync(webhookUrl, room, cancellationToken),
                 _ => null,
             };
             if (delivery is not null)
             {
-                await delivery;
+                var answer = await delivery;
+                if (answer.HttpStatus != 200)
+                {
+                    throw new InvalidOperationException($"the silo answered {answer.HttpStatus} to the {e.Event} webhook");
+                }
+
                 sent++;
             }
         }
