@@ -14,6 +14,7 @@ internal sealed class AgentMeeting(StandInSfu sfu, StandInWebhooks webhooks, str
 
     // The agent subscribes to a microphone once it sees it published (a renegotiation): the first turn starts after.
     private static readonly TimeSpan SubscribeLead = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SettleAfterLastUtterance = TimeSpan.FromSeconds(2);
     private int _captionsPrinted;
     private IReadOnlyList<StandInSegment> _finalCaptions = [];
 
@@ -53,12 +54,16 @@ internal sealed class AgentMeeting(StandInSfu sfu, StandInWebhooks webhooks, str
         TranscriptFollower.PrintHeader();
         var follower = new TranscriptFollower(http, roomName);
         var deadline = DateTime.UtcNow.AddMilliseconds(layout.DurationMs + 60_000);
+        DateTime? allPlayed = null;
         while (DateTime.UtcNow < deadline)
         {
             await follower.PollAsync(cancellationToken);
             await PrintCaptionsAsync(cancellationToken);
             var played = (await sfu.GetEventsAsync(cancellationToken)).Count(e => e.Event == "utterance_played" && e.Room == roomName);
-            if (played >= script.Count && follower.Latest.Count >= script.Count && follower.Latest.All(s => s.IsFinal))
+            allPlayed ??= played >= script.Count ? DateTime.UtcNow : null;
+            // A slow machine can split the last utterance: after it played, give the silo its closing pause and a
+            // little more before taking "everything final" as the end.
+            if (DateTime.UtcNow - allPlayed > SettleAfterLastUtterance && follower.Latest.Count >= script.Count && follower.Latest.All(s => s.IsFinal))
             {
                 break;
             }
