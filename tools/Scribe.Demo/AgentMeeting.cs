@@ -50,7 +50,7 @@ internal sealed class AgentMeeting(StandInSfu sfu, StandInWebhooks webhooks, str
         }
 
         await webhooks.DeliverAsync(cancellationToken);
-        Console.WriteLine($"Meeting '{roomName}' is live on the stand-in SFU ({sfu.Url}): {layout.DurationMs / 1000.0:F0} s of audio, the agent subscribed.\n");
+        Console.WriteLine($"Meeting '{roomName}' is live on the stand-in SFU ({sfu.Url}): {layout.DurationMs / 1000.0:F0} s of audio; the silo's agent has joined.\n");
         TranscriptFollower.PrintHeader();
         var follower = new TranscriptFollower(http, roomName);
         var deadline = DateTime.UtcNow.AddMilliseconds(layout.DurationMs + 60_000);
