@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Diagnostics;
 
 namespace Scribe.Tests.Agent;
@@ -41,6 +42,7 @@ public sealed class AgentEndToEndTests(ITestOutputHelper output)
 
         AssertCaptions(received, speakers);
         await AssertTranscriptMatchesAsync(meeting, room, received, ct);
+        AssertScribeDataMessages(received);
         var (p50, p99, count) = await CaptionLatencyAsync(meeting, room, received, ct);
         output.WriteLine($"caption latency (last packet sent by the SFU -> final transcription received by the SFU) over {count} utterances: p50 {p50} ms, p99 {p99} ms");
 
@@ -163,6 +165,20 @@ public sealed class AgentEndToEndTests(ITestOutputHelper output)
         }
 
         Assert.All(streams, s => Assert.True(speakers.ContainsKey(s.SenderIdentity), $"text stream sent as '{s.SenderIdentity}'"));
+    }
+
+    /// <summary>The <c>lk.scribe.transcript</c> upserts come from the agent too (sender blank: it is hidden), a final for each final caption.</summary>
+    private static void AssertScribeDataMessages(StandInReceived received)
+    {
+        var messages = received.Data.Where(d => d.Topic == "lk.scribe.transcript").ToList();
+        Assert.All(messages, m => Assert.Equal("", m.Sender));
+        var finals = messages.Select(m => JsonNode.Parse(m.Bytes)!.AsObject())
+            .Where(m => m["type"]?.GetValue<string>() == "segment" && m["final"]?.GetValue<bool>() == true)
+            .ToDictionary(m => m["id"]!.GetValue<string>(), m => m["text"]!.GetValue<string>());
+        foreach (var transcription in received.Transcriptions.Where(t => t.Segments[0].Final))
+        {
+            Assert.Equal(transcription.Segments[0].Text, finals.GetValueOrDefault(transcription.Segments[0].Id));
+        }
     }
 
     private static async Task AssertTranscriptMatchesAsync(SfuMeeting meeting, string room, StandInReceived received, CancellationToken ct)

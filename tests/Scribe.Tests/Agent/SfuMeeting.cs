@@ -16,6 +16,7 @@ public sealed class SfuMeeting : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _relay;
     private int _relayed;
+    private Exception? _relayFailure;
 
     private SfuMeeting(StandInSfu sfu, MeetingRig rig)
     {
@@ -85,7 +86,7 @@ public sealed class SfuMeeting : IAsyncDisposable
 
     public async Task WaitSubscribedAsync(string room, string trackSid, CancellationToken cancellationToken, TimeSpan? patience = null) =>
         await Eventually.HoldsAsync(
-            async () => (await Sfu.GetRoomAsync(room, cancellationToken))?.Participants.Any(p => p.Identity == AgentIdentity && p.Subscriptions.Contains(trackSid)) == true,
+            async () => ThrowIfRelayFailed() && (await Sfu.GetRoomAsync(room, cancellationToken))?.Participants.Any(p => p.Identity == AgentIdentity && p.Subscriptions.Contains(trackSid)) == true,
             $"the agent is subscribed to {trackSid} in {room}",
             patience ?? TimeSpan.FromSeconds(60),
             TimeSpan.FromMilliseconds(50));
@@ -111,6 +112,7 @@ public sealed class SfuMeeting : IAsyncDisposable
         await Eventually.HoldsAsync(
             async () =>
             {
+                ThrowIfRelayFailed();
                 var played = (await Sfu.GetEventsAsync(cancellationToken)).Where(e => e.Event == "utterance_played" && e.Room == room && e.Identity == identity).ToList();
                 received = await Sfu.GetReceivedAsync(room, cancellationToken);
                 // Both forms of a final: the legacy transcription and its lk.transcription text stream.
@@ -124,6 +126,10 @@ public sealed class SfuMeeting : IAsyncDisposable
             TimeSpan.FromMilliseconds(100));
         return received;
     }
+
+    /// <summary>A webhook the silo refused stops the relay: the test fails with it rather than waiting out its patience.</summary>
+    private bool ThrowIfRelayFailed() =>
+        _relayFailure is null ? true : throw new InvalidOperationException("relaying the SFU's events as webhooks failed", _relayFailure);
 
     /// <summary>The agent's joins the SFU logged for <paramref name="room"/>.</summary>
     public async Task<IReadOnlyList<StandInEvent>> AgentJoinsAsync(string room, CancellationToken cancellationToken) =>
@@ -153,10 +159,18 @@ public sealed class SfuMeeting : IAsyncDisposable
                 return;
             }
 
-            foreach (var e in events.Skip(_relayed))
+            try
             {
-                await SendAsync(e, cancellationToken);
-                _relayed++;
+                foreach (var e in events.Skip(_relayed))
+                {
+                    await SendAsync(e, cancellationToken);
+                    _relayed++;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _relayFailure = e;
+                return;
             }
 
             await Task.Delay(50, cancellationToken);
