@@ -170,7 +170,7 @@ internal static class IngestLoad
     };
 
     /// <summary>Pins every thread of a process (and so the threads it starts later) to <paramref name="cpus"/>.</summary>
-    private static async Task PinAsync(int pid, string cpus)
+    internal static async Task PinAsync(int pid, string cpus)
     {
         using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-p", "-c", cpus, pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true })!;
         await taskset.StandardOutput.ReadToEndAsync();
@@ -288,7 +288,7 @@ internal static class IngestLoad
         return (Quantile(0.5), Quantile(0.99));
     }
 
-    private static double CpuSeconds(int pid)
+    internal static double CpuSeconds(int pid)
     {
         var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
@@ -315,7 +315,7 @@ internal static class IngestLoad
         return busy / 100.0; // USER_HZ
     }
 
-    private static long Rss(int pid)
+    internal static long Rss(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
@@ -388,7 +388,7 @@ internal static class IngestLoad
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process process)
+    internal static async Task WaitReadyAsync(HttpClient http, Process process)
     {
         for (var i = 0; i < 240 && !process.HasExited; i++)
         {
@@ -425,7 +425,7 @@ internal static class IngestLoad
         process.WaitForExit();
     }
 
-    private static string Option(string[] args, string name, string fallback)
+    internal static string Option(string[] args, string name, string fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;

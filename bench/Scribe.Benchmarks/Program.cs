@@ -13,6 +13,7 @@ internal static class Program
     {
         ["local-speech"] = LocalSpeechBenchmark.RunAsync,
         ["ingest-load"] = IngestLoad.RunAsync,
+        ["agent-load"] = AgentLoad.RunAsync,
         ["vad"] = VadBenchmark.RunAsync,
         ["placement"] = PlacementSimulation.RunAsync,
         ["capacity"] = CapacitySimulation.RunAsync,

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Scribe;
 using Scribe.Fakes;
 using Scribe.Fakes.LiveKit;
@@ -10,11 +8,20 @@ using Scribe.Fakes.Speech;
 using Scribe.LiveKit;
 
 // Runs one silo on its embedded defaults (local clustering and storage, the built-in PocketSphinx endpoint),
-// plays a three-speaker meeting into it exactly as LiveKit would (signed webhooks, track egress over a
-// WebSocket), and prints the room transcript as it forms.
+// plays a three-speaker meeting into it as LiveKit would, and prints the room transcript as it forms. By default
+// the meeting is a room on the stand-in SFU that the silo joins as a hidden agent (`LiveKit:Audio=Agent`), and the
+// captions a viewer in that room received are printed too; `--audio egress` plays it through track egress instead.
 if (args is not ["--silo", var siloDll, ..])
 {
-    Console.Error.WriteLine("usage: Scribe.Demo --silo <path to Scribe.Silo.dll> [--port 5080] [--pace 1.0]");
+    Console.Error.WriteLine("usage: Scribe.Demo --silo <path to Scribe.Silo.dll> [--audio agent|egress] [--port 5080] [--pace 1.0 (egress only)]");
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+var audio = Argument("--audio", "agent").ToLowerInvariant();
+if (audio is not ("agent" or "egress"))
+{
+    Console.Error.WriteLine($"--audio {audio}: agent or egress");
     return 2;
 }
 
@@ -32,22 +39,62 @@ var corpus = await FliteCorpus.LoadAsync();
     ("alice", "Alice", corpus[0]), ("bob", "Bob", corpus[5]), ("carol", "Carol", corpus[10]),
     ("bob", "Bob", corpus[6]), ("alice", "Alice", corpus[1]), ("carol", "Carol", corpus[12]),
 ];
-var meeting = new MeetingAudio([.. script.Select(t => (t.Speaker, t.Line.Pcm48kStereo))]);
 
-await using var liveKit = await FakeLiveKitServer.StartAsync(apiKey, apiSecret, pace);
+await using var sfu = audio == "agent" ? await StandInSfu.StartAsync(apiKey, apiSecret) : null;
+await using var liveKit = audio == "egress" ? await FakeLiveKitServer.StartAsync(apiKey, apiSecret, pace) : null;
 Directory.CreateDirectory("artifacts");
 var logPath = Path.GetFullPath("artifacts/demo-silo.log");
-Console.WriteLine($"Starting a silo on http://127.0.0.1:{port} (log: {logPath})…");
-using var silo = StartSilo(siloDll, port, liveKit.Url, apiSecret, adminKey, logPath);
+Console.WriteLine(sfu is null
+    ? $"Starting a silo on http://127.0.0.1:{port}, audio by track egress (log: {logPath})…"
+    : $"Starting a silo on http://127.0.0.1:{port}, audio by its agent in the room on the stand-in SFU (log: {logPath})…");
+using var silo = StartSilo(siloDll, port, sfu?.Url ?? liveKit!.Url, audio, apiSecret, adminKey, logPath);
 var siloUrl = new Uri($"http://127.0.0.1:{port}/");
 using var http = new HttpClient { BaseAddress = siloUrl };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
 try
 {
     await WaitForReadyAsync(http, silo);
-
     var webhooks = new LiveKitWebhookSender(http, apiKey, apiSecret);
     var webhookUrl = new Uri(siloUrl, "livekit/webhook");
+    IReadOnlyList<TranscriptSegment> latest;
+    IReadOnlyList<StandInSegment>? captions = null;
+    if (sfu is not null)
+    {
+        var meeting = new AgentMeeting(sfu, new StandInWebhooks(sfu, webhooks, webhookUrl), roomName);
+        latest = await meeting.PlayAsync(http, script, CancellationToken.None);
+        captions = meeting.FinalCaptions;
+    }
+    else
+    {
+        latest = await PlayThroughEgressAsync(liveKit!, webhooks, webhookUrl, http);
+    }
+
+    Console.WriteLine("\nThe room transcript:\n");
+    foreach (var segment in latest)
+    {
+        Console.WriteLine($"  [{TimeSpan.FromMilliseconds(segment.StartMs):mm\\:ss}] {segment.SpeakerName}: {segment.Text}");
+    }
+
+    var reference = string.Join(' ', script.Select(t => t.Line.Text));
+    var wer = WordErrorRate.Compute(reference, string.Join(' ', latest.Select(s => s.Text)));
+    Console.WriteLine($"\n{latest.Count} segments for {script.Length} spoken lines; word error rate against the script: {wer:P1}");
+    if (captions is not null)
+    {
+        var captionWer = WordErrorRate.Compute(reference, string.Join(' ', captions.OrderBy(c => c.StartTime).Select(c => c.Text)));
+        Console.WriteLine($"A viewer in the room received {captions.Count} final captions; their word error rate: {captionWer:P1}");
+    }
+
+    Console.WriteLine($"Demo wall time: {clock.Elapsed.TotalSeconds:F0} s");
+    return latest.Count > 0 && captions is not { Count: 0 } ? 0 : 1;
+}
+finally
+{
+    Stop(silo);
+}
+
+async Task<IReadOnlyList<TranscriptSegment>> PlayThroughEgressAsync(FakeLiveKitServer liveKit, LiveKitWebhookSender webhooks, Uri webhookUrl, HttpClient http)
+{
+    var meeting = new MeetingAudio([.. script.Select(t => (t.Speaker, t.Line.Pcm48kStereo))]);
     var room = new LiveKitRoom { Name = roomName, Sid = "RM_demo" };
     await webhooks.RoomStartedAsync(webhookUrl, room, CancellationToken.None);
     var participants = new List<(LiveKitParticipant Participant, LiveKitTrack Track)>();
@@ -62,33 +109,19 @@ try
     }
 
     Console.WriteLine($"Meeting '{roomName}' is live: {meeting.DurationMs / 1000.0:F0} s of audio at {pace}× real time.\n");
-    Console.WriteLine("  time   speaker  text   (~ interim, ✓ final)");
+    TranscriptFollower.PrintHeader();
     var egressesDone = Task.WhenAll(participants.Select(async p =>
     {
         var egress = await liveKit.WaitForTrackEgressAsync(p.Track.Sid, CancellationToken.None);
         await liveKit.WaitForEgressEndAsync(egress.EgressId, CancellationToken.None);
     }));
 
-    var shown = new Dictionary<string, string>();
-    var revision = 0L;
-    IReadOnlyList<TranscriptSegment> latest = [];
+    var follower = new TranscriptFollower(http, roomName);
     var deadline = DateTime.UtcNow.AddSeconds(meeting.DurationMs / 1000.0 / pace + 60);
     while (DateTime.UtcNow < deadline)
     {
-        var changes = await http.GetFromJsonAsync<TranscriptResponse>($"api/rooms/{roomName}/transcript?since={revision}", JsonSerializerOptions.Web);
-        revision = changes!.Revision;
-        foreach (var segment in changes.Segments)
-        {
-            var line = $"{(segment.IsFinal ? "✓" : "~")} {segment.Text}";
-            if (shown.GetValueOrDefault(segment.Id) != line && segment.Text.Length > 0)
-            {
-                shown[segment.Id] = line;
-                Console.WriteLine($"  {TimeSpan.FromMilliseconds(segment.StartMs):mm\\:ss\\.f}  {segment.SpeakerName,-7}  {line}");
-            }
-        }
-
-        latest = (await http.GetFromJsonAsync<TranscriptResponse>($"api/rooms/{roomName}/transcript", JsonSerializerOptions.Web))!.Segments;
-        if (egressesDone.IsCompleted && latest.Count >= script.Length && latest.All(s => s.IsFinal))
+        await follower.PollAsync(CancellationToken.None);
+        if (egressesDone.IsCompleted && follower.Latest.Count >= script.Length && follower.Latest.All(s => s.IsFinal))
         {
             break;
         }
@@ -102,20 +135,7 @@ try
     }
 
     await webhooks.RoomFinishedAsync(webhookUrl, room, CancellationToken.None);
-
-    Console.WriteLine("\nThe room transcript:\n");
-    foreach (var segment in latest)
-    {
-        Console.WriteLine($"  [{TimeSpan.FromMilliseconds(segment.StartMs):mm\\:ss}] {segment.SpeakerName}: {segment.Text}");
-    }
-
-    var wer = WordErrorRate.Compute(string.Join(' ', script.Select(t => t.Line.Text)), string.Join(' ', latest.Select(s => s.Text)));
-    Console.WriteLine($"\n{latest.Count} segments for {script.Length} spoken lines; word error rate against the script: {wer:P1}");
-    return latest.Count > 0 ? 0 : 1;
-}
-finally
-{
-    Stop(silo);
+    return follower.Latest;
 }
 
 string Argument(string name, string fallback)
@@ -124,7 +144,7 @@ string Argument(string name, string fallback)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
 }
 
-static Process StartSilo(string dll, string port, Uri liveKitUrl, string apiSecret, string adminKey, string logPath)
+static Process StartSilo(string dll, string port, Uri liveKitUrl, string audio, string apiSecret, string adminKey, string logPath)
 {
     var start = new ProcessStartInfo("dotnet", [dll])
     {
@@ -135,9 +155,9 @@ static Process StartSilo(string dll, string port, Uri liveKitUrl, string apiSecr
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["Admin__ApiKey"] = adminKey,
             ["LiveKit__Url"] = liveKitUrl.ToString(),
+            ["LiveKit__Audio"] = audio == "agent" ? "Agent" : "Egress",
             ["LiveKit__ApiKey"] = "devkey",
             ["LiveKit__ApiSecret"] = apiSecret,
-            ["LiveKit__Audio"] = "Egress", // this demo plays the egress path on the fake LiveKit
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Orleans"] = "Warning",
             ["Logging__LogLevel__Microsoft"] = "Warning",
@@ -204,4 +224,3 @@ static void Stop(Process silo)
     }
 }
 
-internal sealed record TranscriptResponse(string Room, long Revision, IReadOnlyList<TranscriptSegment> Segments);
