@@ -9,7 +9,7 @@ namespace Scribe.Media;
 /// </summary>
 public sealed class AgentTrack
 {
-    /// <summary>Ten seconds of 20 ms frames.</summary>
+    /// <summary>Fifty seconds of the media process's 100 ms frames (ten of 20 ms ones).</summary>
     public const int Buffered = 500;
 
     private readonly Channel<PcmFrame> _frames;

@@ -13,7 +13,7 @@ public static class MediaChannel
     public const byte JsonKind = 1;
     public const byte AudioKind = 2;
 
-    /// <summary>Far above any real frame (20 ms of audio is 640 bytes); a larger length means a broken stream.</summary>
+    /// <summary>Far above any real frame (100 ms of audio is 3,200 bytes); a larger length means a broken stream.</summary>
     public const int MaxFrameLength = 1 << 20;
 
     private const int AudioHeader = 8;
