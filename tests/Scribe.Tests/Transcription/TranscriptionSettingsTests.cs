@@ -28,7 +28,7 @@ public sealed class TranscriptionSettingsTests
     public void A_wrong_activation_policy_is_refused_naming_the_setting(string setting)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Bind(setting));
-        Assert.StartsWith("Transcription:Activation must be AllRooms or OnRequest", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Transcription:Activation must be AllRooms, OnRequest or Dispatch", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
