@@ -152,6 +152,8 @@ internal sealed partial class AgentWorker(IOptions<LiveKitOptions> options, IAge
             JobId = job.Id,
             Available = answer == AgentAvailability.Answer.Accept,
             Terminate = answer == AgentAvailability.Answer.AlreadyServed,
+            // The server invents no identity: the job's token carries the one our agent joins under.
+            ParticipantIdentity = _options.AgentIdentity,
         };
     }
 

@@ -35,6 +35,7 @@ public sealed class AgentDispatchEndToEndTests
 
         var job = await meeting.Sfu.DispatchAgentAsync(room, AgentName, ct);
         Assert.True(job["assigned"]!.GetValue<bool>(), job.ToJsonString());
+        Assert.Equal(SfuMeeting.AgentIdentity, job["identity"]!.GetValue<string>()); // the identity the job token is minted for
         var jobId = job["jobId"]!.GetValue<string>();
         await meeting.WaitSubscribedAsync(room, track, ct);
         await meeting.SpeakAsync(room, "alice", [utterances[2]], TimeSpan.FromSeconds(1), ct);

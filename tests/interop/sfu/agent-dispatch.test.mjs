@@ -53,12 +53,12 @@ describe('agent dispatch', () => {
     const availability = await w.next('availability');
     assert.equal(availability.job.room.name, 'dispatched');
     assert.equal(availability.job.agentName, 'scribe-test');
-    w.send({ case: 'availability', value: new AvailabilityResponse({ jobId: availability.job.id, available: true }) });
+    w.send({ case: 'availability', value: new AvailabilityResponse({ jobId: availability.job.id, available: true, participantIdentity: 'scribe' }) });
     const assignment = await w.next('assignment');
-    assert.deepEqual(await dispatched, { jobId: availability.job.id, assigned: true, identity: `agent-${availability.job.id}` });
+    assert.deepEqual(await dispatched, { jobId: availability.job.id, assigned: true, identity: 'scribe' });
 
     const claims = verifyJoinToken(assignment.token, API_KEY, API_SECRET);
-    assert.equal(claims.sub, `agent-${availability.job.id}`);
+    assert.equal(claims.sub, 'scribe');
     assert.equal(claims.kind, 'agent');
     assert.equal(claims.attributes['lk.agent_name'], 'scribe-test');
     assert.deepEqual([claims.video.room, claims.video.hidden, claims.video.canSubscribe, claims.video.canPublish],

@@ -85,8 +85,9 @@ export class AgentDispatch {
       if (answer === null) return this.fail(job, 'availability timed out');
       if (answer.terminate) return this.record(job, worker, 'JS_SUCCESS', 'terminated at availability');
       if (!answer.available) continue;
-      const identity = answer.participantIdentity || `agent-${job.id}`;
-      const token = this.jobToken(job, identity, answer, worker.permissions);
+      // The identity is the worker's to give; the server invents none (an empty one fails at join).
+      const identity = answer.participantIdentity;
+      const token = this.jobToken(job, identity, answer, worker);
       this.record(job, worker, 'JS_PENDING', null, identity);
       this.send(worker, { case: 'assignment', value: new JobAssignment({ job, token }) });
       this.event('job_assigned', { jobId: job.id, room: roomName, workerId: worker.id, identity });
@@ -103,16 +104,19 @@ export class AgentDispatch {
     });
   }
 
-  /** The server's job token: kind agent, the job's room, an hour, grants from the registered permissions. */
-  jobToken(job, identity, answer, permissions) {
+  /**
+   * The server's job token (protocol's agent.BuildAgentToken): kind agent, the job's room, an hour, the answer's
+   * identity, name, metadata and attributes plus lk.agent_name, grants from the permissions the worker registered.
+   */
+  jobToken(job, identity, answer, worker) {
     const now = Math.floor(Date.now() / 1000);
+    const p = worker.permissions ?? {};
     return signToken({
-      sub: identity, name: answer.participantName || undefined, kind: 'agent', exp: now + 3600,
-      metadata: answer.participantMetadata || undefined,
-      attributes: { ...answer.participantAttributes, 'lk.agent_name': job.agentName },
-      video: { room: job.room.name, roomJoin: true, agent: true, hidden: permissions?.hidden ?? false,
-        canSubscribe: permissions?.canSubscribe ?? true, canPublish: permissions?.canPublish ?? true,
-        canPublishData: permissions?.canPublishData ?? true },
+      sub: identity, name: answer.participantName, kind: 'agent', exp: now + 3600, metadata: answer.participantMetadata,
+      attributes: { ...answer.participantAttributes, 'lk.agent_name': worker.agentName },
+      video: { room: job.room.name, roomJoin: true, agent: true, hidden: p.hidden === true,
+        canSubscribe: p.canSubscribe === true, canPublish: p.canPublish === true, canPublishData: p.canPublishData === true,
+        canUpdateOwnMetadata: p.canUpdateMetadata === true, canSubscribeMetrics: p.canSubscribeMetrics === true },
     }, this.key, this.secret, now);
   }
 
