@@ -167,6 +167,10 @@ public sealed class StandInSfu : IAsyncDisposable
     public Task<JsonObject> DispatchAgentAsync(string room, string agentName, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"rooms/{Escape(room)}/dispatch", new JsonObject { ["agentName"] = agentName }, cancellationToken);
 
+    /// <summary>Cuts every agent worker's <c>/agent</c> socket without a close (a lost connection).</summary>
+    public Task DropAgentWorkersAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "agent-workers/drop", null, cancellationToken);
+
     /// <summary>Ends a dispatched job: its worker gets a <c>termination</c>.</summary>
     public Task TerminateJobAsync(string room, string jobId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"rooms/{Escape(room)}/dispatch/{Escape(jobId)}", null, cancellationToken);

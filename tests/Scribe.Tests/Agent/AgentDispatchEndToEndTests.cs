@@ -3,7 +3,8 @@ namespace Scribe.Tests.Agent;
 /// <summary>
 /// LiveKit's agent dispatch (issue #21): a silo under <c>Transcription:Activation</c> = <c>Dispatch</c> registers on
 /// the stand-in SFU's <c>/agent</c>; a dispatch of a room (as Meet's <c>CreateAgentDispatch</c>) brings the agent in and
-/// captions out, a second dispatch is ended without a second agent, and the job's termination makes the agent leave.
+/// captions out, a second dispatch is ended without a second agent, the job's termination makes the agent leave, and
+/// a worker whose connection was lost registers again and takes the next job.
 /// </summary>
 public sealed class AgentDispatchEndToEndTests
 {
@@ -61,6 +62,15 @@ public sealed class AgentDispatchEndToEndTests
         status = await TranscriptionAsync(meeting, room, ct);
         Assert.False(status.GetProperty("active").GetBoolean());
         Assert.Equal("dispatch", status.GetProperty("requestedBy").GetString());
+
+        // A lost connection: the worker registers again, and takes the next dispatch of the room.
+        await meeting.Sfu.DropAgentWorkersAsync(ct);
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Count(e => e.Event == "worker_registered") == 2,
+            "the worker registers again", TimeSpan.FromSeconds(30));
+        var again = await meeting.Sfu.DispatchAgentAsync(room, AgentName, ct);
+        Assert.True(again["assigned"]!.GetValue<bool>(), again.ToJsonString());
+        await meeting.WaitSubscribedAsync(room, track, ct);
     }
 
     private static Task<JsonElement> TranscriptionAsync(SfuMeeting meeting, string room, CancellationToken ct) =>

@@ -197,6 +197,9 @@ function describeRoom(room) {
 async function control(req, res, parts) {
   // parts: ['rooms', room, ...] or ['events']
   if (parts[0] === 'events' && req.method === 'GET') return json(res, 200, { events });
+  if (parts[0] === 'agent-workers' && parts[1] === 'drop' && req.method === 'POST') {
+    return json(res, 200, { dropped: agents.dropWorkers() });
+  }
   if (parts[0] !== 'rooms' || !parts[1]) return json(res, 404, { error: 'not found' });
   const roomName = decodeURIComponent(parts[1]);
   const rest = parts.slice(2);

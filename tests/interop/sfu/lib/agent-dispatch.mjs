@@ -120,6 +120,14 @@ export class AgentDispatch {
     }, this.key, this.secret, now);
   }
 
+  /** Cuts every worker's socket without a close frame (a lost connection); returns how many. */
+  dropWorkers() {
+    const all = [...this.workers];
+    for (const worker of all) worker.ws.terminate();
+    this.event('workers_dropped', { count: all.length });
+    return all.length;
+  }
+
   /** Ends a job (as deleting its dispatch or the room does): termination to its worker. */
   terminate(jobId) {
     const entry = this.jobs.get(jobId);
