@@ -19,6 +19,7 @@ public sealed class TranscriptionSettingsTests
     [InlineData("AllRooms", TranscriptionActivation.AllRooms)]
     [InlineData("OnRequest", TranscriptionActivation.OnRequest)]
     [InlineData("onrequest", TranscriptionActivation.OnRequest)]
+    [InlineData("Dispatch", TranscriptionActivation.Dispatch)]
     public void The_activation_policy_binds(string? setting, TranscriptionActivation expected) => Assert.Equal(expected, Bind(setting).Policy);
 
     [Theory]
