@@ -15,6 +15,11 @@ public sealed class LiveKitOptions : IValidatableObject
     [RegularExpression("^[A-Za-z0-9_.:@-]{1,64}$", ErrorMessage = "LiveKit:AgentIdentity must be 1 to 64 letters, digits or _.:@-.")]
     public string AgentIdentity { get; set; } = "scribe";
 
+    /// <summary>The agent name the silos register under for LiveKit's agent dispatch (<c>Transcription:Activation</c> = <c>Dispatch</c>); Meet dispatches this one.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.:@-]{1,64}$", ErrorMessage = "LiveKit:AgentName must be 1 to 64 letters, digits or _.:@-.")]
+    public string AgentName { get; set; } = "multi-user-transcriber";
+
     /// <summary>Base URL of the LiveKit server: http(s), or ws(s) as LiveKit URLs are often written.</summary>
     [Required]
     [RegularExpression("^(?i)(https?|wss?)://.+", ErrorMessage = "LiveKit:Url must be an http(s) or ws(s) URL.")]

@@ -20,7 +20,7 @@ public sealed class TranscriptionActivationOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(Activation) && !TryParse(Activation, out _))
         {
             yield return new ValidationResult(
-                $"{Section}:{nameof(Activation)} must be {nameof(TranscriptionActivation.AllRooms)} or {nameof(TranscriptionActivation.OnRequest)}, not '{Activation}'",
+                $"{Section}:{nameof(Activation)} must be {nameof(TranscriptionActivation.AllRooms)}, {nameof(TranscriptionActivation.OnRequest)} or {nameof(TranscriptionActivation.Dispatch)}, not '{Activation}'",
                 [nameof(Activation)]);
         }
     }

@@ -35,7 +35,9 @@ public static class ScribeSilo
             .AddScribeApi()
             .AddScribeTelemetry()
             // Orleans last, as before: hosted services start in registration order.
-            .AddScribeOrleans();
+            .AddScribeOrleans()
+            // After Orleans: the worker takes jobs only once grains can be called, and drains before Orleans stops.
+            .AddAgentDispatch();
         // Last, so that it is the first to hear of a stop (see SiloStopping).
         builder.Services.AddSingleton<SiloStopping>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloStopping>());

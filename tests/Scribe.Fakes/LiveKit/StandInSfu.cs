@@ -159,6 +159,22 @@ public sealed class StandInSfu : IAsyncDisposable
     public Task CloseRoomAsync(string room, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"rooms/{Escape(room)}/close", null, cancellationToken);
 
+    /// <summary>
+    /// As LiveKit's <c>CreateAgentDispatch</c>: offers a room job to the workers registered under the name on
+    /// <c>/agent</c>; answers once the job was assigned (<c>jobId</c>, <c>assigned</c>, <c>identity</c>) or ended
+    /// without an agent (<c>status</c>, <c>reason</c>).
+    /// </summary>
+    public Task<JsonObject> DispatchAgentAsync(string room, string agentName, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"rooms/{Escape(room)}/dispatch", new JsonObject { ["agentName"] = agentName }, cancellationToken);
+
+    /// <summary>Cuts every agent worker's <c>/agent</c> socket without a close (a lost connection).</summary>
+    public Task DropAgentWorkersAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "agent-workers/drop", null, cancellationToken);
+
+    /// <summary>Ends a dispatched job: its worker gets a <c>termination</c>.</summary>
+    public Task TerminateJobAsync(string room, string jobId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"rooms/{Escape(room)}/dispatch/{Escape(jobId)}", null, cancellationToken);
+
     /// <summary>The room's participants (hidden and agents included), or null when there is no such room.</summary>
     public async Task<StandInRoom?> GetRoomAsync(string room, CancellationToken cancellationToken = default)
     {

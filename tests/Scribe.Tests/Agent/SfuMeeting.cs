@@ -31,25 +31,27 @@ public sealed class SfuMeeting : IAsyncDisposable
 
     public MediaProcess Media => Rig.Silo.Services.GetRequiredService<MediaProcess>();
 
-    public static async Task<SfuMeeting> StartAsync(CancellationToken cancellationToken)
+    /// <param name="settings">Settings added to (or overriding) the meeting's own, e.g. <c>Transcription:Activation</c>.</param>
+    public static async Task<SfuMeeting> StartAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var sfu = await StandInSfu.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret, cancellationToken: cancellationToken);
         try
         {
-            var rig = await MeetingRig.StartAsync(new RigOptions
+            var all = new Dictionary<string, string?>
             {
-                FakeVllm = false,
-                LiveKitPace = null,
-                Settings = new Dictionary<string, string?>
-                {
-                    ["LiveKit:Audio"] = "Agent",
-                    ["LiveKit:Url"] = sfu.Url.ToString(),
-                    ["LiveKit:AgentIdentity"] = AgentIdentity,
-                    ["LiveKit:TranscriptInterimIntervalMs"] = "100",
-                    // Real speech, so the real gate.
-                    ["Transcription:VadMode"] = "Silero",
-                },
-            });
+                ["LiveKit:Audio"] = "Agent",
+                ["LiveKit:Url"] = sfu.Url.ToString(),
+                ["LiveKit:AgentIdentity"] = AgentIdentity,
+                ["LiveKit:TranscriptInterimIntervalMs"] = "100",
+                // Real speech, so the real gate.
+                ["Transcription:VadMode"] = "Silero",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                all[key] = value;
+            }
+
+            var rig = await MeetingRig.StartAsync(new RigOptions { FakeVllm = false, LiveKitPace = null, Settings = all });
             return new SfuMeeting(sfu, rig);
         }
         catch

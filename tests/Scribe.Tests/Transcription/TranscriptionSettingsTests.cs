@@ -19,6 +19,7 @@ public sealed class TranscriptionSettingsTests
     [InlineData("AllRooms", TranscriptionActivation.AllRooms)]
     [InlineData("OnRequest", TranscriptionActivation.OnRequest)]
     [InlineData("onrequest", TranscriptionActivation.OnRequest)]
+    [InlineData("Dispatch", TranscriptionActivation.Dispatch)]
     public void The_activation_policy_binds(string? setting, TranscriptionActivation expected) => Assert.Equal(expected, Bind(setting).Policy);
 
     [Theory]
@@ -28,7 +29,7 @@ public sealed class TranscriptionSettingsTests
     public void A_wrong_activation_policy_is_refused_naming_the_setting(string setting)
     {
         var error = Assert.Throws<InvalidConfigurationException>(() => Bind(setting));
-        Assert.StartsWith("Transcription:Activation must be AllRooms or OnRequest", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Transcription:Activation must be AllRooms, OnRequest or Dispatch", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -7,7 +7,8 @@ import { WebSocketServer } from 'ws';
 import { MicrophoneTrack } from './lib/microphone.mjs';
 import { Participant, Room } from './lib/room.mjs';
 import { DisconnectReason, LeaveRequest_Action, RtcSession } from './lib/rtc-session.mjs';
-import { participantFromClaims, TokenError, verifyJoinToken } from './lib/token.mjs';
+import { AgentDispatch } from './lib/agent-dispatch.mjs';
+import { participantFromClaims, TokenError, verifyAgentToken, verifyJoinToken } from './lib/token.mjs';
 
 function parseArgs(argv) {
   const args = { port: 0, departureTimeoutMs: 20000 };
@@ -26,6 +27,8 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 const rooms = new Map();
 const events = [];
+const agents = new AgentDispatch({ key: args.key, secret: args.secret, log, onEvent: (e) => events.push(e),
+  roomSid: (name) => getRoom(name, true).sid });
 
 function log(message, fields = {}) {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`);
@@ -77,6 +80,7 @@ const wss = new WebSocketServer({ noServer: true });
 function onUpgrade(req, socket, head) {
   const url = new URL(req.url, 'http://localhost');
   // Only the dual-PC signalling of /rtc is served: /rtc/v1 answers 404, which makes the Rust SDK fall back.
+  if (url.pathname === '/agent') return onAgentUpgrade(req, socket, head, url);
   if (url.pathname !== '/rtc') return rejectUpgrade(socket, 404, 'Not Found');
   let who;
   try {
@@ -87,6 +91,17 @@ function onUpgrade(req, socket, head) {
     return rejectUpgrade(socket, 401, text);
   }
   wss.handleUpgrade(req, socket, head, (ws) => onSignalConnection(ws, who, url));
+}
+
+// Agent workers: /agent with a token carrying the agent grant (401 otherwise), as the server's agent service.
+function onAgentUpgrade(req, socket, head, url) {
+  try {
+    verifyAgentToken(tokenOf(req, url), args.key, args.secret);
+  } catch (err) {
+    log('agent worker refused', { reason: err instanceof TokenError ? err.message : 'invalid token' });
+    return rejectUpgrade(socket, 401, err instanceof TokenError ? err.message : 'invalid token');
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => agents.attach(ws));
 }
 
 function onSignalConnection(ws, who, url) {
@@ -182,6 +197,9 @@ function describeRoom(room) {
 async function control(req, res, parts) {
   // parts: ['rooms', room, ...] or ['events']
   if (parts[0] === 'events' && req.method === 'GET') return json(res, 200, { events });
+  if (parts[0] === 'agent-workers' && parts[1] === 'drop' && req.method === 'POST') {
+    return json(res, 200, { dropped: agents.dropWorkers() });
+  }
   if (parts[0] !== 'rooms' || !parts[1]) return json(res, 404, { error: 'not found' });
   const roomName = decodeURIComponent(parts[1]);
   const rest = parts.slice(2);
@@ -197,6 +215,16 @@ async function control(req, res, parts) {
       hidden: body.hidden === true });
     room.add(p);
     return json(res, 200, { sid: p.sid, identity: p.identity });
+  }
+
+  if (key === 'POST dispatch') {
+    // As CreateAgentDispatch: the room is created if needed, and the job offered to the name's workers.
+    const body = await readJson(req);
+    if (!body.agentName) return json(res, 400, { error: 'agentName required' });
+    return json(res, 200, await agents.dispatch(roomName, body.agentName, body.metadata ?? ''));
+  }
+  if (key === 'DELETE dispatch/:id') {
+    return json(res, agents.terminate(decodeURIComponent(rest[1])) ? 200 : 404, { terminated: rest[1] });
   }
 
   const room = getRoom(roomName, false);

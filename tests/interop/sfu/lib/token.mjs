@@ -8,8 +8,7 @@ function decodePart(part) {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 }
 
-/** Returns the claims of a valid join token, or throws TokenError saying why it is refused. */
-export function verifyJoinToken(token, apiKey, apiSecret, nowSeconds = Math.floor(Date.now() / 1000)) {
+function verifySignedToken(token, apiKey, apiSecret, nowSeconds) {
   if (!token) throw new TokenError('no authorization token');
   const parts = token.split('.');
   if (parts.length !== 3) throw new TokenError('malformed token');
@@ -29,6 +28,19 @@ export function verifyJoinToken(token, apiKey, apiSecret, nowSeconds = Math.floo
   // LiveKit's token verifier allows a minute of clock skew either side.
   if (typeof claims.exp === 'number' && claims.exp + 60 < nowSeconds) throw new TokenError('token expired');
   if (typeof claims.nbf === 'number' && claims.nbf - 60 > nowSeconds) throw new TokenError('token not valid yet');
+  return claims;
+}
+
+/** Returns the claims of a valid agent worker token (the `agent` grant, as /agent requires), or throws TokenError. */
+export function verifyAgentToken(token, apiKey, apiSecret, nowSeconds = Math.floor(Date.now() / 1000)) {
+  const claims = verifySignedToken(token, apiKey, apiSecret, nowSeconds);
+  if (claims.video?.agent !== true) throw new TokenError('permissions denied: no agent grant');
+  return claims;
+}
+
+/** Returns the claims of a valid join token, or throws TokenError saying why it is refused. */
+export function verifyJoinToken(token, apiKey, apiSecret, nowSeconds = Math.floor(Date.now() / 1000)) {
+  const claims = verifySignedToken(token, apiKey, apiSecret, nowSeconds);
   const video = claims.video ?? {};
   if (!video.roomJoin) throw new TokenError('permissions denied: no roomJoin grant');
   if (!video.room) throw new TokenError('permissions denied: no room in grant');
@@ -52,4 +64,12 @@ export function participantFromClaims(claims) {
     canPublish: video.canPublish !== false,
     canPublishData: video.canPublishData !== false,
   };
+}
+
+/** Signs claims as an HS256 JWT with the API secret, issued by the API key (as the server signs a job's token). */
+export function signToken(claims, apiKey, apiSecret, nowSeconds = Math.floor(Date.now() / 1000)) {
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ iss: apiKey, nbf: nowSeconds, ...claims })).toString('base64url');
+  const signature = createHmac('sha256', apiSecret).update(`${header}.${body}`).digest('base64url');
+  return `${header}.${body}.${signature}`;
 }
