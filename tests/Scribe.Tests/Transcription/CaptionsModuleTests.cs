@@ -29,7 +29,7 @@ public sealed class CaptionsModuleTests(ApiSiloFixture silo) : IClassFixture<Api
             var (exit, output) = await RunNodeTestsAsync(messages);
 
             Assert.True(exit == 0, output);
-            Assert.Contains("# pass 5", output, StringComparison.Ordinal);
+            Assert.Contains("# pass 6", output, StringComparison.Ordinal);
             Assert.Contains("# fail 0", output, StringComparison.Ordinal);
         }
         finally
