@@ -169,23 +169,7 @@ internal static class AgentLoad
         }
 
         var process = Process.Start(start)!;
-        Directory.CreateDirectory("artifacts");
-        var log = new StreamWriter("artifacts/agent-load-silo.log") { AutoFlush = true };
-        void Write(object sender, DataReceivedEventArgs e)
-        {
-            if (e.Data is not null)
-            {
-                lock (log)
-                {
-                    log.WriteLine(e.Data);
-                }
-            }
-        }
-
-        process.OutputDataReceived += Write;
-        process.ErrorDataReceived += Write;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        ChildProcessLog.WriteTo(process, "artifacts/agent-load-silo.log");
         return process;
     }
 }

@@ -164,22 +164,7 @@ static Process StartSilo(string dll, string port, Uri liveKitUrl, string audio, 
         },
     };
     var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
-    var log = new StreamWriter(logPath) { AutoFlush = true };
-    void Write(object sender, DataReceivedEventArgs e)
-    {
-        if (e.Data is not null)
-        {
-            lock (log)
-            {
-                log.WriteLine(e.Data);
-            }
-        }
-    }
-
-    process.OutputDataReceived += Write;
-    process.ErrorDataReceived += Write;
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
+    ChildProcessLog.WriteTo(process, logPath);
     return process;
 }
 
