@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Orleans.TestingHost;
+using Scribe.Notifications;
 
 namespace Scribe.Tests.Grains;
 
@@ -66,6 +68,30 @@ public sealed class RoomGrainTests(GrainCluster cluster)
         await room.UpsertSegmentAsync(Names.Segment(name, "bob", 1, "cut off when its silo went down"));
         Assert.Equal("cut off when its silo went down", (await room.GetChangesAsync(0)).Segments[1].Text);
     }
+
+    [Fact]
+    public async Task A_finished_room_with_an_interim_a_vanished_stream_left_waits_two_final_timeouts_for_transcript_ready()
+    {
+        var name = NewRoom();
+        var room = cluster.Grains.GetGrain<IRoomGrain>(name);
+        await room.StartAsync();
+        await room.UpsertSegmentAsync(Names.Segment(name, "alice", 0, "said in full"));
+        await room.UpsertSegmentAsync(Names.Segment(name, "bob", 1, "its silo died here", final: false));
+        await room.FinishAsync();
+
+        var clock = Stopwatch.StartNew();
+        await Eventually.HoldsAsync(() => ReadyOf(name) is not null, "transcript.ready", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(20));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(GrainCluster.FinalTimeoutMs * 2 * 0.9),
+            $"ready {clock.Elapsed.TotalSeconds:F2} s after the finish, before two final timeouts");
+        var data = JsonDocument.Parse(ReadyOf(name)!.DataJson).RootElement;
+        Assert.Equal(2, data.GetProperty("segments").GetInt32()); // the interim was closed before the transcript was called ready
+    }
+
+    private BackendNotification? ReadyOf(string room) => cluster.Cluster.Silos
+        .SelectMany(silo => ((InProcessSiloHandle)silo).SiloHost.Services.GetServices<IBackendEvents>())
+        .OfType<RecordingBackendEvents>()
+        .SelectMany(events => events.Raised)
+        .SingleOrDefault(e => e.Type == TranscriptReady.Type && e.Room == room);
 
     private static string NewRoom() => "room-" + Guid.NewGuid().ToString("N")[..8];
 }

@@ -8,7 +8,7 @@ namespace Scribe.Tests.Notifications;
 /// When a finished room's <c>transcript.ready</c> goes out, as a backend sees it: a room whose streams all ended
 /// cleanly with every segment final and stored is ready at once; only a stream that vanished is waited for.
 /// </summary>
-public sealed class TranscriptReadyTimingTests : IAsyncLifetime
+public sealed class TranscriptReadyTimingTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Long, so that the wait kept for vanished streams (two final timeouts: 4 minutes) can never pass for "at once".
     private const int FinalTimeoutMs = 120_000;
@@ -40,6 +40,7 @@ public sealed class TranscriptReadyTimingTests : IAsyncLifetime
 
         await Eventually.HoldsAsync(() => _events.Raised.Any(e => e.Type == TranscriptReady.Type && e.Room == "clean-stop"), "transcript.ready", WellBeforeTheWait);
         var latency = finished.Elapsed;
+        output.WriteLine($"transcript.ready {latency.TotalMilliseconds:F0} ms after room_finished was answered");
         var ready = Assert.Single(_events.Raised, e => e.Type == TranscriptReady.Type);
         var data = JsonDocument.Parse(ready.DataJson).RootElement;
         Assert.Equal(meeting.Turns.Count, data.GetProperty("segments").GetInt32());
