@@ -10,7 +10,8 @@ public sealed record TrackAudioFrame(uint Handle, PcmFrame Pcm) : MediaFrame;
 
 /// <summary>
 /// 16 kHz mono PCM16 (little-endian) of one track, starting <paramref name="SampleOffset"/> samples after that
-/// track's stream began: a jump in the offset is a gap (silence the media process did not send).
+/// track's stream began: a jump in the offset is a gap (silence the media process did not send). A frame with no
+/// samples marks that silence lasted up to its offset (sent for the first seconds of each silence).
 /// </summary>
 public readonly record struct PcmFrame(uint SampleOffset, ReadOnlyMemory<byte> Pcm)
 {

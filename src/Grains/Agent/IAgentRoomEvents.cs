@@ -52,6 +52,7 @@ public sealed record AgentTrack(
 
 /// <summary>
 /// 16 kHz mono PCM of one track. <paramref name="SampleOffset"/> counts samples since the track's audio began, so a
-/// gap (no packets during a speaker's silence) shows as an offset beyond the previous frame's end.
+/// gap (no packets during a speaker's silence) shows as an offset beyond the previous frame's end; a frame with no
+/// samples says the silence has lasted up to its offset.
 /// </summary>
 public readonly record struct PcmFrame(long SampleOffset, ReadOnlyMemory<short> Samples);

@@ -1,15 +1,15 @@
 namespace Scribe.Participants;
 
 /// <summary>
-/// Places a track's 16 kHz frames on the speaker stream's clock when they come with sample offsets (the agent path),
-/// so the stream's media time stays true and its voice detector hears the pauses:
+/// Places a track's 16 kHz frames on the speaker stream's clock by their sample offsets (the agent path), so the
+/// stream's media time stays true and its voice detector hears the pauses:
 /// <list type="bullet">
-/// <item>a gap in the offsets (no packets while the speaker is silent, DTX) is written as silence;</item>
-/// <item>while no frame comes at all, the feeder writes silence as time passes (<see cref="FillIdle"/>), so the last
-/// utterance before a silence closes without waiting for the next word; a frame that then arrives is placed right
-/// after that silence (the clock shifts by what was filled ahead), never over it;</item>
-/// <item>a frame overlapping audio already written loses its repeated head;</item>
-/// <item>a gap longer than <see cref="MaxGapSamples"/> is a broken offset, not a pause: the clock jumps over it unfilled.</item>
+/// <item>a gap in the offsets (no packets while the speaker is silent, DTX) is written as silence; a frame with no
+/// samples (the media side's mark that time passed in silence) makes the gap up to its offset;</item>
+/// <item>a frame overlapping audio already written loses its repeated head; one wholly behind is dropped;</item>
+/// <item>a gap longer than <see cref="MaxGapSamples"/> is a broken offset, not a pause: the clock jumps over it
+/// unfilled; an offset that far behind means the offsets started again (they wrap after 74 hours): the clock goes on
+/// from that frame.</item>
 /// </list>
 /// </summary>
 public sealed class PcmClock
@@ -17,6 +17,7 @@ public sealed class PcmClock
     /// <summary>Five minutes of 16 kHz samples.</summary>
     public const long MaxGapSamples = 16_000L * 300;
 
+    // Written == _realEnd + _shift after every placement: the stream's clock is the track's, moved by the jumps.
     private long _written;
     private long _shift;
     private long _realEnd;
@@ -28,27 +29,28 @@ public sealed class PcmClock
     /// <returns>Silence to write before it, and how many of its leading samples to drop.</returns>
     public (long Silence, int Skip) Place(long offset, int count)
     {
-        var skip = (int)Math.Clamp(_realEnd - offset, 0, count);
-        var start = offset + skip + _shift;
-        if (start < _written)
+        if (_realEnd - offset > MaxGapSamples)
         {
-            _shift += _written - start; // silence filled ahead while waiting covers this frame's place
-            start = _written;
+            _shift += _realEnd - offset;
+            _realEnd = offset;
         }
 
-        var gap = start - _written;
+        var end = offset + count;
+        if (end <= _realEnd)
+        {
+            return (0, count);
+        }
+
+        var skip = (int)Math.Max(_realEnd - offset, 0);
+        var gap = offset + skip + _shift - _written;
         if (gap > MaxGapSamples)
         {
             _shift -= gap;
-            start = _written;
             gap = 0;
         }
 
-        _written = start + (count - skip);
-        _realEnd = Math.Max(_realEnd, offset + count);
+        _written += gap + count - skip;
+        _realEnd = end;
         return (gap, skip);
     }
-
-    /// <summary>The feeder writes <paramref name="samples"/> of silence because nothing came for that long.</summary>
-    public void FillIdle(long samples) => _written += samples;
 }

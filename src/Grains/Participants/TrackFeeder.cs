@@ -6,24 +6,13 @@ namespace Scribe.Participants;
 /// <summary>
 /// Pumps one subscribed track's 16 kHz PCM into the speaker's stream on this silo (the agent path's counterpart of
 /// the ingest socket): frames in order, gaps as silence (<see cref="PcmClock"/>), mute and unmute between frames.
-/// While no frame comes it writes silence as time passes, for up to <see cref="IdleFillLimit"/>: enough for the voice
-/// detector to close the utterance under way; a longer silence costs nothing until the next frame's offset fills it.
+/// Silence is known only from the media side's offsets (its empty frames mark the first seconds of each pause), never
+/// from this silo's clock: a stall of the feed in the middle of a word must not be heard as a pause, since silence
+/// written cannot be taken back.
 /// </summary>
 public sealed class TrackFeeder : IDisposable
 {
-    /// <summary>
-    /// How long a wait for frames lasts before silence is written for it: long enough that a stall of the media side
-    /// in the middle of a word is not mistaken for a pause (silence written cannot be taken back), short enough that
-    /// the utterance before a silence is final within a second or two.
-    /// </summary>
-    public static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
-
-    /// <summary>How much silence is written while no frame comes, before the feeder just waits.</summary>
-    public static readonly TimeSpan IdleFillLimit = TimeSpan.FromSeconds(3);
-
     private static readonly ReadOnlyMemory<short> SilenceBlock = new short[1_600];
-    private readonly TimeProvider _time;
-    private TimeSpan _idleFilled;
 
     private readonly ChannelReader<PcmFrame> _frames;
     private readonly PcmClock _clock = new();
@@ -35,10 +24,9 @@ public sealed class TrackFeeder : IDisposable
     // A wait on the frames outlives a loop that a mute woke: one waiter at a time on a channel we do not own.
     private Task<bool>? _framesReady;
 
-    public TrackFeeder(ChannelReader<PcmFrame> frames, bool muted, TimeProvider? time = null)
+    public TrackFeeder(ChannelReader<PcmFrame> frames, bool muted)
     {
         _frames = frames;
-        _time = time ?? TimeProvider.System;
         if (muted)
         {
             _mutes.Writer.TryWrite(true);
@@ -77,7 +65,7 @@ public sealed class TrackFeeder : IDisposable
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stream.Stopping, _ended.Token);
         try
         {
-            while (await WaitAsync(stream, stopping.Token).ConfigureAwait(false))
+            while (await WaitAsync(stopping.Token).ConfigureAwait(false))
             {
                 while (_mutes.Reader.TryRead(out var muted))
                 {
@@ -86,7 +74,6 @@ public sealed class TrackFeeder : IDisposable
 
                 while (_frames.TryRead(out var frame))
                 {
-                    _idleFilled = TimeSpan.Zero;
                     await WriteAsync(stream, frame, stopping.Token).ConfigureAwait(false);
                 }
             }
@@ -103,7 +90,7 @@ public sealed class TrackFeeder : IDisposable
         }
     }
 
-    private async ValueTask<bool> WaitAsync(SpeakerStream stream, CancellationToken cancellationToken)
+    private async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
     {
         if (_mutes.Reader.TryPeek(out _))
         {
@@ -121,25 +108,14 @@ public sealed class TrackFeeder : IDisposable
             _framesReady = frames.AsTask();
         }
 
-        // The waits on mutes and on time end with this one, so nothing piles up on the stream's token.
+        // The wait on mutes ends with this one, so nothing piles up on the stream's token.
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var mutes = _mutes.Reader.WaitToReadAsync(waiting.Token).AsTask();
-        var idle = _idleFilled < IdleFillLimit ? Task.Delay(IdleTick, _time, waiting.Token) : null;
-        var first = await Task.WhenAny(idle is null ? [_framesReady, mutes] : [_framesReady, mutes, idle]).ConfigureAwait(false);
+        var first = await Task.WhenAny(_framesReady, mutes).ConfigureAwait(false);
         await waiting.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (first == mutes)
         {
-            return true;
-        }
-
-        if (first == idle)
-        {
-            // Nothing came for a tick: the speaker is silent (DTX) and time passes for the stream too.
-            var samples = (long)IdleTick.TotalMilliseconds * 16;
-            _idleFilled += IdleTick;
-            _clock.FillIdle(samples);
-            await WriteSilenceAsync(stream, samples, cancellationToken).ConfigureAwait(false);
             return true;
         }
 

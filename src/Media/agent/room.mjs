@@ -10,6 +10,12 @@ const FRAME_MS = 100;
 // Digital silence: what the SDK's jitter buffer yields while no packets arrive (Opus DTX). Nothing above this
 // peak reaches the silo; real speech is never this quiet for a whole frame (about -84 dBFS).
 const SILENCE_PEAK = 2;
+// Silent frames are not sent, but the first SILENCE_MARK_MS of each silence are marked, a frame at a time, with an
+// empty frame at the offset the silence has reached: the silo's voice detector hears the pause on the media clock
+// and closes the utterance now rather than at the next word, and a stall anywhere between here and the silo is
+// never taken for a pause. A longer silence is filled by the next frame's offset.
+const SILENCE_MARK_MS = 3000;
+const NO_SAMPLES = new Int16Array(0);
 
 export function isSilent(samples) {
   for (let i = 0; i < samples.length; i++) {
@@ -202,18 +208,25 @@ export class AgentRoom {
     const stream = new this.#rtc.AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1, frameSizeMs: FRAME_MS });
     entry.reader = stream.getReader();
     let offset = 0;
+    let silentFor = 0;
     for (;;) {
       const { value: frame, done } = await entry.reader.read();
       if (done) {
         break;
       }
+      const samples = frame.samplesPerChannel;
       if (isSilent(frame.data)) {
         entry.silent++;
+        silentFor += samples;
+        if (silentFor <= (SILENCE_MARK_MS * SAMPLE_RATE) / 1000) {
+          this.#channel.sendAudio(entry.handle, offset + samples, NO_SAMPLES);
+        }
       } else {
+        silentFor = 0;
         this.#channel.sendAudio(entry.handle, offset, frame.data);
         entry.frames++;
       }
-      offset += frame.samplesPerChannel;
+      offset += samples;
     }
   }
 

@@ -43,11 +43,14 @@ public sealed class AgentRig : IAsyncDisposable
     public async Task RoomStartedAsync(string room) =>
         Assert.Equal(200, (await Rig.Webhooks.RoomStartedAsync(Rig.WebhookUrl, new LiveKitRoom { Name = room, Sid = "RM_" + room }, CancellationToken.None)).HttpStatus);
 
-    /// <summary>The person joins and publishes a microphone that plays <paramref name="pcm"/> (to the agent once subscribed).</summary>
-    public async Task JoinAndPublishAsync(string room, string identity, short[] pcm)
+    /// <summary>
+    /// The person joins and publishes a microphone that plays <paramref name="pcm"/> (to the agent once subscribed),
+    /// its feed held back once if <paramref name="stall"/> says where.
+    /// </summary>
+    public async Task JoinAndPublishAsync(string room, string identity, short[] pcm, (int AtSample, TimeSpan For)? stall = null)
     {
         Agents.Room(room).AddParticipant(identity);
-        Agents.Room(room).Publish(identity, pcm);
+        Agents.Room(room).Publish(identity, pcm, stall: stall);
         var participant = Rig.LiveKit.AddParticipant(room, identity, Names.Of(identity));
         var track = Rig.LiveKit.AddAudioTrack(room, identity, "TR_" + identity, ReadOnlyMemory<byte>.Empty);
         var info = Rig.LiveKit.GetRoom(room);

@@ -153,6 +153,21 @@ public sealed class AgentRoomTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stall_of_the_feed_in_the_middle_of_a_sentence_is_not_heard_as_a_pause()
+    {
+        const string room = "agent-stall";
+        var alice = ToneSpeech.RandomSentences(2, seed: 73);
+        await _h.RoomStartedAsync(room);
+
+        // 0.4 s into the first sentence nothing comes for 1.5 s (well over the 600 ms pause that ends an utterance),
+        // then the frames held back arrive at once: the speaker never paused, so neither does the transcript.
+        await _h.JoinAndPublishAsync(room, "alice", AgentRig.Speech(alice), stall: (16_000 * 7 / 10, TimeSpan.FromSeconds(1.5)));
+
+        await Eventually.HoldsAsync(async () => (await _h.FinalsOfAsync(room, "alice")).Count >= 2, "alice's sentences are final");
+        Assert.Equal(alice, await _h.FinalsOfAsync(room, "alice"));
+    }
+
+    [Fact]
     public async Task The_agent_leaves_when_nobody_is_left_and_after_the_room_finished_never_joins_it_again()
     {
         const string room = "agent-finish";

@@ -6,10 +6,14 @@ namespace Scribe.Tests.Agent;
 
 /// <summary>
 /// A published microphone of a <see cref="FakeAgentRoom"/>: while subscribed it plays its PCM from the start of its
-/// audio (a resubscription goes on from where the audio is now), paced, frames of pure silence left out.
+/// audio (a resubscription goes on from where the audio is now), paced, frames of pure silence left out but the
+/// first seconds of each silence marked, as the media process does.
 /// </summary>
 public sealed class FakeMicrophone(AgentParticipant participant, string trackSid, short[] pcm)
 {
+    /// <summary>How much of each silence the media process marks (its <c>SILENCE_MARK_MS</c>): 3 s.</summary>
+    private const int SilenceMarkSamples = 48_000;
+
     private readonly Lock _gate = new();
     private Channel<PcmFrame>? _frames;
     private CancellationTokenSource? _playing;
@@ -20,6 +24,12 @@ public sealed class FakeMicrophone(AgentParticipant participant, string trackSid
     public string TrackSid { get; } = trackSid;
 
     public bool Muted { get; set; }
+
+    /// <summary>
+    /// Where the feed stalls once and for how long (a busy media process or channel): the frames due meanwhile come
+    /// in a burst after it, offsets unchanged.
+    /// </summary>
+    public (int AtSample, TimeSpan For)? Stall { get; init; }
 
     /// <summary>Frames to send as they are instead of the PCM (offsets and all): a broken or hostile track.</summary>
     public IReadOnlyList<PcmFrame>? Raw { get; init; }
@@ -80,6 +90,8 @@ public sealed class FakeMicrophone(AgentParticipant participant, string trackSid
         }
 
         var start = _position;
+        var silentFor = 0;
+        var stalled = false;
         var clock = Stopwatch.StartNew();
         try
         {
@@ -89,13 +101,30 @@ public sealed class FakeMicrophone(AgentParticipant participant, string trackSid
                 while (_position + FakeAgentRoom.FrameSamples <= pcm.Length && _position <= due)
                 {
                     var frame = pcm.AsMemory(_position, FakeAgentRoom.FrameSamples);
-                    if (!Muted && frame.Span.ContainsAnyExcept((short)0))
+                    // Offsets count from this subscription's first sample, as the media process's do; silence is
+                    // left out but its first seconds are marked with empty frames, as the media process marks them.
+                    var offset = _position - start;
+                    if (Muted)
                     {
-                        // Offsets count from this subscription's first sample, as the media process's do.
-                        frames.Writer.TryWrite(new PcmFrame(_position - start, frame));
+                        silentFor = 0;
+                    }
+                    else if (frame.Span.ContainsAnyExcept((short)0))
+                    {
+                        silentFor = 0;
+                        frames.Writer.TryWrite(new PcmFrame(offset, frame));
+                    }
+                    else if ((silentFor += frame.Length) <= SilenceMarkSamples)
+                    {
+                        frames.Writer.TryWrite(new PcmFrame(offset + frame.Length, ReadOnlyMemory<short>.Empty));
                     }
 
                     Interlocked.Add(ref _position, FakeAgentRoom.FrameSamples);
+                }
+
+                if (Stall is { } stall && _position >= stall.AtSample && !stalled)
+                {
+                    stalled = true;
+                    await Task.Delay(stall.For, stop);
                 }
 
                 await Task.Delay(10, stop);

@@ -75,12 +75,12 @@ public sealed class FakeAgentRoom(string name, double pace) : IAgentRoomConnecti
     }
 
     /// <summary>Publishes the participant's microphone, playing <paramref name="pcm"/> from when the agent subscribes.</summary>
-    public void Publish(string identity, short[] pcm, string? trackSid = null)
+    public void Publish(string identity, short[] pcm, string? trackSid = null, (int AtSample, TimeSpan For)? stall = null)
     {
         FakeMicrophone microphone;
         lock (_gate)
         {
-            microphone = new FakeMicrophone(_participants[identity], trackSid ?? "TR_" + identity, pcm);
+            microphone = new FakeMicrophone(_participants[identity], trackSid ?? "TR_" + identity, pcm) { Stall = stall };
             _microphones[identity] = microphone;
         }
 

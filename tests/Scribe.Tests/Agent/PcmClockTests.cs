@@ -43,16 +43,16 @@ public sealed class PcmClockTests
     }
 
     [Fact]
-    public void Silence_filled_while_waiting_is_not_written_again_nor_overwritten()
+    public void A_frame_without_samples_marks_silence_up_to_its_offset()
     {
         var clock = new PcmClock();
         clock.Place(0, 320);
-        clock.FillIdle(4_000); // nothing came for 250 ms
 
-        Assert.Equal((0, 0), clock.Place(1_000, 320)); // came after 40 ms of gap: goes right after the filled silence
-        Assert.Equal(4_640, clock.Written);
-        Assert.Equal((16_000, 0), clock.Place(1_320 + 16_000, 320)); // a later gap is its own length, from where the frames now sit
-        Assert.Equal(20_960, clock.Written);
+        Assert.Equal((1_600, 0), clock.Place(1_920, 0)); // 100 ms of silence passed on the media side
+        Assert.Equal((1_600, 0), clock.Place(3_520, 0));
+        Assert.Equal((0, 0), clock.Place(3_520, 320)); // speech again, right where the silence ended
+        Assert.Equal((0, 0), clock.Place(1_000, 0)); // a mark of time already written changes nothing
+        Assert.Equal(3_840, clock.Written);
     }
 
     [Fact]
@@ -64,5 +64,16 @@ public sealed class PcmClockTests
         Assert.Equal((0, 0), clock.Place(PcmClock.MaxGapSamples + 10_000, 320));
         Assert.Equal((320, 0), clock.Place(PcmClock.MaxGapSamples + 10_640, 320)); // and the clock carries on from there
         Assert.Equal(1_280, clock.Written);
+    }
+
+    [Fact]
+    public void Offsets_that_start_again_far_behind_carry_on_from_where_the_stream_is()
+    {
+        var clock = new PcmClock();
+        clock.Place(uint.MaxValue - 319, 320); // the first frame of a track 74 hours old: jumped to, not filled
+
+        Assert.Equal((0, 0), clock.Place(0, 320)); // the 32-bit offsets wrapped
+        Assert.Equal((1_600, 0), clock.Place(1_920, 320)); // and gaps count from there
+        Assert.Equal(2_560, clock.Written);
     }
 }

@@ -10,6 +10,9 @@ internal sealed class RecordingRoomEvents : IAgentRoomEvents
 
     public List<string> Seen { get; } = [];
 
+    /// <summary>Every track the media process subscribed to, in order, to read its frames.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<AgentTrack> Tracks { get; } = new();
+
     /// <summary>The next event that starts with <paramref name="prefix"/>; fails after <paramref name="patience"/>.</summary>
     public async Task<string> NextAsync(string prefix, TimeSpan? patience = null)
     {
@@ -44,7 +47,11 @@ internal sealed class RecordingRoomEvents : IAgentRoomEvents
 
     public ValueTask OnJoinFailedAsync(AgentRoom room, string error) => Record($"joinFailed {room.Name} {error}");
 
-    public ValueTask OnTrackAsync(AgentTrack track) => Record($"track {track.Room.Name} {track.Identity} {track.Handle}");
+    public ValueTask OnTrackAsync(AgentTrack track)
+    {
+        Tracks.Enqueue(track);
+        return Record($"track {track.Room.Name} {track.Identity} {track.Handle}");
+    }
 
     public ValueTask OnMutedAsync(AgentTrack track, bool muted) => Record($"muted {track.Room.Name} {track.Handle} {muted}");
 
