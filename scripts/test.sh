@@ -29,6 +29,12 @@ while IFS= read -r -d '' trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done < <(find "$results" -name '*.trx' -print0)
 
+# The failures by name, just above the closing line, where a CI log cut to its tail still shows them.
+while IFS= read -r -d '' trx; do
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+    | sed -n 's/.* testName="\([^"]*\)".*/failed: \1/p' || true
+done < <(find "$results" -name '*.trx' -print0)
+
 if [ "$found" -eq 0 ]; then
   echo "no test results were written" >&2
   status=1
