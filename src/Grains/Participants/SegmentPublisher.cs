@@ -17,6 +17,7 @@ public sealed partial class SegmentPublisher : ISegmentSink, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _run;
     private int _pending;
+    private bool _runtimeGone;
     private TaskCompletionSource _drained = NewDrained();
 
     public SegmentPublisher(IRoomGrain room, ILogger logger)
@@ -88,12 +89,19 @@ public sealed partial class SegmentPublisher : ISegmentSink, IAsyncDisposable
     private async Task DeliverAsync(TranscriptSegment segment, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; !_runtimeGone; attempt++)
         {
             try
             {
                 await _deliver(segment, cancellationToken).ConfigureAwait(false);
                 return;
+            }
+            catch (ObjectDisposedException e)
+            {
+                // The silo's runtime is gone (a hard stop that left this grain's services running): no retry can
+                // reach the room from here, and the speaker's stream resumes on another silo.
+                _runtimeGone = true;
+                LogRuntimeGone(e, segment.Id, segment.Room);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -125,6 +133,9 @@ public sealed partial class SegmentPublisher : ISegmentSink, IAsyncDisposable
 
         _stopping.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segment {SegmentId} could not reach room {Room}: the silo's runtime is disposed; this speaker's segments are no longer delivered from here")]
+    private partial void LogRuntimeGone(Exception exception, string segmentId, string room);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Segment {SegmentId} could not reach room {Room} (attempt {Attempt}); retrying")]
     private partial void LogDeliveryFailed(Exception exception, string segmentId, string room, int attempt);
