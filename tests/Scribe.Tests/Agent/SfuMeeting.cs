@@ -15,7 +15,6 @@ public sealed class SfuMeeting : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _relay;
-    private int _relayed;
     private Exception? _relayFailure;
 
     private SfuMeeting(StandInSfu sfu, MeetingRig rig)
@@ -149,25 +148,16 @@ public sealed class SfuMeeting : IAsyncDisposable
     /// <summary>LiveKit delivers webhooks asynchronously and in order per room: so does this relay.</summary>
     private async Task RelayAsync(CancellationToken cancellationToken)
     {
+        var webhooks = new StandInWebhooks(Sfu, Rig.Webhooks, Rig.WebhookUrl);
         while (!cancellationToken.IsCancellationRequested)
         {
-            IReadOnlyList<StandInEvent> events;
             try
             {
-                events = await Sfu.GetEventsAsync(cancellationToken);
+                await webhooks.DeliverAsync(cancellationToken);
             }
             catch (HttpRequestException)
             {
-                return;
-            }
-
-            try
-            {
-                foreach (var e in events.Skip(_relayed))
-                {
-                    await SendAsync(e, cancellationToken);
-                    _relayed++;
-                }
+                return; // the SFU or the silo is gone: the meeting is being torn down
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -176,35 +166,6 @@ public sealed class SfuMeeting : IAsyncDisposable
             }
 
             await Task.Delay(50, cancellationToken);
-        }
-    }
-
-    private async Task SendAsync(StandInEvent e, CancellationToken cancellationToken)
-    {
-        var room = new LiveKitRoom { Name = e.Room, Sid = e.RoomSid };
-        var participant = new LiveKitParticipant
-        {
-            Identity = e.Identity ?? "",
-            Sid = e.ParticipantSid ?? "",
-            Name = e.Raw["participant"]?["name"]?.GetValue<string>() ?? "",
-            Kind = e.Kind == "agent" ? ParticipantKind.Agent : ParticipantKind.Standard,
-            State = ParticipantState.Active,
-        };
-        var url = Rig.WebhookUrl;
-        var track = e.TrackSid is { } sid ? LiveKitWebhookSender.MicrophoneTrack(sid, e.Raw["track"]?["name"]?.GetValue<string>() ?? "") : null;
-        var delivery = e.Event switch
-        {
-            "room_started" => await Rig.Webhooks.RoomStartedAsync(url, room, cancellationToken),
-            "room_finished" => await Rig.Webhooks.RoomFinishedAsync(url, room, cancellationToken),
-            "participant_joined" => await Rig.Webhooks.ParticipantJoinedAsync(url, room, participant, cancellationToken),
-            "participant_left" => await Rig.Webhooks.ParticipantLeftAsync(url, room, participant, cancellationToken),
-            "track_published" => await Rig.Webhooks.TrackPublishedAsync(url, room, participant, track!, cancellationToken),
-            "track_unpublished" => await Rig.Webhooks.TrackUnpublishedAsync(url, room, participant, track!, cancellationToken),
-            _ => null,
-        };
-        if (delivery is not null && delivery.HttpStatus != 200)
-        {
-            throw new InvalidOperationException($"the silo answered {delivery.HttpStatus} to {e.Event}");
         }
     }
 }

@@ -74,8 +74,9 @@ public sealed class SilenceMarkTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(1, marks.Count).Select(i => lastSpeechEnd!.Value + (i * FrameSamples)), marks);
 
         // The media clock is true across the silence: the pause measured in offsets is the pause played, give or
-        // take the encoder's and the jitter buffer's edges.
+        // take the encoder's and the jitter buffer's edges (and, above, a late start of the SFU's next utterance on a
+        // loaded machine).
         var measured = TimeSpan.FromSeconds((speechAgain.Offset - lastSpeechEnd!.Value) / 16_000.0);
-        Assert.InRange(measured, pause - TimeSpan.FromSeconds(1), pause + TimeSpan.FromSeconds(1));
+        Assert.InRange(measured, pause - TimeSpan.FromSeconds(1), pause + TimeSpan.FromSeconds(3));
     }
 }
