@@ -21,7 +21,7 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
         var first = join.Token;
         var room = await media.JoinAsync(
             new Media.AgentJoin(join.Room, join.Url, join.Identity, join.TranscribeKinds,
-                () => Interlocked.Exchange(ref first, null) ?? AgentToken.Mint(options.Value, join.Room, time.GetUtcNow())),
+                () => Interlocked.Exchange(ref first, null) ?? bridge.Rejoining(options.Value, join.Room, time.GetUtcNow())),
             bridge,
             cancellationToken).ConfigureAwait(false);
         try
@@ -82,6 +82,13 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
         private bool _over;
 
         public Task<IReadOnlyList<AgentParticipant>> Joined => _joined.Task;
+
+        /// <summary>A rejoin after a media restart: the room hears its session is over, then it gets a token of ours.</summary>
+        public string Rejoining(LiveKitOptions options, string room, DateTimeOffset now)
+        {
+            events.Rejoining();
+            return AgentToken.Mint(options, room, now);
+        }
 
         public ValueTask OnJoinedAsync(AgentRoom room, IReadOnlyList<Media.AgentParticipant> participants)
         {

@@ -39,6 +39,9 @@ public sealed class AgentDispatchEndToEndTests
         Assert.Equal(SfuMeeting.AgentIdentity, job["identity"]!.GetValue<string>()); // the identity the job token is minted for
         var jobId = job["jobId"]!.GetValue<string>();
         await meeting.WaitSubscribedAsync(room, track, ct);
+        // The agent joined with the job's token: what LiveKit puts in it, lk.agent_name among it, is on the participant.
+        var joined = Assert.Single(await meeting.AgentJoinsAsync(room, ct));
+        Assert.Equal(AgentName, joined.Raw["participant"]?["attributes"]?["lk.agent_name"]?.GetValue<string>());
         await meeting.SpeakAsync(room, "alice", [utterances[2]], TimeSpan.FromSeconds(1), ct);
         var received = await meeting.WaitForFinalsAsync(room, "alice", 1, ct);
         Assert.Contains(received.Transcriptions, t => t.TranscribedParticipantIdentity == "alice" && t.TrackId == track && t.Segments[0].Final);
