@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Google.Protobuf;
 using LiveKit.Proto;
@@ -77,6 +78,42 @@ public sealed class AgentWorkerTests
         Assert.Equal((WorkerStatus.WsAvailable, 0.5f, 0u), (after.UpdateWorker.Status, after.UpdateWorker.Load, after.UpdateWorker.JobCount));
         Assert.Equal(("room-1", "AJ_1"), Assert.Single(jobs.Ended));
     }
+
+    [Fact]
+    public async Task A_refused_registration_is_one_warning_line_and_the_worker_keeps_retrying_with_back_off()
+    {
+        await using var sfu = await StandInSfu.StartAsync(TestSilo.LiveKitKey, TestSilo.LiveKitSecret);
+        var options = new LiveKitOptions { Url = sfu.Url.ToString(), ApiKey = TestSilo.LiveKitKey, ApiSecret = "a-secret-the-server-does-not-know-000" };
+        var log = new TypedLog();
+        var worker = new AgentWorker(
+            Microsoft.Extensions.Options.Options.Create(options), new AgentWorkerSocket.Connector(Microsoft.Extensions.Options.Options.Create(options)), new FakeJobs(), log);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            var refusals = await Eventually.ReturnsAsync(
+                () => Task.FromResult(Refusals(sfu.Log)), r => r.Count >= 4, "the worker is refused four times", TimeSpan.FromSeconds(60));
+
+            var warnings = log.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => e.Message).ToList();
+            var warning = Assert.Single(warnings);
+            Assert.Contains("refused the registration (HTTP 401", warning, StringComparison.Ordinal);
+            // Back-off: at once, then 1 s, then 2 s (lower bounds: the waits are at least that long).
+            Assert.True(refusals[3] - refusals[2] >= TimeSpan.FromSeconds(1.9), $"the fourth try came {(refusals[3] - refusals[2]).TotalSeconds:F2} s after the third");
+            Assert.Null(worker.WorkerId);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+            worker.Dispose();
+        }
+    }
+
+    /// <summary>When the stand-in refused a worker, from its log.</summary>
+    private static List<DateTimeOffset> Refusals(string sfuLog) =>
+        [.. sfuLog.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.StartsWith("{\"time\"", StringComparison.Ordinal))
+            .Select(line => JsonNode.Parse(line)?.AsObject())
+            .Where(line => line?["message"]?.GetValue<string>() == "agent worker refused")
+            .Select(line => DateTimeOffset.Parse(line!["time"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))];
 
     [Theory]
     [InlineData(0, 10, false, false, 0f)]
