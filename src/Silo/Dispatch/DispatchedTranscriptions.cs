@@ -15,21 +15,14 @@ public sealed class DispatchedTranscriptions(IGrainFactory grains, RoomReconcile
 
     public int RoomsCarried => rooms.Names.Count;
 
+    /// <summary>The availability question is the room's first call when LiveKit knew the room before we did: it places the room here.</summary>
     public async Task<bool> IsTranscribedAsync(string room, CancellationToken cancellationToken) =>
-        (await grains.GetGrain<IRoomGrain>(room).GetTranscriptionAsync()).Active;
+        (await HereAsync(() => grains.GetGrain<IRoomGrain>(room).GetTranscriptionAsync())).Active;
 
     public async Task StartAsync(string room, DispatchedJob job, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IRoomGrain>(room);
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
-        try
-        {
-            await grain.StartTranscriptionAsync(new TranscriptionRequest(null, Requester, job));
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
+        await HereAsync(() => grain.StartTranscriptionAsync(new TranscriptionRequest(null, Requester, job)));
 
         if (await grain.GetSummaryAsync() is { State: RoomState.Active })
         {
@@ -39,4 +32,18 @@ public sealed class DispatchedTranscriptions(IGrainFactory grains, RoomReconcile
 
     public Task<bool> EndAsync(string room, string jobId, CancellationToken cancellationToken) =>
         grains.GetGrain<IRoomGrain>(room).EndDispatchedJobAsync(jobId);
+
+    /// <summary>A call that places a grain not active anywhere on this silo (Orleans' placement hint).</summary>
+    private async Task<T> HereAsync<T>(Func<Task<T>> call)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
 }
