@@ -3,8 +3,9 @@ namespace Scribe.Tests.Agent;
 /// <summary>
 /// LiveKit's agent dispatch (issue #21): a silo under <c>Transcription:Activation</c> = <c>Dispatch</c> registers on
 /// the stand-in SFU's <c>/agent</c>; a dispatch of a room (as Meet's <c>CreateAgentDispatch</c>) brings the agent in and
-/// captions out, a second dispatch is ended without a second agent, the job's termination makes the agent leave, and
-/// a worker whose connection was lost registers again and takes the next job.
+/// captions out, a second dispatch is ended without a second agent, the job's termination makes the agent leave, a
+/// worker whose connection was lost registers again and takes the next job, and the end LiveKit gives a job whose
+/// agent left the room (nobody to transcribe) leaves the room transcribed.
 /// </summary>
 public sealed class AgentDispatchEndToEndTests
 {
@@ -74,6 +75,20 @@ public sealed class AgentDispatchEndToEndTests
         var again = await meeting.Sfu.DispatchAgentAsync(room, AgentName, ct);
         Assert.True(again["assigned"]!.GetValue<bool>(), again.ToJsonString());
         await meeting.WaitSubscribedAsync(room, track, ct);
+
+        // Nobody left to transcribe: our agent leaves, and LiveKit ends its job for that. The room stays transcribed
+        // (that ending is LiveKit's bookkeeping), so the agent comes back on its own with the next speaker.
+        var againId = again["jobId"]!.GetValue<string>();
+        await meeting.Sfu.LeaveAsync(room, "alice", ct);
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Any(e => e.Event == "job_terminated" && e.Raw["jobId"]?.GetValue<string>() == againId
+                && e.Raw["reason"]?.GetValue<string>() == "agent worker left the room"),
+            "LiveKit ends the job as its agent left", TimeSpan.FromSeconds(30));
+        await WaitJobStatusAsync(meeting, againId, "JS_SUCCESS", ct); // the worker took the termination, and ignored it
+        Assert.True((await TranscriptionAsync(meeting, room, ct)).GetProperty("active").GetBoolean());
+        await meeting.Sfu.AddParticipantAsync(room, "bob", cancellationToken: ct);
+        var bobs = await meeting.Sfu.PublishMicrophoneAsync(room, "bob", [], ct);
+        await meeting.WaitSubscribedAsync(room, bobs, ct);
     }
 
     private static Task<JsonElement> TranscriptionAsync(SfuMeeting meeting, string room, CancellationToken ct) =>
