@@ -78,6 +78,9 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
     /// <summary>The media side's events, told to the room in the seam's terms; after the room is out for good, silent.</summary>
     private sealed class Bridge(IAgentRoomEvents events) : Media.IAgentRoomEvents
     {
+        /// <summary>The reason the media side gives the tracks it ends when its process died.</summary>
+        private const string MediaRestarted = "mediaRestarted";
+
         private readonly TaskCompletionSource<IReadOnlyList<AgentParticipant>> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _over;
 
@@ -126,7 +129,15 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
 
         public ValueTask OnMutedAsync(Media.AgentTrack track, bool muted) => Tell(() => events.MuteChanged((int)track.Handle, muted));
 
-        public ValueTask OnTrackEndedAsync(Media.AgentTrack track, string reason) => Tell(() => events.TrackEnded((int)track.Handle, reason));
+        public ValueTask OnTrackEndedAsync(Media.AgentTrack track, string reason) => Tell(() =>
+        {
+            if (reason == MediaRestarted)
+            {
+                events.Rejoining(); // the first sign the session is gone: LiveKit may end the job before the rejoin
+            }
+
+            events.TrackEnded((int)track.Handle, reason);
+        });
 
         public ValueTask OnParticipantLeftAsync(AgentRoom room, string identity, string participantSid) => Tell(() => events.ParticipantLeft(identity, participantSid));
 

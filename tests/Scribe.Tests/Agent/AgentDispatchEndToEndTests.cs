@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Scribe.Tests.Agent;
 
 /// <summary>
@@ -89,6 +91,48 @@ public sealed class AgentDispatchEndToEndTests
         await meeting.Sfu.AddParticipantAsync(room, "bob", cancellationToken: ct);
         var bobs = await meeting.Sfu.PublishMicrophoneAsync(room, "bob", [], ct);
         await meeting.WaitSubscribedAsync(room, bobs, ct);
+    }
+
+    [Fact]
+    public async Task After_a_media_process_kill_the_agent_rejoins_on_its_own_token_and_the_jobs_end_leaves_the_room_transcribed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var ct = cts.Token;
+        var utterances = await SfuMeeting.UtterancesAsync(ct);
+        await using var meeting = await SfuMeeting.StartAsync(ct, new Dictionary<string, string?> { ["Transcription:Activation"] = "Dispatch" });
+        const string room = "dispatched-media-kill";
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Any(e => e.Event == "worker_registered"), "the silo registers as an agent worker", TimeSpan.FromSeconds(30));
+        await meeting.Sfu.AddParticipantAsync(room, "alice", cancellationToken: ct);
+        var track = await meeting.Sfu.PublishMicrophoneAsync(room, "alice", [], ct);
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Rig.Silo.Admin.GetAsync(new Uri($"/api/rooms/{room}", UriKind.Relative), ct)).IsSuccessStatusCode,
+            "the cluster knows the room");
+        var job = await meeting.Sfu.DispatchAgentAsync(room, AgentName, ct);
+        var jobId = job["jobId"]!.GetValue<string>();
+        await meeting.WaitSubscribedAsync(room, track, ct);
+        var runs = meeting.Media.Runs;
+        var pid = meeting.Media.ProcessId ?? throw new InvalidOperationException("no media process");
+
+        using (var child = Process.GetProcessById(pid))
+        {
+            child.Kill(); // no leave: to LiveKit, the job's session ends when our new join replaces it
+        }
+
+        await Eventually.HoldsAsync(() => meeting.Media.Runs > runs, "the media process is restarted", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => (await meeting.AgentJoinsAsync(room, ct)).Count == 2, "the agent joins again", TimeSpan.FromSeconds(30));
+        var rejoin = (await meeting.AgentJoinsAsync(room, ct))[1];
+        Assert.Null(rejoin.Raw["participant"]?["attributes"]?["lk.agent_name"]); // a token of ours
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Any(e => e.Event == "job_terminated" && e.Raw["jobId"]?.GetValue<string>() == jobId
+                && e.Raw["reason"]?.GetValue<string>() == "agent worker left the room"),
+            "LiveKit ends the job as its first session left", TimeSpan.FromSeconds(30));
+        await WaitJobStatusAsync(meeting, jobId, "JS_SUCCESS", ct); // the worker took the termination, and ignored it
+        Assert.True((await TranscriptionAsync(meeting, room, ct)).GetProperty("active").GetBoolean());
+
+        await meeting.WaitSubscribedAsync(room, track, ct);
+        await meeting.SpeakAsync(room, "alice", [utterances[2]], TimeSpan.FromSeconds(1), ct);
+        await meeting.WaitForFinalsAsync(room, "alice", 1, ct);
     }
 
     private static Task<JsonElement> TranscriptionAsync(SfuMeeting meeting, string room, CancellationToken ct) =>
