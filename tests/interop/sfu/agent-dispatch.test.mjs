@@ -54,6 +54,15 @@ describe('agent dispatch', () => {
     return w;
   }
 
+  /** Waits for an event the stand-in logged (a signal, no sleeping). */
+  async function eventually(match) {
+    for (;;) {
+      const found = (await sfu.call('GET', 'events')).events.find(match);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Accepts every job offered, under identity 'scribe'; counts them. */
   function acceptAll(w) {
     w.taken = 0;
@@ -69,7 +78,7 @@ describe('agent dispatch', () => {
   it('spreads jobs over the available workers at random by load, and offers a full one nothing', async () => {
     const [a, b, full] = [await register('spread'), await register('spread'), await register('spread')];
     full.send({ case: 'updateWorker', value: new UpdateWorkerStatus({ status: WorkerStatus.WS_FULL, load: 1 }) });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually((e) => e.event === 'worker_status' && e.workerId === full.id && e.status === 'WS_FULL');
     [a, b, full].forEach(acceptAll);
     for (let i = 0; i < 24; i++) {
       assert.equal((await sfu.call('POST', `rooms/spread-${i}/dispatch`, { agentName: 'spread' })).assigned, true);
@@ -98,7 +107,7 @@ describe('agent dispatch', () => {
     const { jobId: orphan } = await sfu.call('POST', 'rooms/orphan/dispatch', { agentName: 'leaver' });
     await sfu.call('POST', 'rooms/orphan/participants', { identity: 'scribe', kind: 'agent' });
     w.ws.close();
-    await new Promise((resolve) => w.ws.once('close', resolve));
+    await eventually((e) => e.event === 'worker_gone' && e.workerId === w.id);
     await sfu.call('DELETE', 'rooms/orphan/participants/scribe');
     const gone = (await sfu.call('GET', 'events')).events.filter((e) => e.event === 'job_terminated' && e.jobId === orphan);
     assert.deepEqual(gone.map((e) => e.sent), [false]);
