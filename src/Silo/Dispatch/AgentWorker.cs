@@ -31,6 +31,7 @@ internal sealed partial class AgentWorker(
     private readonly ConcurrentDictionary<string, byte> _unexpectedSeen = new(StringComparer.Ordinal);
     private volatile IAgentWorkerConnection? _connection;
     private volatile bool _draining;
+    private readonly Lock _reporting = new();
     private int _refusals;
     private WorkerLoad? _reported;
 
@@ -66,7 +67,10 @@ internal sealed partial class AgentWorker(
             {
                 _connection = null;
                 WorkerId = null;
-                _reported = null;
+                lock (_reporting)
+                {
+                    _reported = null;
+                }
             }
 
             await Task.Delay(_backoff.Next(DateTimeOffset.UtcNow - started), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -199,10 +203,11 @@ internal sealed partial class AgentWorker(
     private async Task<AvailabilityResponse> AnswerAsync(Job job, CancellationToken cancellationToken)
     {
         var room = job.Room?.Name ?? "";
+        var full = Load().Full;
         bool transcribed;
         try
         {
-            transcribed = room.Length > 0 && await jobs.IsTranscribedAsync(room, cancellationToken).WaitAsync(AvailabilityPatience, cancellationToken);
+            transcribed = room.Length > 0 && await jobs.IsTranscribedAsync(room, placeHere: !full, cancellationToken).WaitAsync(AvailabilityPatience, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -210,7 +215,7 @@ internal sealed partial class AgentWorker(
             transcribed = false;
         }
 
-        var answer = AgentAvailability.Decide(Load().Full, room.Length > 0, transcribed);
+        var answer = AgentAvailability.Decide(full, room.Length > 0, transcribed);
         LogAvailability(job.Id, room, answer);
         return new AvailabilityResponse
         {
@@ -296,12 +301,16 @@ internal sealed partial class AgentWorker(
     private async Task SendStatusAsync(IAgentWorkerConnection connection, bool force, CancellationToken cancellationToken)
     {
         var load = Load();
-        if (!force && _reported == load)
+        lock (_reporting)
         {
-            return;
+            if (!force && _reported == load)
+            {
+                return;
+            }
+
+            _reported = load;
         }
 
-        _reported = load;
         await SendQuietlyAsync(connection, Status(), cancellationToken);
     }
 

@@ -15,9 +15,12 @@ public sealed class DispatchedTranscriptions(IGrainFactory grains, RoomReconcile
 
     public int RoomsCarried => rooms.Names.Count;
 
-    /// <summary>The availability question is the room's first call when LiveKit knew the room before we did: it places the room here.</summary>
-    public async Task<bool> IsTranscribedAsync(string room, CancellationToken cancellationToken) =>
-        (await HereAsync(() => grains.GetGrain<IRoomGrain>(room).GetTranscriptionAsync())).Active;
+    /// <summary>The availability question is the room's first call when LiveKit knew the room before we did: it places the room.</summary>
+    public async Task<bool> IsTranscribedAsync(string room, bool placeHere, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IRoomGrain>(room);
+        return (placeHere ? await HereAsync(grain.GetTranscriptionAsync) : await grain.GetTranscriptionAsync()).Active;
+    }
 
     public async Task StartAsync(string room, DispatchedJob job, CancellationToken cancellationToken)
     {

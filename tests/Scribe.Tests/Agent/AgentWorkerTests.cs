@@ -245,7 +245,7 @@ public sealed class AgentWorkerTests
 
         public int RoomsCarried => Rooms;
 
-        public Task<bool> IsTranscribedAsync(string room, CancellationToken cancellationToken) => Task.FromResult(Transcribed.Contains(room));
+        public Task<bool> IsTranscribedAsync(string room, bool placeHere, CancellationToken cancellationToken) => Task.FromResult(Transcribed.Contains(room));
 
         public Task StartAsync(string room, DispatchedJob job, CancellationToken cancellationToken)
         {
