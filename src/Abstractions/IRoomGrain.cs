@@ -23,6 +23,15 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("transcription")] Task<TranscriptionStatus> GetTranscriptionAsync();
 
     /// <summary>
+    /// LiveKit ended agent job <paramref name="jobId"/>: the transcription it started stops (as
+    /// <see cref="StopTranscriptionAsync"/> by <c>dispatch</c>) while the job is still this room's, i.e. while the
+    /// agent's session under the job's identity has not ended. LiveKit also ends a job when its agent leaves the room,
+    /// which our own rejoin (a lost connection, a media restart, a silo loss) does to the old session: that ending is
+    /// bookkeeping, not a request to stop. Returns whether it stopped the transcription.
+    /// </summary>
+    [Alias("end-dispatched-job")] Task<bool> EndDispatchedJobAsync(string jobId);
+
+    /// <summary>
     /// A silo of the cluster died: wakes each of the room's speakers, so one that lived there is activated again
     /// on a live silo and restarts its egress there. Speakers that never left their silo see a no-op.
     /// </summary>

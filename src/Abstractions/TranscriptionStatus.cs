@@ -13,8 +13,12 @@ public sealed record TranscriptionStatus(
     [property: Id(3)] string? Language,
     [property: Id(4)] string? RequestedBy);
 
-/// <summary>A request to transcribe a room: the language asked for (or null), and who asks (an API key's name).</summary>
+/// <summary>
+/// A request to transcribe a room: the language asked for (or null), who asks (an API key's name), and the LiveKit
+/// agent job behind it when LiveKit's dispatch asks (its token is the agent's first join).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("scribe.transcription-request")]
 public sealed record TranscriptionRequest(
     [property: Id(0)] string? Language,
-    [property: Id(1)] string RequestedBy);
+    [property: Id(1)] string RequestedBy,
+    [property: Id(2)] DispatchedJob? Job = null);

@@ -20,6 +20,13 @@ public sealed class LiveKitOptions : IValidatableObject
     [RegularExpression("^[A-Za-z0-9_.:@-]{1,64}$", ErrorMessage = "LiveKit:AgentName must be 1 to 64 letters, digits or _.:@-.")]
     public string AgentName { get; set; } = "multi-user-transcriber";
 
+    /// <summary>
+    /// The rooms this silo's agent may be in at once under agent dispatch: its load as reported to LiveKit is the rooms
+    /// it is in against this, and at it the silo reports itself full and declines new jobs.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AgentMaxRooms { get; set; } = 100;
+
     /// <summary>Base URL of the LiveKit server: http(s), or ws(s) as LiveKit URLs are often written.</summary>
     [Required]
     [RegularExpression("^(?i)(https?|wss?)://.+", ErrorMessage = "LiveKit:Url must be an http(s) or ws(s) URL.")]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Scribe.LiveKit;
 
 namespace Scribe.Agent;
@@ -11,11 +12,46 @@ public static class AgentToken
     public static string Mint(LiveKitOptions options, string room, DateTimeOffset now) =>
         new AgentTokenMinter(options.ApiKey, options.ApiSecret, new FixedClock(now)).Mint(room, options.AgentIdentity, options.AgentIdentity);
 
-    /// <summary>The join request for <paramref name="room"/>: the server URL as a WebSocket URL, the kinds we transcribe by LiveKit's names.</summary>
-    public static AgentJoin JoinOf(LiveKitOptions options, string room, DateTimeOffset now)
+    /// <summary>A token LiveKit gave us is used while it has this long left; past it, we mint our own.</summary>
+    public static readonly TimeSpan JobTokenMargin = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The join request for <paramref name="room"/>: the server URL as a WebSocket URL, the kinds we transcribe by
+    /// LiveKit's names, and <paramref name="jobToken"/> (a dispatched job's, which carries what LiveKit gives its agents,
+    /// <c>lk.agent_name</c> included) while it is good, else a token of our own.
+    /// </summary>
+    public static AgentJoin JoinOf(LiveKitOptions options, string room, DateTimeOffset now, string? jobToken = null)
     {
         var kinds = options.TranscribeKinds.Count == 0 ? [ParticipantKind.Standard] : options.TranscribeKinds;
-        return new AgentJoin(room, WebSocketUrl(options.Url), Mint(options, room, now), options.AgentIdentity, [.. kinds.Distinct().Select(KindName)]);
+        var token = jobToken is not null && Usable(jobToken, now) ? jobToken : Mint(options, room, now);
+        return new AgentJoin(room, WebSocketUrl(options.Url), token, options.AgentIdentity, [.. kinds.Distinct().Select(KindName)]);
+    }
+
+    /// <summary>Whether a JWT expires more than <see cref="JobTokenMargin"/> after <paramref name="now"/> (one without <c>exp</c> does not).</summary>
+    public static bool Usable(string token, DateTimeOffset now)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var claims = JsonDocument.Parse(Base64UrlDecode(parts[1]));
+            return claims.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
+                && DateTimeOffset.FromUnixTimeSeconds(seconds) - now > JobTokenMargin;
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] Base64UrlDecode(string part)
+    {
+        var padded = part.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
     }
 
     public static string KindName(ParticipantKind kind) => kind.ToString().ToLowerInvariant();

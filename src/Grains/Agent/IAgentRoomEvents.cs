@@ -23,6 +23,12 @@ public interface IAgentRoomEvents
 
     void Reconnected();
 
+    /// <summary>
+    /// The media side is about to join the room again on its own (after a media restart), with a token of its own:
+    /// to LiveKit, the session the room was joined with is over. Called before that join is sent.
+    /// </summary>
+    void Rejoining();
+
     /// <summary>The agent is out of the room for good (the contract's <c>left</c>, its reason mapped to <paramref name="why"/>).</summary>
     void Left(AgentLeftReason why, string reason);
 }

@@ -21,7 +21,7 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
         var first = join.Token;
         var room = await media.JoinAsync(
             new Media.AgentJoin(join.Room, join.Url, join.Identity, join.TranscribeKinds,
-                () => Interlocked.Exchange(ref first, null) ?? AgentToken.Mint(options.Value, join.Room, time.GetUtcNow())),
+                () => Interlocked.Exchange(ref first, null) ?? bridge.Rejoining(options.Value, join.Room, time.GetUtcNow())),
             bridge,
             cancellationToken).ConfigureAwait(false);
         try
@@ -78,10 +78,20 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
     /// <summary>The media side's events, told to the room in the seam's terms; after the room is out for good, silent.</summary>
     private sealed class Bridge(IAgentRoomEvents events) : Media.IAgentRoomEvents
     {
+        /// <summary>The reason the media side gives the tracks it ends when its process died.</summary>
+        private const string MediaRestarted = "mediaRestarted";
+
         private readonly TaskCompletionSource<IReadOnlyList<AgentParticipant>> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool _over;
 
         public Task<IReadOnlyList<AgentParticipant>> Joined => _joined.Task;
+
+        /// <summary>A rejoin after a media restart: the room hears its session is over, then it gets a token of ours.</summary>
+        public string Rejoining(LiveKitOptions options, string room, DateTimeOffset now)
+        {
+            events.Rejoining();
+            return AgentToken.Mint(options, room, now);
+        }
 
         public ValueTask OnJoinedAsync(AgentRoom room, IReadOnlyList<Media.AgentParticipant> participants)
         {
@@ -119,7 +129,15 @@ public sealed class MediaRoomAgents(MediaProcess media, IOptions<LiveKitOptions>
 
         public ValueTask OnMutedAsync(Media.AgentTrack track, bool muted) => Tell(() => events.MuteChanged((int)track.Handle, muted));
 
-        public ValueTask OnTrackEndedAsync(Media.AgentTrack track, string reason) => Tell(() => events.TrackEnded((int)track.Handle, reason));
+        public ValueTask OnTrackEndedAsync(Media.AgentTrack track, string reason) => Tell(() =>
+        {
+            if (reason == MediaRestarted)
+            {
+                events.Rejoining(); // the first sign the session is gone: LiveKit may end the job before the rejoin
+            }
+
+            events.TrackEnded((int)track.Handle, reason);
+        });
 
         public ValueTask OnParticipantLeftAsync(AgentRoom room, string identity, string participantSid) => Tell(() => events.ParticipantLeft(identity, participantSid));
 

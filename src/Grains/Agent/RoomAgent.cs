@@ -25,6 +25,7 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
     private readonly HashSet<string> _present = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private AgentRoomLink? _link;
+    private DispatchedJob? _job;
     private DateTimeOffset _clockOrigin;
 
     internal RoomAgent(string room, RoomAgentHost host, Func<AgentReport, string, Task> report, ILogger<RoomAgent> logger)
@@ -37,6 +38,39 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
 
     /// <summary>Speaker streams fed now.</summary>
     public int Feeds => _feeds.Count;
+
+    /// <summary>
+    /// Takes LiveKit's job for the room: the next join uses its token (while good). The job stays ours until the
+    /// agent's session under its identity ends, however it ends; LiveKit ends the job then too.
+    /// </summary>
+    public void AdoptJob(DispatchedJob job)
+    {
+        lock (_gate)
+        {
+            _job = job;
+        }
+    }
+
+    /// <summary>Whether a LiveKit job is the room's now (adopted, its session not over).</summary>
+    public bool HasJob
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _job is not null;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="jobId"/> is the room's job still: adopted, and its session not over.</summary>
+    public bool HoldsJob(string jobId)
+    {
+        lock (_gate)
+        {
+            return _job?.Id == jobId;
+        }
+    }
 
     /// <summary>Joins after <paramref name="delay"/>, in the background; the grain hears <see cref="AgentReport.Joined"/> or <see cref="AgentReport.JoinFailed"/>.</summary>
     public void Join(TimeSpan delay, DateTimeOffset clockOrigin, string? language)
@@ -57,7 +91,13 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
                 await Task.Delay(delay, _host.Time, cancellationToken).ConfigureAwait(false);
             }
 
-            var join = AgentToken.JoinOf(_host.Options, _room, _host.Time.GetUtcNow());
+            string? jobToken;
+            lock (_gate)
+            {
+                jobToken = _job?.Token;
+            }
+
+            var join = AgentToken.JoinOf(_host.Options, _room, _host.Time.GetUtcNow(), jobToken);
             var connection = await _host.Agents.JoinAsync(join, this, cancellationToken).ConfigureAwait(false);
             var link = new AgentRoomLink(connection, language);
             lock (_gate)
@@ -119,6 +159,7 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
         {
             (link, _link) = (_link, null);
             _present.Clear();
+            _job = null; // the session is over: so is LiveKit's job
         }
 
         if (link is null)
@@ -192,6 +233,14 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
 
     public void Reconnected() => _ = ReportAsync(AgentReport.Reconnected, "");
 
+    public void Rejoining()
+    {
+        lock (_gate)
+        {
+            _job = null;
+        }
+    }
+
     public void Left(AgentLeftReason why, string reason)
     {
         LogLeft(_room, $"{why}: {reason}");
@@ -205,6 +254,7 @@ public sealed partial class RoomAgent : IAgentRoomEvents, IAsyncDisposable
         {
             (link, _link) = (_link, null);
             _present.Clear();
+            _job = null; // LiveKit ends the job with the session; our rejoin is a session of our own
         }
 
         if (link is not null)

@@ -90,8 +90,7 @@ public sealed partial class RoomGrain
         switch (decision.Action)
         {
             case AgentAction.Join:
-                _agent ??= ServiceProvider.GetRequiredService<RoomAgentHost>().Create(this.GetPrimaryKeyString(), ReportToSelf());
-                _agent.Join(decision.Delay, State.ClockOrigin ?? time.GetUtcNow(), State.Transcription?.Language);
+                Agent().Join(decision.Delay, State.ClockOrigin ?? time.GetUtcNow(), State.Transcription?.Language);
                 break;
             case AgentAction.Leave:
                 _agent?.Leave(decision.Drain);
@@ -102,6 +101,24 @@ public sealed partial class RoomGrain
         return Task.CompletedTask;
     }
 
+    private RoomAgent Agent() =>
+        _agent ??= ServiceProvider.GetRequiredService<RoomAgentHost>().Create(this.GetPrimaryKeyString(), ReportToSelf());
+
+    /// <summary>A dispatched start in Agent mode: the agent's first join uses the job's token.</summary>
+    private void AdoptJob(DispatchedJob? job)
+    {
+        if (job is not null && AgentAudio)
+        {
+            Agent().AdoptJob(job);
+            KeepAliveWhileIn();
+        }
+    }
+
+    /// <summary>Whether LiveKit's job is still the room's (see <see cref="IRoomGrain.EndDispatchedJobAsync"/>); without an agent, any dispatched transcription is.</summary>
+    private bool HoldsJob(string jobId) => AgentAudio
+        ? _agent?.HoldsJob(jobId) == true
+        : State.Transcription is { Active: true, RequestedBy: DispatchRequester };
+
     /// <summary>The agent's reports come back as calls to this grain, so each is a turn of its own.</summary>
     private Func<AgentReport, string, Task> ReportToSelf()
     {
@@ -109,10 +126,14 @@ public sealed partial class RoomGrain
         return (report, reason) => self.AgentReportAsync(report, reason);
     }
 
-    /// <summary>An idle room grain is collected; one whose agent is in the room (or on its way in or out) must stay.</summary>
+    /// <summary>
+    /// An idle room grain is collected; one whose agent is in the room (or on its way in or out) must stay, and so
+    /// must one holding LiveKit's job while transcribed (a later activation would not know the job's termination).
+    /// </summary>
     private void KeepAliveWhileIn()
     {
-        var inRoom = _agentConnection.Phase is not (AgentPhase.Idle or AgentPhase.Closed) || (_agent?.Feeds ?? 0) > 0;
+        var inRoom = _agentConnection.Phase is not (AgentPhase.Idle or AgentPhase.Closed) || (_agent?.Feeds ?? 0) > 0
+            || (_agent?.HasJob == true && IsTranscribing);
         if (inRoom && _agentKeepAlive is null)
         {
             _agentKeepAlive = this.RegisterGrainTimer(

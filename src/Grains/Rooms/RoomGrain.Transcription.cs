@@ -17,6 +17,9 @@ public sealed partial class RoomGrain
     /// <summary>Who a transcription is attributed to when the <c>AllRooms</c> policy started it.</summary>
     public const string PolicyRequester = "policy";
 
+    /// <summary>Who a transcription is attributed to when LiveKit's agent dispatch started or ended it.</summary>
+    public const string DispatchRequester = "dispatch";
+
     /// <summary>Who a transcription is attributed to when it ended with its room.</summary>
     public const string RoomFinishedRequester = "livekit";
 
@@ -41,6 +44,7 @@ public sealed partial class RoomGrain
         LogTranscriptionStarted(State.Name, request.RequestedBy, request.Language ?? "");
         await TellSpeakersTranscriptionAsync(true);
         Announce();
+        AdoptJob(request.Job);
         await AgentWantedAsync();
         await RaiseAsync(TranscriptionStartedEvent, started);
         return Status();
@@ -67,6 +71,18 @@ public sealed partial class RoomGrain
     }
 
     public Task<TranscriptionStatus> GetTranscriptionAsync() => Task.FromResult(Status());
+
+    public async Task<bool> EndDispatchedJobAsync(string jobId)
+    {
+        if (!IsTranscribing || !HoldsJob(jobId))
+        {
+            LogJobEndIgnored(this.GetPrimaryKeyString(), jobId);
+            return false;
+        }
+
+        await StopTranscriptionAsync(DispatchRequester);
+        return true;
+    }
 
     private TranscriptionStatus Status()
     {
@@ -146,6 +162,9 @@ public sealed partial class RoomGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: transcription stopped at the request of {RequestedBy}")]
     private partial void LogTranscriptionStopped(string room, string requestedBy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {Room}: LiveKit ended job {JobId}, no longer the room's (its agent session ended, or another started the transcription); the transcription goes on")]
+    private partial void LogJobEndIgnored(string room, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: the transcription status could not be sent to {Identity}")]
     private partial void LogStatusNotSent(Exception exception, string room, string identity);

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Google.Protobuf;
 using LiveKit.Proto;
+using Microsoft.Extensions.Options;
 using Scribe.LiveKit;
 
 namespace Scribe.Silo.Dispatch;
@@ -9,7 +10,7 @@ namespace Scribe.Silo.Dispatch;
 /// One connection to LiveKit's <c>/agent</c>: binary protobuf, <see cref="WorkerMessage"/> out and
 /// <see cref="ServerMessage"/> in, one message per WebSocket message. Sends are serialised (the socket allows one at a time).
 /// </summary>
-internal sealed class AgentWorkerSocket : IAsyncDisposable
+internal sealed class AgentWorkerSocket : IAgentWorkerConnection
 {
     private const int MaxMessageBytes = 1 << 20;
 
@@ -41,10 +42,16 @@ internal sealed class AgentWorkerSocket : IAsyncDisposable
         var connection = new AgentWorkerSocket();
         connection._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         connection._socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
+        connection._socket.Options.CollectHttpResponseDetails = true; // a refused upgrade says why (401)
         try
         {
             await connection._socket.ConnectAsync(EndpointOf(options.Url), cancellationToken);
             return connection;
+        }
+        catch (WebSocketException e) when (connection._socket.HttpStatusCode is var status && (int)status >= 400)
+        {
+            await connection.DisposeAsync();
+            throw new AgentWorkerRefusedException((int)status, e);
         }
         catch
         {
@@ -68,7 +75,7 @@ internal sealed class AgentWorkerSocket : IAsyncDisposable
     }
 
     /// <summary>The next message from the server, or null once it closed the socket.</summary>
-    public async Task<ServerMessage?> ReceiveAsync(CancellationToken cancellationToken)
+    public async Task<byte[]?> ReceiveAsync(CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -88,7 +95,7 @@ internal sealed class AgentWorkerSocket : IAsyncDisposable
 
             if (result.EndOfMessage)
             {
-                return ServerMessage.Parser.ParseFrom(buffer.GetBuffer(), 0, (int)buffer.Length);
+                return buffer.ToArray();
             }
         }
     }
@@ -106,5 +113,12 @@ internal sealed class AgentWorkerSocket : IAsyncDisposable
         _socket.Dispose();
         _sending.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Connects to the configured server.</summary>
+    public sealed class Connector(IOptions<LiveKitOptions> options) : IAgentWorkerConnector
+    {
+        public async Task<IAgentWorkerConnection> ConnectAsync(CancellationToken cancellationToken) =>
+            await AgentWorkerSocket.ConnectAsync(options.Value, cancellationToken);
     }
 }

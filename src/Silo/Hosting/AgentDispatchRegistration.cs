@@ -12,6 +12,7 @@ public static class AgentDispatchRegistration
         if (activation.Policy == TranscriptionActivation.Dispatch)
         {
             builder.Services.AddSingleton<IAgentJobs, DispatchedTranscriptions>();
+            builder.Services.AddSingleton<IAgentWorkerConnector, AgentWorkerSocket.Connector>();
             builder.Services.AddHostedService<AgentWorker>();
         }
 

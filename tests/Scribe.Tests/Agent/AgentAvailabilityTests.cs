@@ -8,10 +8,10 @@ public sealed class AgentAvailabilityTests
     [InlineData(false, true, false, AgentAvailability.Answer.Accept)]
     [InlineData(false, true, true, AgentAvailability.Answer.AlreadyServed)]
     [InlineData(true, true, false, AgentAvailability.Answer.Decline)]
-    [InlineData(true, true, true, AgentAvailability.Answer.Decline)]
+    [InlineData(true, true, true, AgentAvailability.Answer.AlreadyServed)]
     [InlineData(false, false, false, AgentAvailability.Answer.Decline)]
-    public void A_job_is_accepted_unless_draining_or_its_room_already_has_our_agent(bool draining, bool hasRoom, bool transcribed, AgentAvailability.Answer expected) =>
-        Assert.Equal(expected, AgentAvailability.Decide(draining, hasRoom, transcribed));
+    public void A_job_is_accepted_unless_full_or_its_room_already_has_our_agent(bool full, bool hasRoom, bool transcribed, AgentAvailability.Answer expected) =>
+        Assert.Equal(expected, AgentAvailability.Decide(full, hasRoom, transcribed));
 
     [Theory]
     [InlineData("http://lk.example:7880", "ws://lk.example:7880/agent")]

@@ -1,10 +1,13 @@
+using System.Diagnostics;
+
 namespace Scribe.Tests.Agent;
 
 /// <summary>
 /// LiveKit's agent dispatch (issue #21): a silo under <c>Transcription:Activation</c> = <c>Dispatch</c> registers on
 /// the stand-in SFU's <c>/agent</c>; a dispatch of a room (as Meet's <c>CreateAgentDispatch</c>) brings the agent in and
-/// captions out, a second dispatch is ended without a second agent, the job's termination makes the agent leave, and
-/// a worker whose connection was lost registers again and takes the next job.
+/// captions out, a second dispatch is ended without a second agent, the job's termination makes the agent leave, a
+/// worker whose connection was lost registers again and takes the next job, and the end LiveKit gives a job whose
+/// agent left the room (nobody to transcribe) leaves the room transcribed.
 /// </summary>
 public sealed class AgentDispatchEndToEndTests
 {
@@ -39,6 +42,9 @@ public sealed class AgentDispatchEndToEndTests
         Assert.Equal(SfuMeeting.AgentIdentity, job["identity"]!.GetValue<string>()); // the identity the job token is minted for
         var jobId = job["jobId"]!.GetValue<string>();
         await meeting.WaitSubscribedAsync(room, track, ct);
+        // The agent joined with the job's token: what LiveKit puts in it, lk.agent_name among it, is on the participant.
+        var joined = Assert.Single(await meeting.AgentJoinsAsync(room, ct));
+        Assert.Equal(AgentName, joined.Raw["participant"]?["attributes"]?["lk.agent_name"]?.GetValue<string>());
         await meeting.SpeakAsync(room, "alice", [utterances[2]], TimeSpan.FromSeconds(1), ct);
         var received = await meeting.WaitForFinalsAsync(room, "alice", 1, ct);
         Assert.Contains(received.Transcriptions, t => t.TranscribedParticipantIdentity == "alice" && t.TrackId == track && t.Segments[0].Final);
@@ -71,6 +77,62 @@ public sealed class AgentDispatchEndToEndTests
         var again = await meeting.Sfu.DispatchAgentAsync(room, AgentName, ct);
         Assert.True(again["assigned"]!.GetValue<bool>(), again.ToJsonString());
         await meeting.WaitSubscribedAsync(room, track, ct);
+
+        // Nobody left to transcribe: our agent leaves, and LiveKit ends its job for that. The room stays transcribed
+        // (that ending is LiveKit's bookkeeping), so the agent comes back on its own with the next speaker.
+        var againId = again["jobId"]!.GetValue<string>();
+        await meeting.Sfu.LeaveAsync(room, "alice", ct);
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Any(e => e.Event == "job_terminated" && e.Raw["jobId"]?.GetValue<string>() == againId
+                && e.Raw["reason"]?.GetValue<string>() == "agent worker left the room"),
+            "LiveKit ends the job as its agent left", TimeSpan.FromSeconds(30));
+        await WaitJobStatusAsync(meeting, againId, "JS_SUCCESS", ct); // the worker took the termination, and ignored it
+        Assert.True((await TranscriptionAsync(meeting, room, ct)).GetProperty("active").GetBoolean());
+        await meeting.Sfu.AddParticipantAsync(room, "bob", cancellationToken: ct);
+        var bobs = await meeting.Sfu.PublishMicrophoneAsync(room, "bob", [], ct);
+        await meeting.WaitSubscribedAsync(room, bobs, ct);
+    }
+
+    [Fact]
+    public async Task After_a_media_process_kill_the_agent_rejoins_on_its_own_token_and_the_jobs_end_leaves_the_room_transcribed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var ct = cts.Token;
+        var utterances = await SfuMeeting.UtterancesAsync(ct);
+        await using var meeting = await SfuMeeting.StartAsync(ct, new Dictionary<string, string?> { ["Transcription:Activation"] = "Dispatch" });
+        const string room = "dispatched-media-kill";
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Any(e => e.Event == "worker_registered"), "the silo registers as an agent worker", TimeSpan.FromSeconds(30));
+        await meeting.Sfu.AddParticipantAsync(room, "alice", cancellationToken: ct);
+        var track = await meeting.Sfu.PublishMicrophoneAsync(room, "alice", [], ct);
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Rig.Silo.Admin.GetAsync(new Uri($"/api/rooms/{room}", UriKind.Relative), ct)).IsSuccessStatusCode,
+            "the cluster knows the room");
+        var job = await meeting.Sfu.DispatchAgentAsync(room, AgentName, ct);
+        var jobId = job["jobId"]!.GetValue<string>();
+        await meeting.WaitSubscribedAsync(room, track, ct);
+        var runs = meeting.Media.Runs;
+        var pid = meeting.Media.ProcessId ?? throw new InvalidOperationException("no media process");
+
+        using (var child = Process.GetProcessById(pid))
+        {
+            child.Kill(); // no leave: to LiveKit, the job's session ends when our new join replaces it
+        }
+
+        await Eventually.HoldsAsync(() => meeting.Media.Runs > runs, "the media process is restarted", TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => (await meeting.AgentJoinsAsync(room, ct)).Count == 2, "the agent joins again", TimeSpan.FromSeconds(30));
+        var rejoin = (await meeting.AgentJoinsAsync(room, ct))[1];
+        Assert.Null(rejoin.Raw["participant"]?["attributes"]?["lk.agent_name"]); // a token of ours
+        await Eventually.HoldsAsync(
+            async () => (await meeting.Sfu.GetEventsAsync(ct)).Any(e => e.Event == "job_terminated" && e.Raw["jobId"]?.GetValue<string>() == jobId
+                && e.Raw["reason"]?.GetValue<string>() == "agent worker left the room"),
+            "LiveKit ends the job as its first session left", TimeSpan.FromSeconds(30));
+        await WaitJobStatusAsync(meeting, jobId, "JS_SUCCESS", ct); // the worker took the termination, and ignored it
+        Assert.True((await TranscriptionAsync(meeting, room, ct)).GetProperty("active").GetBoolean());
+
+        await meeting.WaitSubscribedAsync(room, track, ct);
+        await meeting.SpeakAsync(room, "alice", [utterances[2]], TimeSpan.FromSeconds(1), ct);
+        await meeting.WaitForFinalsAsync(room, "alice", 1, ct);
     }
 
     private static Task<JsonElement> TranscriptionAsync(SfuMeeting meeting, string room, CancellationToken ct) =>

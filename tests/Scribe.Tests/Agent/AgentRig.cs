@@ -20,19 +20,26 @@ public sealed class AgentRig : IAsyncDisposable
     public InMemoryRoomAgents Agents { get; }
 
     /// <param name="silos">In-process silos; more than one runs on a private Redis, all sharing the one media side.</param>
-    public static async Task<AgentRig> StartAsync(string activation = "AllRooms", int silos = 1)
+    /// <param name="settings">Settings over the rig's own (e.g. <c>LiveKit:Url</c> of a stand-in SFU for agent dispatch).</param>
+    public static async Task<AgentRig> StartAsync(string activation = "AllRooms", int silos = 1, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var agents = new InMemoryRoomAgents();
+        var all = new Dictionary<string, string?>
+        {
+            ["LiveKit:Audio"] = "Agent",
+            ["Transcription:Activation"] = activation,
+            ["LiveKit:TranscriptInterimIntervalMs"] = "100",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
         var rig = await MeetingRig.StartAsync(new RigOptions
         {
             Silos = silos,
             Redis = silos > 1,
-            Settings = new Dictionary<string, string?>
-            {
-                ["LiveKit:Audio"] = "Agent",
-                ["Transcription:Activation"] = activation,
-                ["LiveKit:TranscriptInterimIntervalMs"] = "100",
-            },
+            Settings = all,
             Services = services => services.AddSingleton<IRoomAgents>(agents),
         });
         return new AgentRig(rig, agents);

@@ -30,6 +30,11 @@ const events = [];
 const agents = new AgentDispatch({ key: args.key, secret: args.secret, log, onEvent: (e) => events.push(e),
   roomSid: (name) => getRoom(name, true).sid });
 
+function onRoomEvent(e) {
+  events.push(e);
+  if (e.event === 'participant_left') agents.participantLeft(e.room, e.participant?.identity);
+}
+
 function log(message, fields = {}) {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`);
 }
@@ -37,7 +42,7 @@ function log(message, fields = {}) {
 function getRoom(name, create) {
   let room = rooms.get(name);
   if (!room && create) {
-    room = new Room(name, { onEvent: (e) => events.push(e), departureTimeoutMs: args.departureTimeoutMs });
+    room = new Room(name, { onEvent: onRoomEvent, departureTimeoutMs: args.departureTimeoutMs });
     room.onDeparture = () => closeRoom(room, 'departure timeout');
     rooms.set(name, room);
     events.push({ at: new Date().toISOString(), event: 'room_started', room: name, roomSid: room.sid });

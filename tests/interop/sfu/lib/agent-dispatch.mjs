@@ -1,7 +1,11 @@
 // LiveKit's agent dispatch as the server runs it: workers hold a WebSocket on /agent (binary WorkerMessage in,
 // ServerMessage out), register under an agent name, and share that name's jobs. A dispatch asks one worker whether it
-// is available (answer within 10 s, else the job fails); an available worker gets an assignment with a token minted
-// for the job's room; a terminate answer ends the job as done without an agent.
+// is available (answer within 10 s, else the job fails), chosen at random weighted by 1 - load among the available
+// ones not asked yet; an available worker gets an assignment with a token minted for the job's room; a terminate
+// answer ends the job as done without an agent. The room remembers the job by the identity the worker answered: when
+// a participant of that identity leaves the room (for any reason, a duplicate identity included), the job is
+// terminated (JS_FAILED, "agent worker left the room"), once. A worker whose socket closes takes its jobs with it:
+// nothing is sent for them later (pkg/rtc/room.go RemoveParticipant, pkg/agent/worker.go, pkg/service/agentservice.go).
 import { randomBytes } from 'node:crypto';
 import {
   AvailabilityRequest, Job, JobAssignment, JobStatus, JobTermination, JobType, RegisterWorkerResponse, ServerInfo,
@@ -17,6 +21,7 @@ export class AgentDispatch {
     Object.assign(this, { key, secret, log, onEvent, roomSid });
     this.workers = new Set();
     this.jobs = new Map(); // id -> { job, worker, status, identity }
+    this.agentParticipants = new Map(); // `${room}\n${identity}` -> job id, as the server's room keeps them
   }
 
   /** A worker's socket, once its token carried the agent grant. */
@@ -34,6 +39,7 @@ export class AgentDispatch {
     });
     ws.on('close', () => {
       this.workers.delete(worker);
+      worker.closed = true;
       this.event('worker_gone', { workerId: worker.id });
     });
   }
@@ -59,7 +65,8 @@ export class AgentDispatch {
       }
       case 'updateJob': {
         const job = this.jobs.get(value.jobId);
-        if (job) job.status = JobStatus[value.status];
+        // The server keeps no state for an ended job: a later update of it is ignored (as "unknown job").
+        if (job && !['JS_SUCCESS', 'JS_FAILED'].includes(job.status)) job.status = JobStatus[value.status];
         this.event('job_status', { jobId: value.jobId, status: JobStatus[value.status], error: value.error });
         return;
       }
@@ -79,8 +86,9 @@ export class AgentDispatch {
   async dispatch(roomName, agentName, metadata = '') {
     const job = new Job({ id: id('AJ_'), type: JobType.JT_ROOM, agentName, metadata, dispatchId: id('AD_'),
       room: { name: roomName, sid: this.roomSid(roomName) } });
-    const candidates = [...this.workers].filter((w) => w.agentName === agentName && w.status === 'WS_AVAILABLE');
-    for (const worker of candidates) {
+    const asked = new Set();
+    for (let worker = this.pick(agentName, asked); worker; worker = this.pick(agentName, asked)) {
+      asked.add(worker);
       const answer = await this.ask(worker, job);
       if (answer === null) return this.fail(job, 'availability timed out');
       if (answer.terminate) return this.record(job, worker, 'JS_SUCCESS', 'terminated at availability');
@@ -88,12 +96,36 @@ export class AgentDispatch {
       // The identity is the worker's to give; the server invents none (an empty one fails at join).
       const identity = answer.participantIdentity;
       const token = this.jobToken(job, identity, answer, worker);
-      this.record(job, worker, 'JS_PENDING', null, identity);
+      this.record(job, worker, 'JS_RUNNING', null, identity);
+      if (identity) this.agentParticipants.set(`${roomName}\n${identity}`, job.id);
       this.send(worker, { case: 'assignment', value: new JobAssignment({ job, token }) });
       this.event('job_assigned', { jobId: job.id, room: roomName, workerId: worker.id, identity });
       return { jobId: job.id, assigned: true, identity };
     }
-    return this.fail(job, candidates.length === 0 ? 'no worker' : 'no worker available');
+    return this.fail(job, asked.size === 0 ? 'no worker' : 'no worker available');
+  }
+
+  /** The server's choice: at random, weighted by 1 - load, among the name's available workers not asked yet. */
+  pick(agentName, asked) {
+    const open = [...this.workers].filter((w) => w.agentName === agentName && w.status === 'WS_AVAILABLE' && !asked.has(w))
+      .map((w) => ({ w, weight: Math.max(0, 1 - (w.load ?? 0)) })).filter((c) => c.weight > 0);
+    let at = Math.random() * open.reduce((sum, c) => sum + c.weight, 0);
+    for (const c of open) {
+      at -= c.weight;
+      if (at <= 0) return c.w;
+    }
+    return open.at(-1)?.w ?? null;
+  }
+
+  /** A participant left a room: if it was a job's agent, the job is terminated (the server's AGENT_LEFT_ROOM). */
+  participantLeft(roomName, identity) {
+    const key = `${roomName}\n${identity}`;
+    const jobId = this.agentParticipants.get(key);
+    if (!jobId) return;
+    this.agentParticipants.delete(key);
+    const entry = this.jobs.get(jobId);
+    if (!entry || ['JS_SUCCESS', 'JS_FAILED'].includes(entry.status)) return;
+    this.end(jobId, 'JS_FAILED', 'agent worker left the room');
   }
 
   ask(worker, job) {
@@ -128,13 +160,21 @@ export class AgentDispatch {
     return all.length;
   }
 
-  /** Ends a job (as deleting its dispatch or the room does): termination to its worker. */
+  /** Ends a job (as deleting its dispatch does): termination to its worker, the job done. */
   terminate(jobId) {
     const entry = this.jobs.get(jobId);
     if (!entry?.worker) return false;
-    this.send(entry.worker, { case: 'termination', value: new JobTermination({ jobId }) });
-    this.event('job_terminated', { jobId });
+    this.end(jobId, 'JS_SUCCESS', null);
     return true;
+  }
+
+  /** The server's TerminateJob: only a running job of a connected worker gets a termination; the job ends with it. */
+  end(jobId, status, reason) {
+    const entry = this.jobs.get(jobId);
+    const running = !['JS_SUCCESS', 'JS_FAILED'].includes(entry.status) && !entry.worker.closed;
+    if (running) this.send(entry.worker, { case: 'termination', value: new JobTermination({ jobId }) });
+    entry.status = status;
+    this.event('job_terminated', { jobId, status, reason, sent: running });
   }
 
   record(job, worker, status, error, identity = null) {

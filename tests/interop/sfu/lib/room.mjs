@@ -71,7 +71,8 @@ export class Participant {
   }
 
   describe() {
-    return { identity: this.identity, sid: this.sid, name: this.name, kind: this.kind, hidden: this.hidden };
+    return { identity: this.identity, sid: this.sid, name: this.name, kind: this.kind, hidden: this.hidden,
+      metadata: this.metadata, attributes: this.attributes };
   }
 }
 
