@@ -38,6 +38,8 @@ internal static class IngestLoad
         // called ones (timers, probes) for a minute or more after, all on the silo's own core, which a server that
         // runs for days has long done (measured: JIT took a sixth of a one-core silo 70 s in).
         var warmup = int.Parse(Option(args, "--warmup", "90"), CultureInfo.InvariantCulture);
+        // Then at most this long more, at every step, until the silo's JIT is quiet (0: no wait, as before #19's finding).
+        var jitSettle = TimeSpan.FromSeconds(int.Parse(Option(args, "--jit-settle", "120"), CultureInfo.InvariantCulture));
         var ramp = int.Parse(Option(args, "--ramp", "100"), CultureInfo.InvariantCulture);
         // The tone is not speech to Silero: Energy measures the audio path with every stream talking; Silero runs
         // speak flite sentences instead, and --speaking sets how many streams talk at all (a meeting is mostly
@@ -112,7 +114,7 @@ internal static class IngestLoad
                 return talks ? talking : listening;
             });
             await Task.Delay(TimeSpan.FromSeconds(n == start ? warmup : 3)); // settle: sessions open, first generations
-            var jitWait = await SettleJitAsync(http);
+            var jitWait = await SettleJitAsync(http, jitSettle);
             jitWaits.Add(string.Create(CultureInfo.InvariantCulture, $"{n}: {(jitWait is { } wait ? $"{wait.TotalSeconds:F0} s" : "still busy")}"));
 
             var before = await LatencyAsync(http, "scribe_audio_append_latency");
@@ -157,7 +159,11 @@ internal static class IngestLoad
             (best, bestSpeaking) = (n, assigned);
         }
 
-        Console.WriteLine($"Waited for the silo's JIT to settle before each step's window: {string.Join(", ", jitWaits)}");
+        if (jitSettle > TimeSpan.Zero)
+        {
+            Console.WriteLine($"Waited for the silo's JIT to settle before each step's window: {string.Join(", ", jitWaits)}");
+        }
+
         Console.WriteLine($"Highest N held: {best} ({bestSpeaking} of them speaking){(siloCores == 0 ? "" : $" on {siloCores} silo core(s)")}");
         Stop(process);
         foreach (var endpoint in endpoints)
@@ -268,17 +274,17 @@ internal static class IngestLoad
     }
 
     /// <summary>
-    /// After a step's warm-up, waits (up to two minutes more) until the silo's JIT takes under 1 % of a core over 5 s. Until
+    /// After a step's warm-up, waits (up to <paramref name="limit"/> more) until the silo's JIT takes under 1 % of a core over 5 s. Until
     /// then the hot path may still run unoptimised or instrumented code and the tier-up compiles land in the window:
     /// on the pinned core that doubled the audio path's CPU for the first 40–60 s, so a 30 s warm-up measured how far
     /// tiering had got, not the build (#19). A new step tiers up more (new rooms and participants reach the call counts).
     /// </summary>
-    /// <returns>How long it waited; null if the JIT was still busy at the end.</returns>
-    private static async Task<TimeSpan?> SettleJitAsync(HttpClient http)
+    /// <returns>How long it waited; null if the JIT was still busy at the end (or no wait was asked for).</returns>
+    private static async Task<TimeSpan?> SettleJitAsync(HttpClient http, TimeSpan limit)
     {
         var waited = Stopwatch.StartNew();
         var last = await JitSecondsAsync(http);
-        while (waited.Elapsed < TimeSpan.FromMinutes(2))
+        while (waited.Elapsed < limit)
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
             var now = await JitSecondsAsync(http);
