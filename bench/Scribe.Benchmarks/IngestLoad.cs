@@ -274,21 +274,24 @@ internal static class IngestLoad
     }
 
     /// <summary>
-    /// After a step's warm-up, waits (up to <paramref name="limit"/> more) until the silo's JIT takes under 1 % of a core over 5 s. Until
-    /// then the hot path may still run unoptimised or instrumented code and the tier-up compiles land in the window:
-    /// on the pinned core that doubled the audio path's CPU for the first 40–60 s, so a 30 s warm-up measured how far
-    /// tiering had got, not the build (#19). A new step tiers up more (new rooms and participants reach the call counts).
+    /// After a step's warm-up, waits (up to <paramref name="limit"/> more) until the silo's JIT has taken under 1 % of a
+    /// core for 15 s in a row (tier-up comes in bursts). Until then the hot path may still run unoptimised or
+    /// instrumented code and the tier-up compiles land in the window: on the pinned core that doubled the audio path's
+    /// CPU for the first 40–60 s, so a 30 s warm-up measured how far tiering had got, not the build (#19). A new step
+    /// tiers up more (new rooms and participants reach the call counts).
     /// </summary>
     /// <returns>How long it waited; null if the JIT was still busy at the end (or no wait was asked for).</returns>
     private static async Task<TimeSpan?> SettleJitAsync(HttpClient http, TimeSpan limit)
     {
         var waited = Stopwatch.StartNew();
         var last = await JitSecondsAsync(http);
+        var quiet = 0;
         while (waited.Elapsed < limit)
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
             var now = await JitSecondsAsync(http);
-            if (now - last < 0.05)
+            quiet = now - last < 0.05 ? quiet + 1 : 0;
+            if (quiet == 3)
             {
                 return waited.Elapsed;
             }
