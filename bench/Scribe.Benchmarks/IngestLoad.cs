@@ -38,6 +38,8 @@ internal static class IngestLoad
         // called ones (timers, probes) for a minute or more after, all on the silo's own core, which a server that
         // runs for days has long done (measured: JIT took a sixth of a one-core silo 70 s in).
         var warmup = int.Parse(Option(args, "--warmup", "90"), CultureInfo.InvariantCulture);
+        // Then at most this long more, at every step, until the silo's JIT is quiet (0: no wait, as before #19's finding).
+        var jitSettle = TimeSpan.FromSeconds(int.Parse(Option(args, "--jit-settle", "120"), CultureInfo.InvariantCulture));
         var ramp = int.Parse(Option(args, "--ramp", "100"), CultureInfo.InvariantCulture);
         // The tone is not speech to Silero: Energy measures the audio path with every stream talking; Silero runs
         // speak flite sentences instead, and --speaking sets how many streams talk at all (a meeting is mostly
@@ -95,12 +97,13 @@ internal static class IngestLoad
         using var generator = new EgressLoadGenerator(frameMs);
         var cores = siloCores == 0 ? $"all {Environment.ProcessorCount} cores shared with the load" : $"silo on CPU {siloCpus}, load generator and fakes on CPU {loadCpus}";
         Console.WriteLine($"Silo pid {process.Id}; {cores}; frames of {frameMs} ms; VAD {vad}{(vad.Equals("Silero", StringComparison.OrdinalIgnoreCase) ? $" (gate {gate} dBFS)" : "")}; {speaking:P0} of streams speaking ({voice}); {seconds} s per step; 4 fake endpoints in this process.\n");
-        Console.WriteLine("| streams | silo CPU (cores) | silo µs per frame | silo RSS (MB) | RSS per stream (KB) | delay p50 (ms) | delay p99 (ms) | append p99 (ms) | GC pauses (ms/s) | others on silo cores | load CPU (cores) | late ticks | max tick lag (ms) | sockets closed |");
-        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        Console.WriteLine("| streams | silo CPU (cores) | silo µs per frame | silo RSS (MB) | RSS per stream (KB) | delay p50 (ms) | delay p99 (ms) | append p99 (ms) | GC pauses (ms/s) | JIT (ms/s) | others on silo cores | load CPU (cores) | late ticks | max tick lag (ms) | sockets closed |");
+        Console.WriteLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         var baselineRss = Rss(process.Id);
         var best = 0;
         var bestSpeaking = 0;
         var assigned = 0;
+        var jitWaits = new List<string>();
         for (var n = start; n <= max; n += step)
         {
             await GrowAsync(generator, generator.Count, n, ramp, webhooks, new Uri(http.BaseAddress!, "livekit/webhook"), liveKit, i =>
@@ -111,9 +114,13 @@ internal static class IngestLoad
                 return talks ? talking : listening;
             });
             await Task.Delay(TimeSpan.FromSeconds(n == start ? warmup : 3)); // settle: sessions open, first generations
+            var jitWait = await SettleJitAsync(http, jitSettle);
+            jitWaits.Add(string.Create(CultureInfo.InvariantCulture, $"{n}: {(jitWait is { } wait ? $"{wait.TotalSeconds:F0} s" : "still busy")}"));
+
             var before = await LatencyAsync(http, "scribe_audio_append_latency");
             var delayBefore = await LatencyAsync(http, "scribe_audio_append_delay");
             var pausesBefore = await GcPauseSecondsAsync(http);
+            var jitBefore = await JitSecondsAsync(http);
             var siloBefore = CpuSeconds(process.Id);
             var coresBefore = BusySeconds(siloCores == 0 ? Environment.ProcessorCount : siloCores);
             var loadBefore = CpuSeconds(Environment.ProcessId);
@@ -133,13 +140,14 @@ internal static class IngestLoad
             var after = await LatencyAsync(http, "scribe_audio_append_latency");
             var delayAfter = await LatencyAsync(http, "scribe_audio_append_delay");
             var pauses = (await GcPauseSecondsAsync(http) - pausesBefore) / elapsed * 1000;
+            var jit = (await JitSecondsAsync(http) - jitBefore) / elapsed * 1000;
             var rss = Rss(process.Id);
             var (_, p99) = Percentiles(before, after);
             var (delay50, delay99) = Percentiles(delayBefore, delayAfter);
             var closed = generator.CountClosed();
             var perFrame = siloUse / (n * 1000.0 / frameMs) * 1e6;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {n} | {siloUse:F2} | {perFrame:F1} | {rss / 1e6:F0} | {(rss - baselineRss) / 1e3 / n:F0} | {delay50:F2} | {delay99:F2} | {p99:F2} | {pauses:F1} | {others:F2} | {loadUse:F2} | {late} of {ticks} | {maxLag.TotalMilliseconds:F1} | {closed} |"));
+                $"| {n} | {siloUse:F2} | {perFrame:F1} | {rss / 1e6:F0} | {(rss - baselineRss) / 1e3 / n:F0} | {delay50:F2} | {delay99:F2} | {p99:F2} | {pauses:F1} | {jit:F0} | {others:F2} | {loadUse:F2} | {late} of {ticks} | {maxLag.TotalMilliseconds:F1} | {closed} |"));
             var saturated = siloUse > 0.95 * (siloCores == 0 ? Environment.ProcessorCount : siloCores);
             if (delay99 > 20 || saturated || late > ticks / 10 || closed > 0)
             {
@@ -149,6 +157,11 @@ internal static class IngestLoad
             }
 
             (best, bestSpeaking) = (n, assigned);
+        }
+
+        if (jitSettle > TimeSpan.Zero)
+        {
+            Console.WriteLine($"Waited for the silo's JIT to settle before each step's window: {string.Join(", ", jitWaits)}");
         }
 
         Console.WriteLine($"Highest N held: {best} ({bestSpeaking} of them speaking){(siloCores == 0 ? "" : $" on {siloCores} silo core(s)")}");
@@ -248,11 +261,45 @@ internal static class IngestLoad
     }
 
     /// <summary>The silo's total GC pause time so far (the System.Runtime meter's dotnet.gc.pause.time).</summary>
-    private static async Task<double> GcPauseSecondsAsync(HttpClient http)
+    private static Task<double> GcPauseSecondsAsync(HttpClient http) => CounterAsync(http, "dotnet_gc_pause_time_seconds_total");
+
+    /// <summary>The silo's total JIT time so far (dotnet.jit.compilation.time), tier-up recompiles included.</summary>
+    private static Task<double> JitSecondsAsync(HttpClient http) => CounterAsync(http, "dotnet_jit_compilation_time_seconds_total");
+
+    private static async Task<double> CounterAsync(HttpClient http, string name)
     {
         var text = await http.GetStringAsync("metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// After a step's warm-up, waits (up to <paramref name="limit"/> more) until the silo's JIT has taken under 1 % of a
+    /// core for 15 s in a row (tier-up comes in bursts). Until then the hot path may still run unoptimised or
+    /// instrumented code and the tier-up compiles land in the window: on the pinned core that doubled the audio path's
+    /// CPU for the first 40–60 s, so a 30 s warm-up measured how far tiering had got, not the build (#19). A new step
+    /// tiers up more (new rooms and participants reach the call counts).
+    /// </summary>
+    /// <returns>How long it waited; null if the JIT was still busy at the end (or no wait was asked for).</returns>
+    private static async Task<TimeSpan?> SettleJitAsync(HttpClient http, TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        var last = await JitSecondsAsync(http);
+        var quiet = 0;
+        while (waited.Elapsed < limit)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var now = await JitSecondsAsync(http);
+            quiet = now - last < 0.05 ? quiet + 1 : 0;
+            if (quiet == 3)
+            {
+                return waited.Elapsed;
+            }
+
+            last = now;
+        }
+
+        return null;
     }
 
     /// <summary>p50 and p99 of the observations between two scrapes, interpolated within buckets.</summary>
