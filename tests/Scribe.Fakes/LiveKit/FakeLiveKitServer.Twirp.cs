@@ -82,7 +82,7 @@ public sealed partial class FakeLiveKitServer
         }
         catch (Exception ex) when (ex is InvalidJsonException or InvalidProtocolBufferException)
         {
-            return Reply.Error("malformed", "the json request could not be decoded: " + ex.Message);
+            return Reply.Error("malformed", "the json request could not be decoded");
         }
     }
 

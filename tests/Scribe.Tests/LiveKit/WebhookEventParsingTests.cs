@@ -109,6 +109,27 @@ public sealed class WebhookEventParsingTests
     }
 
     [Fact]
+    public void A_newer_servers_fields_and_enum_names_are_skipped_not_fatal()
+    {
+        var parsed = Parse("""
+            {"event":"track_published","id":"EV_3","a_new_field":[{"x":1}],"job":{"id":"J_1","type":"JT_FROM_THE_FUTURE"},
+             "participant":{"identity":"alice","state":"STATE_FROM_THE_FUTURE","kind":"KIND_FROM_THE_FUTURE",
+                            "kindDetails":["DETAIL_FROM_THE_FUTURE","FORWARDED"],"permission":{"canSubscribe":true,"newPermission":true}},
+             "track":{"sid":"TR_1","type":"TYPE_FROM_THE_FUTURE","source":"SOURCE_FROM_THE_FUTURE","muted":true,
+                      "audioFeatures":["TF_FROM_THE_FUTURE","TF_NO_DTX"],"codecs":[{"mimeType":"audio/opus","newCodecField":1}]}}
+            """);
+
+        Assert.Equal("EV_3", parsed.Id);
+        Assert.Equal("alice", parsed.Participant!.Identity);
+        Assert.Equal(ParticipantState.Joining, parsed.Participant.State);
+        Assert.Equal(ParticipantKind.Standard, parsed.Participant.Kind);
+        Assert.Equal(TrackType.Audio, parsed.Track!.Type);
+        Assert.Equal(TrackSource.Unknown, parsed.Track.Source);
+        Assert.True(parsed.Track.Muted);
+        Assert.False(parsed.Track.Stereo);
+    }
+
+    [Fact]
     public void Null_values_read_as_defaults()
     {
         var parsed = Parse("""{"event":"room_finished","room":null,"createdAt":null,"participant":{"kind":null,"identity":"a"}}""");
