@@ -18,6 +18,9 @@ public sealed class WebhookReceiver
     /// </summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
 
+    /// <summary>Invalid UTF-8 is refused as a malformed body rather than read as replacement characters.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly AccessTokenVerifier _verifier;
 
     public WebhookReceiver(string apiKey, string apiSecret)
@@ -105,6 +108,4 @@ public sealed class WebhookReceiver
             ? throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body has no event name")
             : WebhookEvent.FromProto(parsed);
     }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

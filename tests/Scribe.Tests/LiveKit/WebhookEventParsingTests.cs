@@ -129,6 +129,20 @@ public sealed class WebhookEventParsingTests
         Assert.False(parsed.Track.Stereo);
     }
 
+    [Theory]
+    [InlineData("""{"event":"room_started","numDropped":1e20}""")]
+    [InlineData("""{"event":"room_started","room":{"numParticipants":-1}}""")]
+    [InlineData("""{"event":"room_started","createdAt":"soon"}""")]
+    [InlineData("""{"event":"room_started","room":"standup"}""")]
+    [InlineData("""{"event":"room_started","participant":{"attributes":{"a":1}}}""")]
+    [InlineData("""{"event":"room_started","participant":{"tracks":{"sid":"TR_1"}}}""")]
+    [InlineData("""{"event":7}""")]
+    public void A_value_of_the_wrong_type_is_a_malformed_body_not_an_exception(string json)
+    {
+        var ex = Assert.Throws<WebhookRejectedException>(() => Parse(json));
+        Assert.Equal(WebhookRejection.MalformedBody, ex.Reason);
+    }
+
     [Fact]
     public void Null_values_read_as_defaults()
     {
