@@ -21,8 +21,8 @@ public sealed record LiveKitTrack
         Name = track.Name,
         Muted = track.Muted,
         MimeType = track.MimeType,
-#pragma warning disable CS0612 // Deprecated for audio_features, whose TF_STEREO is its zero value: an unknown feature name would read as stereo.
-        Stereo = track.Stereo,
+#pragma warning disable CS0612 // Deprecated in favour of audio_features; servers and clients may still send either.
+        Stereo = track.Stereo || track.AudioFeatures.Contains(Proto.AudioTrackFeature.TfStereo),
 #pragma warning restore CS0612
     };
 }

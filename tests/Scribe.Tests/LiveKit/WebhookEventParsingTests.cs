@@ -126,7 +126,19 @@ public sealed class WebhookEventParsingTests
         Assert.Equal(TrackType.Audio, parsed.Track!.Type);
         Assert.Equal(TrackSource.Unknown, parsed.Track.Source);
         Assert.True(parsed.Track.Muted);
+
+        // An unknown name in a repeated enum is dropped, not read as the zero value (TF_STEREO).
         Assert.False(parsed.Track.Stereo);
+    }
+
+    [Theory]
+    [InlineData("""{"stereo":true}""")]
+    [InlineData("""{"audioFeatures":["TF_NO_DTX","TF_STEREO"]}""")]
+    [InlineData("""{"audio_features":[0]}""")]
+    public void A_stereo_track_is_read_from_the_deprecated_flag_or_its_audio_features(string track)
+    {
+        var parsed = Parse("""{"event":"track_published","track":""" + track + "}");
+        Assert.True(parsed.Track!.Stereo);
     }
 
     [Theory]
