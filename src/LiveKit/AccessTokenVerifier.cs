@@ -95,7 +95,7 @@ public sealed class AccessTokenVerifier
             Kind = ReadString(payload, "kind"),
             Sha256 = ReadString(payload, "sha256"),
             Video = video,
-            Attributes = payload.GetStringMap("attributes"),
+            Attributes = ReadMap(payload, "attributes"),
             NotBefore = notBefore,
             ExpiresAt = expires,
         };
@@ -103,6 +103,21 @@ public sealed class AccessTokenVerifier
 
     private static string? ReadString(JsonElement payload, string name) =>
         payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>A JSON object of strings; a value of another kind keeps its JSON text, a repeated name its last value.</summary>
+    private static Dictionary<string, string> ReadMap(JsonElement payload, string name)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in v.EnumerateObject())
+            {
+                map[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() ?? "" : property.Value.GetRawText();
+            }
+        }
+
+        return map;
+    }
 
     private static DateTimeOffset? ReadTime(JsonElement payload, string name) =>
         payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var seconds)

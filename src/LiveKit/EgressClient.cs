@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -34,13 +34,8 @@ public sealed partial class EgressClient
             throw new ArgumentException("Track egress needs a ws:// or wss:// URL.", nameof(websocketUrl));
         }
 
-        var request = new JsonObject
-        {
-            ["room_name"] = roomName,
-            ["track_id"] = trackSid,
-            ["websocket_url"] = websocketUrl.AbsoluteUri,
-        };
-        var info = EgressInfo.FromProtoJson(await _channel.CallAsync(Service, "StartTrackEgress", request, RecordGrant, ct).ConfigureAwait(false));
+        var request = new Proto.TrackEgressRequest { RoomName = roomName, TrackId = trackSid, WebsocketUrl = websocketUrl.AbsoluteUri };
+        var info = EgressInfo.FromProto(await _channel.CallAsync<Proto.EgressInfo>(Service, "StartTrackEgress", request, RecordGrant, ct).ConfigureAwait(false));
         LogStarted(info.EgressId, trackSid, roomName, info.Status);
         return info;
     }
@@ -48,32 +43,18 @@ public sealed partial class EgressClient
     public async Task<EgressInfo> StopEgressAsync(string egressId, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(egressId);
-        var request = new JsonObject { ["egress_id"] = egressId };
-        var info = EgressInfo.FromProtoJson(await _channel.CallAsync(Service, "StopEgress", request, RecordGrant, ct).ConfigureAwait(false));
+        var request = new Proto.StopEgressRequest { EgressId = egressId };
+        var info = EgressInfo.FromProto(await _channel.CallAsync<Proto.EgressInfo>(Service, "StopEgress", request, RecordGrant, ct).ConfigureAwait(false));
         LogStopped(info.EgressId, info.Status);
         return info;
     }
 
     public async Task<IReadOnlyList<EgressInfo>> ListEgressAsync(string? roomName, string? egressId, bool activeOnly, CancellationToken ct)
     {
-        var request = new JsonObject();
-        if (!string.IsNullOrEmpty(roomName))
-        {
-            request["room_name"] = roomName;
-        }
-
-        if (!string.IsNullOrEmpty(egressId))
-        {
-            request["egress_id"] = egressId;
-        }
-
-        if (activeOnly)
-        {
-            request["active"] = true;
-        }
-
-        var response = await _channel.CallAsync(Service, "ListEgress", request, RecordGrant, ct).ConfigureAwait(false);
-        return response.GetList("items", EgressInfo.FromProtoJson);
+        // Empty filters are left out of the JSON, which is what LiveKit reads as "no filter".
+        var request = new Proto.ListEgressRequest { RoomName = roomName ?? "", EgressId = egressId ?? "", Active = activeOnly };
+        var response = await _channel.CallAsync<Proto.ListEgressResponse>(Service, "ListEgress", request, RecordGrant, ct).ConfigureAwait(false);
+        return [.. response.Items.Select(EgressInfo.FromProto)];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started track egress {EgressId} for track {TrackSid} in room {Room} ({EgressStatus})")]

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -26,21 +26,21 @@ public sealed record EgressInfo
 
     public bool IsActive => Status is EgressStatus.Starting or EgressStatus.Active or EgressStatus.Ending;
 
-    internal static EgressInfo FromProtoJson(JsonElement json)
+    internal static EgressInfo FromProto(Proto.EgressInfo egress)
     {
-        var track = json.GetMessage("track");
+        var track = egress.RequestCase == Proto.EgressInfo.RequestOneofCase.Track ? egress.Track : null;
         return new EgressInfo
         {
-            EgressId = json.GetString("egress_id"),
-            RoomName = json.GetString("room_name"),
-            RoomId = json.GetString("room_id"),
-            Status = json.GetEnum<EgressStatus>("status", "EGRESS_"),
-            Error = json.GetString("error"),
-            StartedAt = json.GetInt64("started_at"),
-            EndedAt = json.GetInt64("ended_at"),
-            UpdatedAt = json.GetInt64("updated_at"),
-            TrackId = track?.GetString("track_id") ?? "",
-            WebsocketUrl = Redacted(track?.GetString("websocket_url") ?? ""),
+            EgressId = egress.EgressId,
+            RoomName = egress.RoomName,
+            RoomId = egress.RoomId,
+            Status = ProtoJson.Known<EgressStatus>((int)egress.Status),
+            Error = egress.Error,
+            StartedAt = egress.StartedAt,
+            EndedAt = egress.EndedAt,
+            UpdatedAt = egress.UpdatedAt,
+            TrackId = track?.TrackId ?? "",
+            WebsocketUrl = Redacted(track?.WebsocketUrl ?? ""),
         };
     }
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -17,16 +17,16 @@ public sealed record LiveKitParticipant
     /// <summary>Published tracks, as the room service lists them (webhooks usually leave them out).</summary>
     public IReadOnlyList<LiveKitTrack> Tracks { get; init; } = [];
 
-    internal static LiveKitParticipant FromProtoJson(JsonElement json) => new()
+    internal static LiveKitParticipant FromProto(Proto.ParticipantInfo participant) => new()
     {
-        Sid = json.GetString("sid"),
-        Identity = json.GetString("identity"),
-        Name = json.GetString("name"),
-        State = json.GetEnum<ParticipantState>("state"),
-        Metadata = json.GetString("metadata"),
-        JoinedAt = json.GetInt64("joined_at"),
-        Kind = json.GetEnum<ParticipantKind>("kind"),
-        Attributes = json.GetStringMap("attributes"),
-        Tracks = json.GetList("tracks", LiveKitTrack.FromProtoJson),
+        Sid = participant.Sid,
+        Identity = participant.Identity,
+        Name = participant.Name,
+        State = ProtoJson.Known<ParticipantState>((int)participant.State),
+        Metadata = participant.Metadata,
+        JoinedAt = participant.JoinedAt,
+        Kind = ProtoJson.Known<ParticipantKind>((int)participant.Kind),
+        Attributes = new Dictionary<string, string>(participant.Attributes, StringComparer.Ordinal),
+        Tracks = [.. participant.Tracks.Select(LiveKitTrack.FromProto)],
     };
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -13,14 +13,14 @@ public sealed record LiveKitRoom
     public long CreationTime { get; init; }
     public bool ActiveRecording { get; init; }
 
-    internal static LiveKitRoom FromProtoJson(JsonElement json) => new()
+    internal static LiveKitRoom FromProto(Proto.Room room) => new()
     {
-        Sid = json.GetString("sid"),
-        Name = json.GetString("name"),
-        Metadata = json.GetString("metadata"),
-        NumParticipants = json.GetInt32("num_participants"),
-        NumPublishers = json.GetInt32("num_publishers"),
-        CreationTime = json.GetInt64("creation_time"),
-        ActiveRecording = json.GetBool("active_recording"),
+        Sid = room.Sid,
+        Name = room.Name,
+        Metadata = room.Metadata,
+        NumParticipants = (int)Math.Min(room.NumParticipants, int.MaxValue),
+        NumPublishers = (int)Math.Min(room.NumPublishers, int.MaxValue),
+        CreationTime = room.CreationTime,
+        ActiveRecording = room.ActiveRecording,
     };
 }

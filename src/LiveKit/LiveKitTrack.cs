@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -13,14 +13,16 @@ public sealed record LiveKitTrack
     public string MimeType { get; init; } = "";
     public bool Stereo { get; init; }
 
-    internal static LiveKitTrack FromProtoJson(JsonElement json) => new()
+    internal static LiveKitTrack FromProto(Proto.TrackInfo track) => new()
     {
-        Sid = json.GetString("sid"),
-        Type = json.GetEnum<TrackType>("type"),
-        Source = json.GetEnum<TrackSource>("source"),
-        Name = json.GetString("name"),
-        Muted = json.GetBool("muted"),
-        MimeType = json.GetString("mime_type"),
-        Stereo = json.GetBool("stereo"),
+        Sid = track.Sid,
+        Type = ProtoJson.Known<TrackType>((int)track.Type),
+        Source = ProtoJson.Known<TrackSource>((int)track.Source),
+        Name = track.Name,
+        Muted = track.Muted,
+        MimeType = track.MimeType,
+#pragma warning disable CS0612 // Deprecated in favour of audio_features; servers and clients may still send either.
+        Stereo = track.Stereo || track.AudioFeatures.Contains(Proto.AudioTrackFeature.TfStereo),
+#pragma warning restore CS0612
     };
 }

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -22,17 +23,17 @@ public sealed partial class RoomServiceClient
     /// <summary>Lists active rooms, all of them when <paramref name="names"/> is null or empty.</summary>
     public async Task<IReadOnlyList<LiveKitRoom>> ListRoomsAsync(IReadOnlyList<string>? names, CancellationToken ct)
     {
-        var request = new JsonObject { ["names"] = new JsonArray([.. (names ?? []).Select(n => (JsonNode?)JsonValue.Create(n))]) };
-        var response = await _channel.CallAsync(Service, "ListRooms", request, new VideoGrant { RoomList = true }, ct).ConfigureAwait(false);
-        return response.GetList("rooms", LiveKitRoom.FromProtoJson);
+        var request = new Proto.ListRoomsRequest { Names = { names ?? [] } };
+        var response = await _channel.CallAsync<Proto.ListRoomsResponse>(Service, "ListRooms", request, new VideoGrant { RoomList = true }, ct).ConfigureAwait(false);
+        return [.. response.Rooms.Select(LiveKitRoom.FromProto)];
     }
 
     public async Task<IReadOnlyList<LiveKitParticipant>> ListParticipantsAsync(string room, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        var request = new JsonObject { ["room"] = room };
-        var response = await _channel.CallAsync(Service, "ListParticipants", request, AdminOf(room), ct).ConfigureAwait(false);
-        return response.GetList("participants", LiveKitParticipant.FromProtoJson);
+        var request = new Proto.ListParticipantsRequest { Room = room };
+        var response = await _channel.CallAsync<Proto.ListParticipantsResponse>(Service, "ListParticipants", request, AdminOf(room), ct).ConfigureAwait(false);
+        return [.. response.Participants.Select(LiveKitParticipant.FromProto)];
     }
 
     /// <summary>
@@ -42,21 +43,21 @@ public sealed partial class RoomServiceClient
     public async Task SendDataAsync(string room, ReadOnlyMemory<byte> data, DataPacketKind kind, IReadOnlyList<string>? destinationIdentities, string? topic, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
-        var request = new JsonObject
+        var request = new Proto.SendDataRequest
         {
-            ["room"] = room,
-            ["data"] = Convert.ToBase64String(data.Span),
-            ["kind"] = kind == DataPacketKind.Lossy ? "LOSSY" : "RELIABLE",
-            ["destination_identities"] = new JsonArray([.. (destinationIdentities ?? []).Select(i => (JsonNode?)JsonValue.Create(i))]),
+            Room = room,
+            Data = ByteString.CopyFrom(data.Span),
+            Kind = kind == DataPacketKind.Lossy ? Proto.DataPacket.Types.Kind.Lossy : Proto.DataPacket.Types.Kind.Reliable,
+            DestinationIdentities = { destinationIdentities ?? [] },
             // LiveKit drops a packet whose nonce it has seen, so a retried call is delivered once.
-            ["nonce"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)),
+            Nonce = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(16)),
         };
         if (topic is not null)
         {
-            request["topic"] = topic;
+            request.Topic = topic;
         }
 
-        await _channel.CallAsync(Service, "SendData", request, AdminOf(room), ct).ConfigureAwait(false);
+        await _channel.CallAsync<Proto.SendDataResponse>(Service, "SendData", request, AdminOf(room), ct).ConfigureAwait(false);
         LogDataSent(data.Length, kind, room, topic);
     }
 

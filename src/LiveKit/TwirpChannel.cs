@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
 namespace Scribe.LiveKit;
@@ -31,12 +31,13 @@ internal sealed partial class TwirpChannel
 
     public Uri BaseUri { get; }
 
-    public async Task<JsonElement> CallAsync(string service, string method, JsonObject request, VideoGrant grant, CancellationToken ct)
+    public async Task<TResponse> CallAsync<TResponse>(string service, string method, IMessage request, VideoGrant grant, CancellationToken ct)
+        where TResponse : IMessage<TResponse>, new()
     {
         var token = new AccessToken(_options.ApiKey, _options.ApiSecret) { Ttl = CallTokenTtl, Grant = grant }.ToJwt();
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUri, $"twirp/livekit.{service}/{method}"))
         {
-            Content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(ProtoJson.Format(request), Encoding.UTF8, "application/json"),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
@@ -50,19 +51,13 @@ internal sealed partial class TwirpChannel
         }
 
         LogSucceeded(service, method);
-        if (body.Length == 0)
-        {
-            return JsonDocument.Parse("{}").RootElement.Clone();
-        }
-
         try
         {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.Clone();
+            return body.Length == 0 ? new TResponse() : ProtoJson.Parse<TResponse>(Encoding.UTF8.GetString(body));
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is InvalidJsonException or InvalidProtocolBufferException)
         {
-            throw new TwirpException("malformed", $"LiveKit {service}/{method} answered with a body that is not JSON", (int)response.StatusCode)
+            throw new TwirpException("malformed", $"LiveKit {service}/{method} answered with a body that is not its JSON answer", (int)response.StatusCode)
             {
                 ServerMessage = ex.Message,
             };

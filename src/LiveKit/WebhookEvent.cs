@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -17,15 +17,17 @@ public sealed record WebhookEvent
     public LiveKitTrack? Track { get; init; }
     public EgressInfo? EgressInfo { get; init; }
 
-    internal static WebhookEvent FromProtoJson(JsonElement json) => new()
+    internal static WebhookEvent FromProto(Proto.WebhookEvent webhook) => new()
     {
-        Event = json.GetString("event"),
-        Id = json.GetString("id"),
-        CreatedAt = json.GetInt64("created_at"),
-        NumDropped = json.GetInt32("num_dropped"),
-        Room = json.GetMessage("room") is { } room ? LiveKitRoom.FromProtoJson(room) : null,
-        Participant = json.GetMessage("participant") is { } participant ? LiveKitParticipant.FromProtoJson(participant) : null,
-        Track = json.GetMessage("track") is { } track ? LiveKitTrack.FromProtoJson(track) : null,
-        EgressInfo = json.GetMessage("egress_info") is { } egress ? EgressInfo.FromProtoJson(egress) : null,
+        Event = webhook.Event,
+        Id = webhook.Id,
+        CreatedAt = webhook.CreatedAt,
+#pragma warning disable CS0612 // Deprecated by LiveKit, still sent; we count the losses it reports.
+        NumDropped = webhook.NumDropped,
+#pragma warning restore CS0612
+        Room = webhook.Room is { } room ? LiveKitRoom.FromProto(room) : null,
+        Participant = webhook.Participant is { } participant ? LiveKitParticipant.FromProto(participant) : null,
+        Track = webhook.Track is { } track ? LiveKitTrack.FromProto(track) : null,
+        EgressInfo = webhook.EgressInfo is { } egress ? EgressInfo.FromProto(egress) : null,
     };
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using Google.Protobuf;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.LiveKit;
 
@@ -16,6 +17,9 @@ public sealed class WebhookReceiver
     /// delivery, so a stricter check here would silently lose events whenever the two clocks drift apart.
     /// </summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
+
+    /// <summary>Invalid UTF-8 is refused as a malformed body rather than read as replacement characters.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly AccessTokenVerifier _verifier;
 
@@ -81,28 +85,27 @@ public sealed class WebhookReceiver
     /// <summary>Parses a body that has already been verified (or that a test builds).</summary>
     public static WebhookEvent Parse(ReadOnlySpan<byte> body)
     {
+        Proto.WebhookEvent parsed;
         try
         {
-            var reader = new Utf8JsonReader(body);
-            using var document = JsonDocument.ParseValue(ref reader);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not a JSON object");
-            }
-
-            var parsed = WebhookEvent.FromProtoJson(document.RootElement);
-            return string.IsNullOrEmpty(parsed.Event)
-                ? throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body has no event name")
-                : parsed;
+            parsed = ProtoJson.Parse<Proto.WebhookEvent>(StrictUtf8.GetString(body));
         }
-        catch (JsonException ex)
+        catch (DecoderFallbackException ex)
+        {
+            throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not UTF-8", ex);
+        }
+        catch (InvalidJsonException ex)
         {
             throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not valid JSON", ex);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+        catch (InvalidProtocolBufferException ex)
         {
-            // Well-formed JSON can still hold invalid UTF-8 inside a string or a number that fits no field.
-            throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body holds a value that cannot be read", ex);
+            // Valid JSON that is not an object, or a value of the wrong type for its field.
+            throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body is not a webhook event", ex);
         }
+
+        return string.IsNullOrEmpty(parsed.Event)
+            ? throw new WebhookRejectedException(WebhookRejection.MalformedBody, "webhook rejected: the body has no event name")
+            : WebhookEvent.FromProto(parsed);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Scribe.LiveKit;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.Fakes.LiveKit;
 
@@ -83,11 +84,11 @@ public sealed partial class FakeLiveKitServer
         egress.Simulator.Kill();
     }
 
-    private Reply StartTrackEgress(JsonElement request)
+    private Reply StartTrackEgress(Proto.TrackEgressRequest request)
     {
-        var roomName = request.GetString("room_name");
-        var trackId = request.GetString("track_id");
-        var websocketUrl = request.GetString("websocket_url");
+        var roomName = request.RoomName;
+        var trackId = request.TrackId;
+        var websocketUrl = request.WebsocketUrl;
         if (roomName.Length == 0)
         {
             return Reply.Error("invalid_argument", "no room name");
@@ -173,9 +174,9 @@ public sealed partial class FakeLiveKitServer
         return info;
     }
 
-    private Reply StopEgress(JsonElement request)
+    private Reply StopEgress(Proto.StopEgressRequest request)
     {
-        var egressId = request.GetString("egress_id");
+        var egressId = request.EgressId;
         Egress? egress;
         EgressStatus status;
         lock (_gate)
@@ -202,11 +203,11 @@ public sealed partial class FakeLiveKitServer
         return Reply.Ok(LiveKitProtoJson.Egress(info, ProtoJsonStyle.TwirpResponse, egress.StreamUrl));
     }
 
-    private Reply ListEgress(JsonElement request)
+    private Reply ListEgress(Proto.ListEgressRequest request)
     {
-        var roomName = request.GetString("room_name");
-        var egressId = request.GetString("egress_id");
-        var active = request.GetBool("active");
+        var roomName = request.RoomName;
+        var egressId = request.EgressId;
+        var active = request.Active;
         List<(EgressInfo Info, string StreamUrl)> items;
         lock (_gate)
         {

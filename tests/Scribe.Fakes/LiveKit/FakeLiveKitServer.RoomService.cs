@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scribe.LiveKit;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.Fakes.LiveKit;
 
@@ -107,9 +108,9 @@ public sealed partial class FakeLiveKitServer
         }
     }
 
-    private Reply ListRooms(JsonElement request)
+    private Reply ListRooms(Proto.ListRoomsRequest request)
     {
-        var names = request.GetList("names", e => e.GetString() ?? "");
+        var names = request.Names;
         List<LiveKitRoom> rooms;
         lock (_gate)
         {
@@ -122,12 +123,12 @@ public sealed partial class FakeLiveKitServer
         });
     }
 
-    private Reply ListParticipants(JsonElement request)
+    private Reply ListParticipants(Proto.ListParticipantsRequest request)
     {
         List<LiveKitParticipant> participants;
         lock (_gate)
         {
-            if (!_rooms.TryGetValue(request.GetString("room"), out var room))
+            if (!_rooms.TryGetValue(request.Room, out var room))
             {
                 return Reply.Error("not_found", "requested room does not exist");
             }
@@ -141,9 +142,9 @@ public sealed partial class FakeLiveKitServer
         });
     }
 
-    private Reply SendData(JsonElement request)
+    private Reply SendData(Proto.SendDataRequest request)
     {
-        var roomName = request.GetString("room");
+        var roomName = request.Room;
         lock (_gate)
         {
             if (!_rooms.ContainsKey(roomName))
@@ -152,22 +153,12 @@ public sealed partial class FakeLiveKitServer
             }
         }
 
-        byte[] data;
-        try
-        {
-            data = Convert.FromBase64String(request.GetString("data"));
-        }
-        catch (FormatException)
-        {
-            return Reply.Error("malformed", "the json request could not be decoded: data is not base64");
-        }
-
         _sentData.Enqueue(new SentDataPacket(
             roomName,
-            data,
-            request.GetEnum<DataPacketKind>("kind"),
-            request.GetList("destination_identities", e => e.GetString() ?? ""),
-            request.GetOptionalString("topic")));
+            request.Data.ToByteArray(),
+            ProtoJson.Known<DataPacketKind>((int)request.Kind),
+            [.. request.DestinationIdentities],
+            request.HasTopic ? request.Topic : null));
         return Reply.Ok(new JsonObject());
     }
 

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Scribe.LiveKit;
+using Proto = LiveKit.Proto;
 
 namespace Scribe.Fakes.LiveKit;
 
@@ -63,38 +65,35 @@ public sealed partial class FakeLiveKitServer
             }
         }
 
-        JsonElement request;
+        // Twirp decodes the request (skipping unknown fields) before LiveKit's handler checks the grant.
+        var json = body.Length == 0 ? "{}" : Encoding.UTF8.GetString(body);
+        var video = claims?.Video;
         try
         {
-            using var document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
-            request = document.RootElement.Clone();
-            if (request.ValueKind != JsonValueKind.Object)
+            return route switch
             {
-                return Reply.Error("malformed", "the json request could not be decoded");
-            }
+                "livekit.Egress/StartTrackEgress" => Read<Proto.TrackEgressRequest>(json) is var start && video?.RoomRecord == true ? StartTrackEgress(start) : PermissionDenied(),
+                "livekit.Egress/StopEgress" => Read<Proto.StopEgressRequest>(json) is var stop && video?.RoomRecord == true ? StopEgress(stop) : PermissionDenied(),
+                "livekit.Egress/ListEgress" => Read<Proto.ListEgressRequest>(json) is var list && video?.RoomRecord == true ? ListEgress(list) : PermissionDenied(),
+                "livekit.RoomService/ListRooms" => Read<Proto.ListRoomsRequest>(json) is var rooms && video?.RoomList == true ? ListRooms(rooms) : PermissionDenied(),
+                "livekit.RoomService/ListParticipants" => Read<Proto.ListParticipantsRequest>(json) is var participants && IsAdminOf(video, participants.Room) ? ListParticipants(participants) : PermissionDenied(),
+                _ => Read<Proto.SendDataRequest>(json) is var data && IsAdminOf(video, data.Room) ? SendData(data) : PermissionDenied(),
+            };
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is InvalidJsonException or InvalidProtocolBufferException)
         {
             return Reply.Error("malformed", "the json request could not be decoded");
         }
-
-        var video = claims?.Video;
-        return route switch
-        {
-            "livekit.Egress/StartTrackEgress" => video?.RoomRecord == true ? StartTrackEgress(request) : PermissionDenied(),
-            "livekit.Egress/StopEgress" => video?.RoomRecord == true ? StopEgress(request) : PermissionDenied(),
-            "livekit.Egress/ListEgress" => video?.RoomRecord == true ? ListEgress(request) : PermissionDenied(),
-            "livekit.RoomService/ListRooms" => video?.RoomList == true ? ListRooms(request) : PermissionDenied(),
-            "livekit.RoomService/ListParticipants" => IsAdminOf(video, request) ? ListParticipants(request) : PermissionDenied(),
-            _ => IsAdminOf(video, request) ? SendData(request) : PermissionDenied(),
-        };
     }
+
+    private static T Read<T>(string json)
+        where T : IMessage<T>, new() => ProtoJson.Parse<T>(json);
 
     /// <summary>LiveKit wraps missing grants as Twirp "unauthenticated" with "permissions denied".</summary>
     private static Reply PermissionDenied() => Reply.Error("unauthenticated", "permissions denied");
 
-    private static bool IsAdminOf(VideoGrant? video, JsonElement request) =>
-        video?.RoomAdmin == true && string.Equals(video.Room ?? "", request.GetString("room"), StringComparison.Ordinal);
+    private static bool IsAdminOf(VideoGrant? video, string room) =>
+        video?.RoomAdmin == true && string.Equals(video.Room ?? "", room, StringComparison.Ordinal);
 
     private sealed record Reply(int Status, string ContentType, string Body)
     {

@@ -108,5 +108,12 @@ internal sealed class ProtoJsonObject(ProtoJsonStyle style)
         return this;
     }
 
-    private string Name(string snakeName) => style == ProtoJsonStyle.Webhook ? ProtoJson.ToCamel(snakeName) : snakeName;
+    private string Name(string snakeName) => style == ProtoJsonStyle.Webhook ? ToCamel(snakeName) : snakeName;
+
+    /// <summary>room_name → roomName, the protobuf JSON name of a field.</summary>
+    private static string ToCamel(string snakeName)
+    {
+        var parts = snakeName.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
 }

@@ -34,8 +34,7 @@ public sealed class EgressStreamUrlTests
         // The same EgressInfo as a Twirp reply (StartTrackEgress, StopEgress, ListEgress items), snake_case.
         var reply = LiveKitProtoJson.Egress(egress, ProtoJsonStyle.TwirpResponse, url).ToJsonString();
         Assert.Contains(Token, reply, StringComparison.Ordinal);
-        using var document = JsonDocument.Parse(reply);
-        var fromReply = EgressInfo.FromProtoJson(document.RootElement);
+        var fromReply = EgressInfo.FromProto(ProtoJson.Parse<global::LiveKit.Proto.EgressInfo>(reply));
         Assert.Equal("EG_1", fromReply.EgressId);
         Assert.DoesNotContain(Token, JsonSerializer.Serialize(fromReply), StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Scribe.Tests.LiveKit;
 
@@ -44,7 +45,9 @@ public sealed class TwirpChannelTests
         Assert.Equal(HttpMethod.Post, handler.Request!.Method);
         Assert.Equal("http://livekit.test:7880/twirp/livekit.Egress/StartTrackEgress", handler.Request.RequestUri!.AbsoluteUri);
         Assert.Equal("application/json", handler.Request.Content!.Headers.ContentType!.MediaType);
-        Assert.Equal("""{"room_name":"r","track_id":"TR_1","websocket_url":"wss://ingest.example/ingest/p1?token=abc"}""", handler.RequestBody);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"room_name":"r","track_id":"TR_1","websocket_url":"wss://ingest.example/ingest/p1?token=abc"}"""),
+            JsonNode.Parse(handler.RequestBody!)), handler.RequestBody);
         Assert.Equal("Bearer", handler.Request.Headers.Authorization!.Scheme);
         var claims = new AccessTokenVerifier("APIk", "s").Verify(handler.Request.Headers.Authorization.Parameter!);
         Assert.Equal(new VideoGrant { RoomRecord = true }, claims.Video);
@@ -87,18 +90,58 @@ public sealed class TwirpChannelTests
         var handler = new CannedHandler(HttpStatusCode.OK, "{}", "application/json");
         var client = new RoomServiceClient(new HttpClient(handler), Options);
 
-        await client.SendDataAsync("standup", "hi"u8.ToArray(), DataPacketKind.Reliable, ["alice"], "scribe.transcript", CancellationToken.None);
+        await client.SendDataAsync("standup", "hi"u8.ToArray(), DataPacketKind.Lossy, ["alice"], "scribe.transcript", CancellationToken.None);
 
         using var sent = System.Text.Json.JsonDocument.Parse(handler.RequestBody!);
         var root = sent.RootElement;
         Assert.Equal("standup", root.GetProperty("room").GetString());
         Assert.Equal("aGk=", root.GetProperty("data").GetString());
-        Assert.Equal("RELIABLE", root.GetProperty("kind").GetString());
+        Assert.Equal("LOSSY", root.GetProperty("kind").GetString());
         Assert.Equal("alice", root.GetProperty("destination_identities")[0].GetString());
         Assert.Equal("scribe.transcript", root.GetProperty("topic").GetString());
         Assert.Equal(16, Convert.FromBase64String(root.GetProperty("nonce").GetString()!).Length);
         var claims = new AccessTokenVerifier("APIk", "s").Verify(handler.Request!.Headers.Authorization!.Parameter!);
         Assert.Equal(new VideoGrant { RoomAdmin = true, Room = "standup" }, claims.Video);
+
+        // Protobuf JSON leaves zero values out: RELIABLE is DataPacket.Kind's zero, as no topic is an unset optional.
+        await client.SendDataAsync("standup", "hi"u8.ToArray(), DataPacketKind.Reliable, null, null, CancellationToken.None);
+        using var reliable = System.Text.Json.JsonDocument.Parse(handler.RequestBody!);
+        Assert.False(reliable.RootElement.TryGetProperty("kind", out _));
+        Assert.False(reliable.RootElement.TryGetProperty("topic", out _));
+    }
+
+    [Fact]
+    public async Task An_answer_from_a_newer_server_with_unknown_fields_and_enum_names_still_reads()
+    {
+        var handler = new CannedHandler(HttpStatusCode.OK, """
+            {"items":[
+              {"egress_id":"EG_1","room_name":"r","status":"EGRESS_FROM_THE_FUTURE","a_new_field":{"x":[1,"y"]},
+               "source_type":"EGRESS_SOURCE_TYPE_NEW","track":{"track_id":"TR_1","websocket_url":"wss://h/i?token={...}","new_output":true}},
+              {"egress_id":"EG_2","status":"EGRESS_ACTIVE","stream_results":[{"url":"wss://h/j","status":"STREAM_STATUS_NEW"}]}],
+             "next_page_token":null,"another_new_field":7}
+            """, "application/json");
+        var client = new EgressClient(new HttpClient(handler), Options);
+
+        var items = await client.ListEgressAsync("r", null, activeOnly: true, CancellationToken.None);
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"room_name":"r","active":true}"""), JsonNode.Parse(handler.RequestBody!)), handler.RequestBody);
+        Assert.Equal(2, items.Count);
+        Assert.Equal(new EgressInfo { EgressId = "EG_1", RoomName = "r", Status = EgressStatus.Starting, TrackId = "TR_1", WebsocketUrl = "wss://h/i?token={...}" }, items[0]);
+        Assert.Equal(EgressStatus.Active, items[1].Status);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("""{"items":"not a list"}""")]
+    public async Task An_answer_that_is_not_the_methods_message_is_malformed(string body)
+    {
+        var handler = new CannedHandler(HttpStatusCode.OK, body, "application/json");
+        var client = new EgressClient(new HttpClient(handler), Options);
+
+        var ex = await Assert.ThrowsAsync<TwirpException>(() => client.ListEgressAsync(null, null, activeOnly: false, CancellationToken.None));
+
+        Assert.Equal("malformed", ex.Code);
     }
 
     [Fact]

@@ -109,6 +109,53 @@ public sealed class WebhookEventParsingTests
     }
 
     [Fact]
+    public void A_newer_servers_fields_and_enum_names_are_skipped_not_fatal()
+    {
+        var parsed = Parse("""
+            {"event":"track_published","id":"EV_3","a_new_field":[{"x":1}],"job":{"id":"J_1","type":"JT_FROM_THE_FUTURE"},
+             "participant":{"identity":"alice","state":"STATE_FROM_THE_FUTURE","kind":"KIND_FROM_THE_FUTURE",
+                            "kindDetails":["DETAIL_FROM_THE_FUTURE","FORWARDED"],"permission":{"canSubscribe":true,"newPermission":true}},
+             "track":{"sid":"TR_1","type":"TYPE_FROM_THE_FUTURE","source":"SOURCE_FROM_THE_FUTURE","muted":true,
+                      "audioFeatures":["TF_FROM_THE_FUTURE","TF_NO_DTX"],"codecs":[{"mimeType":"audio/opus","newCodecField":1}]}}
+            """);
+
+        Assert.Equal("EV_3", parsed.Id);
+        Assert.Equal("alice", parsed.Participant!.Identity);
+        Assert.Equal(ParticipantState.Joining, parsed.Participant.State);
+        Assert.Equal(ParticipantKind.Standard, parsed.Participant.Kind);
+        Assert.Equal(TrackType.Audio, parsed.Track!.Type);
+        Assert.Equal(TrackSource.Unknown, parsed.Track.Source);
+        Assert.True(parsed.Track.Muted);
+
+        // An unknown name in a repeated enum is dropped, not read as the zero value (TF_STEREO).
+        Assert.False(parsed.Track.Stereo);
+    }
+
+    [Theory]
+    [InlineData("""{"stereo":true}""")]
+    [InlineData("""{"audioFeatures":["TF_NO_DTX","TF_STEREO"]}""")]
+    [InlineData("""{"audio_features":[0]}""")]
+    public void A_stereo_track_is_read_from_the_deprecated_flag_or_its_audio_features(string track)
+    {
+        var parsed = Parse("""{"event":"track_published","track":""" + track + "}");
+        Assert.True(parsed.Track!.Stereo);
+    }
+
+    [Theory]
+    [InlineData("""{"event":"room_started","numDropped":1e20}""")]
+    [InlineData("""{"event":"room_started","room":{"numParticipants":-1}}""")]
+    [InlineData("""{"event":"room_started","createdAt":"soon"}""")]
+    [InlineData("""{"event":"room_started","room":"standup"}""")]
+    [InlineData("""{"event":"room_started","participant":{"attributes":{"a":1}}}""")]
+    [InlineData("""{"event":"room_started","participant":{"tracks":{"sid":"TR_1"}}}""")]
+    [InlineData("""{"event":7}""")]
+    public void A_value_of_the_wrong_type_is_a_malformed_body_not_an_exception(string json)
+    {
+        var ex = Assert.Throws<WebhookRejectedException>(() => Parse(json));
+        Assert.Equal(WebhookRejection.MalformedBody, ex.Reason);
+    }
+
+    [Fact]
     public void Null_values_read_as_defaults()
     {
         var parsed = Parse("""{"event":"room_finished","room":null,"createdAt":null,"participant":{"kind":null,"identity":"a"}}""");
