@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Scribe.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,5 +16,15 @@ catch (InvalidConfigurationException e)
     return 2;
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (e is AddressInUseException || e.InnerException is AddressInUseException)
+{
+    // A port (HTTP, silo or gateway) taken by another process: one line and an exit code, not an abort and a trace.
+    Console.Error.WriteLine($"scribe: cannot listen: {e.Message}");
+    return 3;
+}
+
 return 0;

@@ -81,6 +81,26 @@ public sealed class SiloStartupTests
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ASPNETCORE_URLS")]
+    [InlineData("Cluster__SiloPort")]
+    public async Task A_port_taken_by_another_process_stops_the_silo_with_one_line_not_an_abort(string setting)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var environment = new Dictionary<string, string>(Valid)
+        {
+            [setting] = setting == "ASPNETCORE_URLS" ? $"http://127.0.0.1:{port}" : port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var (exitCode, _, error) = await RunSiloAsync(environment);
+
+        Assert.Equal(3, exitCode); // an abort (unhandled exception) would be 134
+        Assert.StartsWith("scribe: cannot listen: ", error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_standalone_speech_endpoint_without_a_key_listens_on_loopback_only()
     {

@@ -149,6 +149,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Its last lines (the exception that ended it, e.g. a port taken meanwhile) are still on their way.
+                await _process.WaitForExitAsync(cancellationToken);
                 throw new SiloExitedException($"The silo exited with {_process.ExitCode}:\n{Log}");
             }
 
