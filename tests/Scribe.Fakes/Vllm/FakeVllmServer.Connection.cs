@@ -129,19 +129,7 @@ public sealed partial class FakeVllmServer
             switch (root.TryGetProperty("type", out var type) ? type.GetString() : null)
             {
                 case "session.update":
-                    if (!root.TryGetProperty("model", out var model) || model.GetString() is not { Length: > 0 } name)
-                    {
-                        await ViolateAsync("session.update without model", "invalid_event", cancellationToken);
-                    }
-                    else if (name != server.Model)
-                    {
-                        await ViolateAsync($"model {name} not served", "model_not_found", cancellationToken);
-                    }
-                    else
-                    {
-                        _validated = true;
-                    }
-
+                    await UpdateSessionAsync(root, cancellationToken);
                     break;
 
                 case "input_audio_buffer.append":
@@ -149,45 +137,68 @@ public sealed partial class FakeVllmServer
                     break;
 
                 case "input_audio_buffer.commit" when root.TryGetProperty("final", out var final) && final.ValueKind == JsonValueKind.True:
-                    if (_doomed && _generation is not null)
-                    {
-                        await FailGenerationAsync(cancellationToken);
-                        break;
-                    }
-
-                    if (_dead)
-                    {
-                        break; // the engine request is gone: nothing reads the commit
-                    }
-
-                    if (_generation is null)
-                    {
-                        await ViolateAsync("final commit without a running generation", "invalid_event", cancellationToken);
-                        break;
-                    }
-
-                    await FinishGenerationAsync(cancellationToken);
+                    await CommitFinalAsync(cancellationToken);
                     break;
 
                 case "input_audio_buffer.commit":
-                    if (!_validated)
-                    {
-                        await ViolateAsync("commit before a validated session.update", "model_not_validated", cancellationToken);
-                    }
-                    else if (_generation is not null)
-                    {
-                        server.Violations.Enqueue("commit while a generation runs (vLLM ignores it)");
-                    }
-                    else
-                    {
-                        await StartGenerationAsync(cancellationToken);
-                    }
-
+                    await CommitAsync(cancellationToken);
                     break;
 
                 default:
                     await ViolateAsync($"unknown event {root.GetRawText()[..Math.Min(80, root.GetRawText().Length)]}", "unknown_event", cancellationToken);
                     break;
+            }
+        }
+
+        private async Task UpdateSessionAsync(JsonElement root, CancellationToken cancellationToken)
+        {
+            if (!root.TryGetProperty("model", out var model) || model.GetString() is not { Length: > 0 } name)
+            {
+                await ViolateAsync("session.update without model", "invalid_event", cancellationToken);
+            }
+            else if (name != server.Model)
+            {
+                await ViolateAsync($"model {name} not served", "model_not_found", cancellationToken);
+            }
+            else
+            {
+                _validated = true;
+            }
+        }
+
+        private async Task CommitFinalAsync(CancellationToken cancellationToken)
+        {
+            if (_doomed && _generation is not null)
+            {
+                await FailGenerationAsync(cancellationToken);
+            }
+            else if (_dead)
+            {
+                // the engine request is gone: nothing reads the commit
+            }
+            else if (_generation is null)
+            {
+                await ViolateAsync("final commit without a running generation", "invalid_event", cancellationToken);
+            }
+            else
+            {
+                await FinishGenerationAsync(cancellationToken);
+            }
+        }
+
+        private async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            if (!_validated)
+            {
+                await ViolateAsync("commit before a validated session.update", "model_not_validated", cancellationToken);
+            }
+            else if (_generation is not null)
+            {
+                server.Violations.Enqueue("commit while a generation runs (vLLM ignores it)");
+            }
+            else
+            {
+                await StartGenerationAsync(cancellationToken);
             }
         }
 

@@ -74,17 +74,9 @@ public sealed partial class FakeVllmServer
                 return;
             }
 
-            if (Interlocked.Decrement(ref server._appendsUntilBreak) == 0 || server.Chaos.Roll(server.Chaos.CloseProbability))
+            if (await BreakOrGarbleAsync(cancellationToken))
             {
-                socket.Abort();
                 return;
-            }
-
-            if (server.Chaos.Roll(server.Chaos.GarbageProbability))
-            {
-                // Not part of the protocol: a client must log it and carry on.
-                var garbage = server.Chaos.Pick(["{\"type\":\"rate_limits.updated\"}", "not json at all", "{\"no_type\":1}", "{\"type\":\"transcription.delta\"}"]);
-                await socket.SendAsync(Encoding.UTF8.GetBytes(garbage), WebSocketMessageType.Text, true, cancellationToken);
             }
 
             _appendsInGeneration++;
@@ -107,8 +99,32 @@ public sealed partial class FakeVllmServer
                 _generation.Add(BitConverter.ToInt16(bytes, i));
             }
 
-            // Words are emitted once finished, append-only, like a streaming model's deltas.
-            var words = ToneSpeech.Decode(_generation.ToArray(), includeUnfinished: false);
+            await SendNewWordsAsync(_generation, cancellationToken);
+        }
+
+        /// <summary>The scripted socket break, or a message outside the protocol; true when the socket is gone.</summary>
+        private async Task<bool> BreakOrGarbleAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Decrement(ref server._appendsUntilBreak) == 0 || server.Chaos.Roll(server.Chaos.CloseProbability))
+            {
+                socket.Abort();
+                return true;
+            }
+
+            if (server.Chaos.Roll(server.Chaos.GarbageProbability))
+            {
+                // Not part of the protocol: a client must log it and carry on.
+                var garbage = server.Chaos.Pick(["{\"type\":\"rate_limits.updated\"}", "not json at all", "{\"no_type\":1}", "{\"type\":\"transcription.delta\"}"]);
+                await socket.SendAsync(Encoding.UTF8.GetBytes(garbage), WebSocketMessageType.Text, true, cancellationToken);
+            }
+
+            return false;
+        }
+
+        /// <summary>Words are emitted once finished, append-only, like a streaming model's deltas.</summary>
+        private async Task SendNewWordsAsync(List<short> generation, CancellationToken cancellationToken)
+        {
+            var words = ToneSpeech.Decode(generation.ToArray(), includeUnfinished: false);
             var sent = 0;
             while (_emitted < words.Count)
             {
